@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { LoginCredentials } from './dto/login.request';
+import { PasswordHasher } from './passwords/password-hasher';
+import { AccessTokenService, IssuedAccessToken } from './tokens/access-token.service';
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokenService,
+  ) {}
+
+  register(email: string, password: string): Promise<User> {
+    return this.users.create(email, password);
+  }
+
+  /**
+   * Unknown email, wrong password and deactivated account fail alike: one
+   * bcrypt comparison each (against a dummy hash when there is no user), then
+   * the same INVALID_CREDENTIALS.
+   */
+  async login({ email, password }: LoginCredentials): Promise<IssuedAccessToken> {
+    const user = await this.users.findByEmailWithHash(email);
+    const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null);
+    if (!user || !passwordMatches || !user.isActive) {
+      this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
+      throw new DomainError('INVALID_CREDENTIALS');
+    }
+    if (this.hasher.needsRehash(user.hashedPassword)) {
+      await this.users.replaceHash(user.id, user.hashedPassword, await this.hasher.hash(password));
+      this.logger.log({ event: 'password.rehashed', userId: user.id });
+    }
+    const issued = await this.tokens.issue(user.id);
+    this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
+    return issued;
+  }
+
+  async logout(userId: number, tokenId: number): Promise<void> {
+    await this.tokens.revoke(tokenId);
+    this.logger.log({ event: 'logout', userId, tokenId });
+  }
+}

@@ -1,0 +1,7 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { LoginCredentialsPipe } from '../login-credentials.pipe';
+
+const requestOf = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest());
+
+/** The validated email and password of a login, from a password-grant form or a JSON body. */
+export const LoginCredentialsBody = () => requestOf(undefined, LoginCredentialsPipe);

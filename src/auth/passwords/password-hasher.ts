@@ -1,0 +1,51 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import * as bcrypt from 'bcrypt';
+import { randomBytes } from 'node:crypto';
+import { authConfig, AuthConfig } from '../../config/app.config';
+
+const BCRYPT_HASH = /^\$2([aby])\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+
+/**
+ * bcrypt with the configured cost. Passwords are NFKC-normalised here, the one
+ * place both hashing and verifying go through, so a password typed with a
+ * ligature or in fullwidth form matches its plain spelling.
+ */
+@Injectable()
+export class PasswordHasher implements OnModuleInit {
+  private readonly cost: number;
+  private dummyHash = '';
+
+  constructor(@Inject(authConfig.KEY) config: AuthConfig) {
+    this.cost = config.bcryptCost;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
+  }
+
+  hash(password: string): Promise<string> {
+    return bcrypt.hash(this.normalise(password), this.cost);
+  }
+
+  /**
+   * Exactly one bcrypt comparison whatever the input. With no stored hash (an
+   * unknown email) it compares against a dummy hash of the same cost, so the
+   * answer takes as long as for a known email with a wrong password.
+   */
+  verify(password: string, hashedPassword: string | null): Promise<boolean> {
+    const stored = hashedPassword !== null && BCRYPT_HASH.test(hashedPassword) ? hashedPassword : null;
+    return bcrypt
+      .compare(this.normalise(password), stored ?? this.dummyHash)
+      .then((matches) => matches && stored !== null);
+  }
+
+  /** True when the hash was made under another policy: it is replaced at the next successful login. */
+  needsRehash(hashedPassword: string): boolean {
+    const match = BCRYPT_HASH.exec(hashedPassword);
+    return !match || match[1] !== 'b' || Number(match[2]) !== this.cost;
+  }
+
+  private normalise(password: string): string {
+    return password.normalize('NFKC');
+  }
+}

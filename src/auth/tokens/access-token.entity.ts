@@ -1,0 +1,36 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../../users/user.entity';
+
+/**
+ * One issued access token. Only the SHA-256 digest of the token is stored: a
+ * database leak gives no usable token. Times are set by the application's
+ * clock, the same one that checks them.
+ */
+@Entity({ name: 'access_tokens' })
+@Index('IDX_access_tokens_user_last_used', ['userId', 'lastUsedAt'])
+export class AccessToken {
+  @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
+  id!: number;
+
+  @Column({ name: 'user_id', type: 'int', unsigned: true })
+  userId!: number;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_access_tokens_user' })
+  user?: User;
+
+  @Index('UQ_access_tokens_token_hash', { unique: true })
+  @Column({ name: 'token_hash', type: 'binary', length: 32 })
+  tokenHash!: Buffer;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 6 })
+  createdAt!: Date;
+
+  @Index('IDX_access_tokens_expires_at')
+  @Column({ name: 'expires_at', type: 'datetime', precision: 6 })
+  expiresAt!: Date;
+
+  /** Set at issue, then refreshed at most once a minute: recency for idle expiry and eviction. */
+  @Column({ name: 'last_used_at', type: 'datetime', precision: 6 })
+  lastUsedAt!: Date;
+}

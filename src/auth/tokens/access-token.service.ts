@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { Clock } from '../../common/time/clock';
+import { authConfig, AuthConfig } from '../../config/app.config';
+import { AuthContext } from '../authenticated-user';
+import { AccessTokensRepository } from './access-tokens.repository';
+import { digestAccessToken, generateAccessToken, isWellFormedAccessToken } from './access-token.codec';
+import { TokenUsageRecorder } from './token-usage.recorder';
+
+/** `last_used_at` is refreshed at most this often per token, never on every request. */
+export const LAST_USE_RESOLUTION_MS = 60_000;
+
+export interface IssuedAccessToken {
+  id: number;
+  token: string;
+  expiresInSeconds: number;
+}
+
+export interface AccessTokenSummary {
+  id: number;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  current: boolean;
+}
+
+@Injectable()
+export class AccessTokenService {
+  constructor(
+    private readonly repository: AccessTokensRepository,
+    private readonly usage: TokenUsageRecorder,
+    private readonly clock: Clock,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  async issue(userId: number): Promise<IssuedAccessToken> {
+    const now = this.clock.now();
+    const token = generateAccessToken();
+    const id = await this.repository.insert({
+      userId,
+      tokenHash: digestAccessToken(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
+    });
+    await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now);
+    return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds };
+  }
+
+  /** Resolves a presented token to its user, or throws INVALID_TOKEN. Malformed text costs no query. */
+  async authenticate(token: string): Promise<AuthContext> {
+    if (!isWellFormedAccessToken(token)) throw new DomainError('INVALID_TOKEN');
+    const found = await this.repository.findWithOwnerByDigest(digestAccessToken(token));
+    if (!found || !found.isActive) throw new DomainError('INVALID_TOKEN');
+
+    const now = this.clock.now();
+    const lastUsedAt = this.latest(found.lastUsedAt, this.usage.pendingUse(found.tokenId));
+    if (now >= found.expiresAt || this.isIdle(lastUsedAt, now)) throw new DomainError('INVALID_TOKEN');
+    if (now.getTime() - lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
+      this.usage.record(found.tokenId, now);
+    }
+    return {
+      tokenId: found.tokenId,
+      user: { id: found.userId, email: found.email, createdAt: found.userCreatedAt },
+    };
+  }
+
+  async list(userId: number, currentTokenId: number): Promise<AccessTokenSummary[]> {
+    const now = this.clock.now();
+    const tokens = await this.repository.findLiveByUser(userId, now, this.idleCutoff(now));
+    return tokens.map((token) => ({
+      id: token.id,
+      createdAt: token.createdAt,
+      expiresAt: token.expiresAt,
+      lastUsedAt: this.latest(token.lastUsedAt, this.usage.pendingUse(token.id)),
+      current: token.id === currentTokenId,
+    }));
+  }
+
+  async revoke(tokenId: number): Promise<void> {
+    await this.repository.deleteById(tokenId);
+  }
+
+  /** Revokes one of the user's tokens; another user's token is "not found", never "forbidden". */
+  async revokeOwned(userId: number, tokenId: number): Promise<void> {
+    const deleted = await this.repository.deleteByIdAndUser(tokenId, userId);
+    if (!deleted) throw new DomainError('NOT_FOUND', 'No such token');
+  }
+
+  async revokeAllExcept(userId: number, keepTokenId: number): Promise<number> {
+    return this.repository.deleteAllByUserExcept(userId, keepTokenId);
+  }
+
+  private isIdle(lastUsedAt: Date, now: Date): boolean {
+    const cutoff = this.idleCutoff(now);
+    return cutoff !== null && lastUsedAt <= cutoff;
+  }
+
+  private idleCutoff(now: Date): Date | null {
+    const idleSeconds = this.config.accessTokenIdleTtlSeconds;
+    return idleSeconds > 0 ? new Date(now.getTime() - idleSeconds * 1000) : null;
+  }
+
+  private latest(stored: Date, pending: Date | undefined): Date {
+    return pending && pending > stored ? pending : stored;
+  }
+}

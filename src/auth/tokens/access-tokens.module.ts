@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessToken } from './access-token.entity';
+import { AccessTokenService } from './access-token.service';
+import { AccessTokensRepository } from './access-tokens.repository';
+import { TokenUsageRecorder } from './token-usage.recorder';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AccessToken])],
+  providers: [AccessTokensRepository, AccessTokenService, TokenUsageRecorder],
+  exports: [AccessTokenService],
+})
+export class AccessTokensModule {}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Not, Repository } from 'typeorm';
+import { AccessToken } from './access-token.entity';
+
+export interface NewAccessToken {
+  userId: number;
+  tokenHash: Buffer;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** A token row with the columns of its owner that authentication needs. */
+export interface TokenWithOwner {
+  tokenId: number;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  userId: number;
+  email: string;
+  isActive: boolean;
+  userCreatedAt: Date;
+}
+
+interface TokenWithOwnerRow {
+  tokenId: number;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  userId: number;
+  email: string;
+  isActive: number | boolean;
+  userCreatedAt: Date;
+}
+
+/** The only place that queries `access_tokens`. */
+@Injectable()
+export class AccessTokensRepository {
+  constructor(@InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>) {}
+
+  async insert(token: NewAccessToken): Promise<number> {
+    const result = await this.tokens.insert({ ...token, lastUsedAt: token.createdAt });
+    return Number(result.identifiers[0].id);
+  }
+
+  /** One indexed lookup joining the owner, with only the columns the guard needs. */
+  async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
+    const row = await this.tokens
+      .createQueryBuilder('token')
+      .innerJoin('token.user', 'owner')
+      .select('token.id', 'tokenId')
+      .addSelect('token.expires_at', 'expiresAt')
+      .addSelect('token.last_used_at', 'lastUsedAt')
+      .addSelect('owner.id', 'userId')
+      .addSelect('owner.email', 'email')
+      .addSelect('owner.is_active', 'isActive')
+      .addSelect('owner.created_at', 'userCreatedAt')
+      .where('token.token_hash = :tokenHash', { tokenHash })
+      .getRawOne<TokenWithOwnerRow>();
+    if (!row) return null;
+    return { ...row, isActive: Boolean(Number(row.isActive)) };
+  }
+
+  /** Tokens neither expired nor idle past `idleCutoff` (when given), most recently used first. */
+  findLiveByUser(userId: number, now: Date, idleCutoff: Date | null): Promise<AccessToken[]> {
+    const query = this.tokens
+      .createQueryBuilder('token')
+      .where('token.user_id = :userId', { userId })
+      .andWhere('token.expires_at > :now', { now });
+    if (idleCutoff) {
+      query.andWhere('token.last_used_at > :idleCutoff', { idleCutoff });
+    }
+    return query.orderBy('token.last_used_at', 'DESC').addOrderBy('token.id', 'DESC').getMany();
+  }
+
+  /**
+   * Deletes the user's tokens beyond the `keep` most recently used live ones.
+   * Run after an insert, so concurrent logins never lock a user out: each trims
+   * back to the cap, and a fresh token is always among the most recent.
+   */
+  async trimToMostRecent(userId: number, keep: number, now: Date): Promise<number> {
+    const surplus = await this.tokens
+      .createQueryBuilder('token')
+      .select('token.id', 'id')
+      .addSelect('CASE WHEN token.expires_at > :now THEN 1 ELSE 0 END', 'live')
+      .where('token.user_id = :userId', { userId })
+      .orderBy('live', 'DESC')
+      .addOrderBy('token.last_used_at', 'DESC')
+      .addOrderBy('token.id', 'DESC')
+      .setParameter('now', now)
+      .offset(keep)
+      .limit(1000)
+      .getRawMany<{ id: number }>();
+    if (surplus.length === 0) return 0;
+    const result = await this.tokens.delete(surplus.map((row) => row.id));
+    return result.affected ?? 0;
+  }
+
+  async deleteById(id: number): Promise<boolean> {
+    const result = await this.tokens.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteByIdAndUser(id: number, userId: number): Promise<boolean> {
+    const result = await this.tokens.delete({ id, userId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteAllByUserExcept(userId: number, keepId: number): Promise<number> {
+    const result = await this.tokens.delete({ userId, id: Not(keepId) });
+    return result.affected ?? 0;
+  }
+
+  /** Moves `last_used_at` forward only: a late write never undoes a newer one. */
+  async recordLastUse(id: number, usedAt: Date): Promise<void> {
+    await this.tokens
+      .createQueryBuilder()
+      .update(AccessToken)
+      .set({ lastUsedAt: usedAt })
+      .where('id = :id', { id })
+      .andWhere('last_used_at < :usedAt', { usedAt })
+      .execute();
+  }
+}

@@ -1,0 +1,96 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { isDatabaseUnavailableError } from '../../database/database-errors';
+import { DomainError, FieldError } from '../errors/domain-error';
+import { DEFAULT_MESSAGES, ERROR_STATUS, ErrorCode } from '../errors/error-code';
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  errors?: FieldError[];
+}
+
+interface Resolved {
+  body: ErrorBody;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The one place where failures become HTTP answers: the error body of the
+ * contract, no stack trace, no SQL, no internal names. Anything unexpected is
+ * logged here and answered with a generic 500.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { body, retryAfterSeconds } = this.resolve(exception);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (body.statusCode === HttpStatus.UNAUTHORIZED) {
+      response.setHeader('WWW-Authenticate', body.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer');
+    }
+    if (retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(retryAfterSeconds));
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private resolve(exception: unknown): Resolved {
+    if (exception instanceof DomainError) {
+      return {
+        body: this.body(exception.code, exception.message, exception.fieldErrors),
+        retryAfterSeconds: exception.retryAfterSeconds,
+      };
+    }
+    if (exception instanceof HttpException) {
+      return { body: this.body(this.codeForStatus(exception.getStatus())) };
+    }
+    const clientError = this.clientErrorOf(exception);
+    if (clientError) {
+      return { body: this.body(clientError) };
+    }
+    if (isDatabaseUnavailableError(exception)) {
+      this.logger.warn({ event: 'database.unavailable', error: this.describe(exception) });
+      return { body: this.body('SERVICE_UNAVAILABLE'), retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS };
+    }
+    this.logger.error({ event: 'request.failed', error: this.describe(exception) });
+    return { body: this.body('INTERNAL_ERROR') };
+  }
+
+  /** Errors raised by Express's body parsers (http-errors with a `type`). */
+  private clientErrorOf(exception: unknown): ErrorCode | undefined {
+    if (typeof exception !== 'object' || exception === null) return undefined;
+    const { type, status } = exception as { type?: unknown; status?: unknown };
+    if (type === 'entity.parse.failed') return 'MALFORMED_BODY';
+    if (typeof status === 'number' && status >= 400 && status < 500) return this.codeForStatus(status);
+    return undefined;
+  }
+
+  private codeForStatus(status: number): ErrorCode {
+    if (status === HttpStatus.UNAUTHORIZED) return 'UNAUTHENTICATED';
+    const named = HttpStatus[status] as ErrorCode | undefined;
+    if (named && named in ERROR_STATUS) return named;
+    return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+  }
+
+  private body(code: ErrorCode, message = DEFAULT_MESSAGES[code], errors?: FieldError[]): ErrorBody {
+    const body: ErrorBody = { statusCode: ERROR_STATUS[code], code, message };
+    if (errors) body.errors = errors;
+    return body;
+  }
+
+  private describe(exception: unknown): { name?: string; message?: string; stack?: string } {
+    if (exception instanceof Error) {
+      return { name: exception.name, message: exception.message, stack: exception.stack };
+    }
+    return { message: String(exception) };
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
+import { DomainError } from '../errors/domain-error';
+
+/** Far above any legitimate body here (passwords stop at 72 bytes), far below harm. */
+export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_DEPTH = 32;
+
+const isJson = (req: IncomingMessage) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+const isForm = (req: IncomingMessage) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Rejects bodies that parse but could hurt later stages: nesting deep enough to
+ * exhaust the transformer's recursion, and `__proto__` keys that would replace a
+ * DTO's prototype when copied onto it.
+ */
+function assertSafeShape(root: unknown): void {
+  const pending: Array<[unknown, number]> = [[root, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) {
+      throw new DomainError('MALFORMED_BODY', `The request body is nested more than ${MAX_DEPTH} levels deep`);
+    }
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') {
+        throw new DomainError('MALFORMED_BODY', 'The request body has a forbidden key');
+      }
+      pending.push([(value as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+}
+
+/**
+ * Parses JSON and URL-encoded form bodies inside Nest's pipeline, so that parse
+ * errors reach the global exception filter like every other error. Any other
+ * body type is refused with 415.
+ */
+@Injectable()
+export class BodyParserMiddleware implements NestMiddleware {
+  private readonly parseJson = json({ limit: MAX_BODY_BYTES, strict: true, type: isJson });
+  private readonly parseForm = urlencoded({ limit: MAX_BODY_BYTES, extended: false, parameterLimit: 20, type: isForm });
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    if (hasBody(req)) {
+      if (isJson(req)) {
+        await this.run(this.parseJson, req, res);
+      } else if (isForm(req)) {
+        await this.run(this.parseForm, req, res);
+      } else {
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+      }
+      assertSafeShape(req.body);
+    }
+    next();
+  }
+
+  private run(parser: RequestHandler, req: Request, res: Response): Promise<void> {
+    return new Promise((resolve, reject) => parser(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  }
+}

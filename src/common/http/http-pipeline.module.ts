@@ -1,0 +1,22 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+import { BodyParserMiddleware } from './body-parser.middleware';
+import { NoStoreMiddleware } from './no-store.middleware';
+import { RequestValidationPipe } from './request-validation.pipe';
+
+/**
+ * Body parsing, validation and error mapping, registered in a module rather
+ * than in main.ts so that every test application gets the production pipeline.
+ */
+@Module({
+  providers: [
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class HttpPipelineModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(NoStoreMiddleware, BodyParserMiddleware).forRoutes('{*path}');
+  }
+}

@@ -1,0 +1,46 @@
+import { registerDecorator, ValidationArguments } from 'class-validator';
+
+export const PASSWORD_MIN_CODE_POINTS = 8;
+/** bcrypt ignores every byte past the 72nd: longer passwords are refused, never cut. */
+export const PASSWORD_MAX_BYTES = 72;
+// With the u flag a well-formed surrogate pair is one code point: only a lone half matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function passwordProblem(value: unknown, requireMinimumLength: boolean): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text';
+  if (value.includes('\0')) return 'must not contain NUL characters';
+  const normalised = value.normalize('NFKC');
+  if (requireMinimumLength && [...normalised].length < PASSWORD_MIN_CODE_POINTS) {
+    return `must be at least ${PASSWORD_MIN_CODE_POINTS} characters`;
+  }
+  if (normalised.length === 0) return 'must not be empty';
+  if (Buffer.byteLength(normalised, 'utf8') > PASSWORD_MAX_BYTES) {
+    return `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`;
+  }
+  return undefined;
+}
+
+function passwordDecorator(name: string, requireMinimumLength: boolean): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName.toString(),
+      validator: {
+        validate: (value: unknown) => passwordProblem(value, requireMinimumLength) === undefined,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'password'} ${passwordProblem(args?.value, requireMinimumLength)}`,
+      },
+    });
+  };
+}
+
+/** A password being set: at least 8 characters and at most 72 bytes once NFKC-normalised. */
+export const IsNewPassword = () => passwordDecorator('isNewPassword', true);
+
+/**
+ * A password being presented for verification: no minimum, so a wrong guess is
+ * an ordinary 401, but the same byte limit, so an oversized one costs no bcrypt run.
+ */
+export const IsPresentedPassword = () => passwordDecorator('isPresentedPassword', false);

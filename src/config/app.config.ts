@@ -1,0 +1,35 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { parseDurationSeconds } from './duration';
+import { validateEnvironment } from './environment';
+
+export const httpConfig = registerAs('http', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text'),
+  };
+});
+
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    url: env.DATABASE_URL,
+    migrateOnStart: env.DATABASE_MIGRATE_ON_START,
+    poolSize: env.DATABASE_POOL_SIZE,
+  };
+});
+
+export const authConfig = registerAs('auth', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    bcryptCost: env.BCRYPT_COST,
+    accessTokenTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_TTL),
+    accessTokenIdleTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_IDLE_TTL),
+    maxTokensPerUser: env.MAX_TOKENS_PER_USER,
+  };
+});
+
+export type HttpConfig = ConfigType<typeof httpConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { authConfig, databaseConfig, httpConfig } from './app.config';
+
+/**
+ * Typed, namespaced configuration. Each namespace validates the environment
+ * when the application is created; main.ts has already loaded `.env` and
+ * refused to start on a bad value with a message naming the variable.
+ */
+@Module({
+  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [httpConfig, databaseConfig, authConfig] })],
+})
+export class AppConfigModule {}

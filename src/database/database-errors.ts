@@ -1,0 +1,37 @@
+/** mysql2 and Node socket codes meaning "the database cannot be reached right now". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_QUERY_INTERRUPTED',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'POOL_CLOSED',
+]);
+
+const DUPLICATE_ENTRY_ERRNO = 1062;
+
+function driverErrorOf(error: unknown): { code?: unknown; errno?: unknown; message?: unknown } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = (error as { driverError?: unknown }).driverError ?? error;
+  return typeof candidate === 'object' && candidate !== null ? candidate : undefined;
+}
+
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  const driverError = driverErrorOf(error);
+  if (!driverError) return false;
+  if (typeof driverError.code === 'string' && UNAVAILABLE_CODES.has(driverError.code)) return true;
+  // mysql2's pool reports a closed or unreachable pool with a message only.
+  return typeof driverError.message === 'string' && /^(Pool is closed|connect ETIMEDOUT)/.test(driverError.message);
+}
+
+export function isDuplicateEntryError(error: unknown): boolean {
+  const driverError = driverErrorOf(error);
+  return driverError?.errno === DUPLICATE_ENTRY_ERRNO || driverError?.code === 'ER_DUP_ENTRY';
+}

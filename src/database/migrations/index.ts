@@ -1,0 +1,4 @@
+import { CreateUsersAndAccessTokens1795603137819 } from './1795603137819-CreateUsersAndAccessTokens';
+
+/** Every migration, oldest first; a unit test checks that no file is missing. */
+export const migrations = [CreateUsersAndAccessTokens1795603137819];

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { isDuplicateEntryError } from '../database/database-errors';
+import { User } from './user.entity';
+
+export interface CredentialChanges {
+  email?: string;
+  hashedPassword?: string;
+}
+
+/**
+ * The only place that queries `users`. The UNIQUE index on `email` is the
+ * guard against duplicates: a pre-check would race, the index cannot.
+ */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  async create(email: string, hashedPassword: string): Promise<User> {
+    try {
+      const { identifiers } = await this.users.insert({ email, hashedPassword });
+      return await this.users.findOneByOrFail({ id: Number(identifiers[0].id) });
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByEmailWithHash(email: string): Promise<User | null> {
+    return this.selectWithHash().where('user.email = :email', { email }).getOne();
+  }
+
+  findByIdWithHash(id: number): Promise<User | null> {
+    return this.selectWithHash().where('user.id = :id', { id }).getOne();
+  }
+
+  async updateCredentials(id: number, changes: CredentialChanges): Promise<void> {
+    try {
+      await this.users.update({ id }, changes);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  /** Only after a successful verification of the old hash: the same password, hashed under today's policy. */
+  async replaceHash(id: number, expectedHash: string, hashedPassword: string): Promise<void> {
+    await this.users.update({ id, hashedPassword: expectedHash }, { hashedPassword });
+  }
+
+  private selectWithHash() {
+    return this.users.createQueryBuilder('user').addSelect('user.hashedPassword');
+  }
+
+  private translate(error: unknown): unknown {
+    return isDuplicateEntryError(error) ? new DomainError('EMAIL_TAKEN') : error;
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuthContext } from '../auth/authenticated-user';
+import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AccessTokenService } from '../auth/tokens/access-token.service';
+import { DomainError } from '../common/errors/domain-error';
+import { validationFailed } from '../common/http/request-validation.pipe';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export interface ProfileChanges {
+  email?: string;
+  password?: string;
+  currentPassword: string;
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokenService,
+  ) {}
+
+  async create(email: string, password: string): Promise<User> {
+    const user = await this.users.create(email, await this.hasher.hash(password));
+    this.logger.log({ event: 'user.registered', userId: user.id });
+    return user;
+  }
+
+  findByEmailWithHash(email: string): Promise<User | null> {
+    return this.users.findByEmailWithHash(email);
+  }
+
+  replaceHash(userId: number, expectedHash: string, hashedPassword: string): Promise<void> {
+    return this.users.replaceHash(userId, expectedHash, hashedPassword);
+  }
+
+  async getById(id: number): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new DomainError('NOT_FOUND', 'No such user');
+    return user;
+  }
+
+  /**
+   * Changes email and/or password after checking the current password. A new
+   * password revokes every other token of the user, so a thief's session ends
+   * with the change while the caller's own stays.
+   */
+  async updateProfile(session: AuthContext, changes: ProfileChanges): Promise<User> {
+    if (changes.email === undefined && changes.password === undefined) {
+      throw validationFailed([{ field: 'body', message: 'give a new email, a new password, or both' }]);
+    }
+    const userId = session.user.id;
+    const user = await this.users.findByIdWithHash(userId);
+    if (!user || !(await this.hasher.verify(changes.currentPassword, user.hashedPassword))) {
+      throw new DomainError('INVALID_CURRENT_PASSWORD');
+    }
+    const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    await this.users.updateCredentials(userId, { email: changes.email, hashedPassword });
+    if (hashedPassword !== undefined) {
+      const revoked = await this.tokens.revokeAllExcept(userId, session.tokenId);
+      this.logger.log({ event: 'user.password_changed', userId, revokedTokens: revoked });
+    }
+    if (changes.email !== undefined) {
+      this.logger.log({ event: 'user.email_changed', userId });
+    }
+    return this.getById(userId);
+  }
+}
