@@ -1,0 +1,77 @@
+import { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { configureApp } from '../../src/app.factory';
+import { AppModule } from '../../src/app.module';
+import { Clock } from '../../src/common/time/clock';
+import { authConfig, AuthConfig } from '../../src/config/app.config';
+import { FakeClock } from './fake-clock';
+
+export interface TestApp {
+  app: INestApplication;
+  http: TestAgent;
+  db: DataSource;
+  clock: FakeClock;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  auth?: Partial<AuthConfig>;
+  imports?: ModuleMetadata['imports'];
+  /** Real time instead of the fake clock. */
+  realClock?: boolean;
+}
+
+/** The production AppModule and server settings on the worker's test database. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const clock = new FakeClock(new Date());
+  let builder = Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] });
+  if (options.auth) {
+    const base = authConfig();
+    builder = builder.overrideProvider(authConfig.KEY).useValue({ ...base, ...options.auth });
+  }
+  if (!options.realClock) {
+    builder = builder.overrideProvider(Clock).useValue(clock);
+  }
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  configureApp(app);
+  await app.init();
+  const db = app.get(DataSource);
+  return { app, http: request(app.getHttpServer()), db, clock, close: () => app.close() };
+}
+
+export async function resetDatabase(db: DataSource): Promise<void> {
+  await db.query('DELETE FROM access_tokens');
+  await db.query('DELETE FROM users');
+}
+
+export async function rowCounts(db: DataSource): Promise<{ users: number; tokens: number }> {
+  const [[users], [tokens]] = await Promise.all([
+    db.query('SELECT COUNT(*) AS n FROM users'),
+    db.query('SELECT COUNT(*) AS n FROM access_tokens'),
+  ]);
+  return { users: Number(users.n), tokens: Number(tokens.n) };
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Registers a user and logs in; returns the user id and a bearer token. */
+export async function registerAndLogin(
+  http: TestAgent,
+  email: string,
+  password = PASSWORD,
+): Promise<{ userId: number; token: string }> {
+  const registered = await http.post('/auth/register').send({ email, password }).expect(201);
+  const token = await login(http, email, password);
+  return { userId: registered.body.id, token };
+}
+
+export async function login(http: TestAgent, email: string, password = PASSWORD): Promise<string> {
+  const response = await http.post('/auth/token').send({ email, password }).expect(200);
+  return response.body.access_token;
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

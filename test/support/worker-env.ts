@@ -1,0 +1,8 @@
+import { loadTestDatabases } from './test-databases';
+
+// Runs in every e2e test file before it imports anything from src/.
+const { urls } = loadTestDatabases();
+const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+process.env.DATABASE_URL = urls[(worker - 1) % urls.length];
+process.env.NODE_ENV = 'test';
+process.env.BCRYPT_COST = '10';
