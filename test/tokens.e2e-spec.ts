@@ -1,0 +1,430 @@
+import { createHash } from 'node:crypto';
+import { request as httpRequest, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
+import { TokenUsageRecorder } from '../src/auth/tokens/token-usage.recorder';
+import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
+
+/** Sends GET /users/me with headers exactly as given, repeated names included. */
+async function statusWithRawHeaders(t: TestApp, headers: string[]): Promise<number> {
+  const server = t.app.getHttpServer() as Server;
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const call = httpRequest({ host: '127.0.0.1', port, path: '/users/me', headers: ['Host', `127.0.0.1:${port}`, ...headers] }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    call.on('error', reject);
+    call.end();
+  });
+}
+
+const TOKEN_FORMAT = /^nat_[A-Za-z0-9_-]{49}$/;
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
+  describe('POST /auth/token', () => {
+    beforeEach(async () => {
+      await t.http.post('/auth/register').send({ email: 'ada@example.com', password: PASSWORD }).expect(201);
+    });
+
+    it('issues a bearer token for JSON credentials (200, no-store)', async () => {
+      const response = await t.http.post('/auth/token').send({ email: 'ada@example.com', password: PASSWORD }).expect(200);
+
+      expect(response.body).toEqual({ access_token: expect.stringMatching(TOKEN_FORMAT), token_type: 'bearer', expires_in: 86400 });
+      expect(response.headers['cache-control']).toBe('no-store');
+    });
+
+    it('accepts the OAuth 2.0 password grant form, with the standard client fields and a Basic header ignored', async () => {
+      const response = await t.http
+        .post('/auth/token')
+        .set('Authorization', `Basic ${Buffer.from('swagger-ui:secret').toString('base64')}`)
+        .type('form')
+        .send({ grant_type: 'password', username: 'ADA@example.com', password: PASSWORD, scope: 'read write', client_id: 'x', client_secret: 'y' })
+        .expect(200);
+
+      expect(response.body.access_token).toMatch(TOKEN_FORMAT);
+      expect(response.body.token_type).toBe('bearer');
+    });
+
+    it('accepts the form without grant_type', async () => {
+      await t.http.post('/auth/token').type('form').send({ username: 'ada@example.com', password: PASSWORD }).expect(200);
+    });
+
+    it.each([
+      ['another grant_type', { grant_type: 'client_credentials', username: 'ada@example.com', password: PASSWORD }, 'grant_type'],
+      ['an email field in the form', { email: 'ada@example.com', password: PASSWORD }, 'email'],
+      ['a missing password', { username: 'ada@example.com' }, 'password'],
+    ])('answers 400 VALIDATION_FAILED for a form with %s', async (_case, form, field) => {
+      const response = await t.http.post('/auth/token').type('form').send(form).expect(400);
+
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.errors).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
+    });
+
+    it('answers 400 VALIDATION_FAILED for JSON with a username instead of an email', async () => {
+      const response = await t.http.post('/auth/token').send({ username: 'ada@example.com', password: PASSWORD }).expect(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('logs in with any case of the email', async () => {
+      await t.http.post('/auth/token').send({ email: ' ADA@EXAMPLE.COM ', password: PASSWORD }).expect(200);
+    });
+
+    it('answers unknown email, wrong password and a deactivated account with the same 401', async () => {
+      const other = await t.http.post('/auth/register').send({ email: 'off@example.com', password: PASSWORD }).expect(201);
+      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [other.body.id]);
+
+      const attempts = await Promise.all([
+        t.http.post('/auth/token').send({ email: 'nobody@example.com', password: PASSWORD }),
+        t.http.post('/auth/token').send({ email: 'ada@example.com', password: 'wrong password' }),
+        t.http.post('/auth/token').send({ email: 'off@example.com', password: PASSWORD }),
+      ]);
+
+      for (const response of attempts) {
+        expect(response.status).toBe(401);
+        expect(response.body).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: attempts[0].body.message });
+        expect(response.headers['www-authenticate']).toBe('Bearer');
+      }
+      const headerNames = attempts.map((response) => Object.keys(response.headers).filter((name) => name !== 'date').sort());
+      expect(headerNames[1]).toEqual(headerNames[0]);
+      expect(headerNames[2]).toEqual(headerNames[0]);
+      expect((await rowCounts(t.db)).tokens).toBe(0);
+    });
+
+    it("answers an SQL-injection password with an ordinary 401", async () => {
+      const response = await t.http.post('/auth/token').send({ email: 'ada@example.com', password: "' OR 1=1 --" }).expect(401);
+      expect(response.body.code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('stores only the SHA-256 digest of the token, in a BINARY(32) column', async () => {
+      const token = await login(t.http, 'ada@example.com');
+
+      const rows: Array<Record<string, unknown>> = await t.db.query('SELECT * FROM access_tokens');
+      expect(rows).toHaveLength(1);
+      expect(Buffer.isBuffer(rows[0].token_hash)).toBe(true);
+      expect((rows[0].token_hash as Buffer).equals(sha256(token))).toBe(true);
+      for (const value of Object.values(rows[0])) {
+        const text = Buffer.isBuffer(value) ? value.toString('latin1') : String(value);
+        expect(text).not.toContain(token);
+        expect(text).not.toContain(token.slice(4, 20));
+      }
+      const [column] = await t.db.query(
+        "SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'access_tokens' AND COLUMN_NAME = 'token_hash'",
+      );
+      expect(column.type).toBe('binary(32)');
+    });
+
+    it('issues a new, distinct token at every login', async () => {
+      const tokens = await Promise.all(Array.from({ length: 5 }, () => login(t.http, 'ada@example.com')));
+      expect(new Set(tokens).size).toBe(5);
+      for (const token of tokens) await t.http.get('/users/me').set(bearer(token)).expect(200);
+    });
+  });
+
+  describe('the bearer guard', () => {
+    let token: string;
+    let userId: number;
+
+    beforeEach(async () => {
+      ({ token, userId } = await registerAndLogin(t.http, 'guard@example.com'));
+    });
+
+    it('matches the Bearer scheme case-insensitively', async () => {
+      await t.http.get('/users/me').set('Authorization', `bearer ${token}`).expect(200);
+      await t.http.get('/users/me').set('Authorization', `BEARER ${token}`).expect(200);
+    });
+
+    it('ignores a token in the query string', async () => {
+      const response = await t.http.get(`/users/me?access_token=${token}`).expect(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('refuses the token with one character of another case (401 invalid_token)', async () => {
+      const flipped = token.slice(0, 10) + (token[10] === token[10].toUpperCase() ? token[10].toLowerCase() : token[10].toUpperCase()) + token.slice(11);
+      const changed = flipped === token ? token.slice(0, 10) + 'A' + token.slice(11) : flipped;
+
+      const response = await t.http.get('/users/me').set(bearer(changed)).expect(401);
+
+      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      expect(response.body).toEqual({ statusCode: 401, code: 'INVALID_TOKEN', message: expect.any(String) });
+    });
+
+    it.each([
+      ['no header', undefined, 'Bearer'],
+      ['Bearer alone', 'Bearer', 'Bearer error="invalid_token"'],
+      ['Bearer and an empty token', 'Bearer ', 'Bearer error="invalid_token"'],
+      ['Basic credentials', 'Basic dXNlcjpwYXNz', 'Bearer'],
+      ['another scheme', 'Token abc', 'Bearer'],
+      ['a random well-shaped token', 'Bearer nat_' + 'A'.repeat(49), 'Bearer error="invalid_token"'],
+      ['two spaces', 'Bearer  {token}', 'Bearer error="invalid_token"'],
+      ['a trailing word', 'Bearer {token} x', 'Bearer error="invalid_token"'],
+      ['two credentials in one header', 'Bearer {token},Bearer {token}', 'Bearer error="invalid_token"'],
+    ])('answers 401 with WWW-Authenticate for %s', async (_case, header, challenge) => {
+      const call = t.http.get('/users/me');
+      if (header !== undefined) call.set('Authorization', header.replaceAll('{token}', token));
+
+      const response = await call.expect(401);
+
+      expect(response.headers['www-authenticate']).toBe(challenge);
+      expect(response.body.statusCode).toBe(401);
+    });
+
+    it('answers 401 to two Authorization headers even when the first is valid', async () => {
+      const valid = `Bearer ${token}`;
+      expect(await statusWithRawHeaders(t, ['Authorization', valid])).toBe(200);
+      expect(await statusWithRawHeaders(t, ['Authorization', valid, 'Authorization', valid])).toBe(401);
+    });
+
+    it.each([
+      ['10 KB of junk', () => 'A'.repeat(10_240)],
+      ['a %00 inside', (valid: string) => `${valid.slice(0, 20)}%00${valid.slice(23)}`],
+      ['characters outside base64url', (valid: string) => `${valid.slice(0, 20)}!*${valid.slice(22)}`],
+      ['length 1', () => 'x'],
+      ['length 1,000', () => 'nat_' + 'a'.repeat(996)],
+      ['a broken checksum', (valid: string) => valid.slice(0, -1) + (valid.endsWith('A') ? 'B' : 'A')],
+    ])('refuses a malformed token (%s) with 401 and no database query', async (_case, malform) => {
+      const lookup = jest.spyOn(t.app.get(AccessTokensRepository), 'findWithOwnerByDigest');
+
+      await t.http.get('/users/me').set('Authorization', `Bearer ${malform(token)}`).expect(401);
+
+      expect(lookup).not.toHaveBeenCalled();
+      lookup.mockRestore();
+    });
+
+    it("stops a token the moment its user is deactivated or deleted", async () => {
+      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [userId]);
+      await t.http.get('/users/me').set(bearer(token)).expect(401);
+
+      await t.db.query('UPDATE users SET is_active = 1 WHERE id = ?', [userId]);
+      await t.http.get('/users/me').set(bearer(token)).expect(200);
+
+      await t.db.query('DELETE FROM users WHERE id = ?', [userId]);
+      await t.http.get('/users/me').set(bearer(token)).expect(401);
+      expect((await rowCounts(t.db)).tokens).toBe(0);
+    });
+  });
+
+  describe('POST /auth/logout', () => {
+    it('revokes the token that made the call (204), leaving the user\'s other tokens', async () => {
+      const { token } = await registerAndLogin(t.http, 'out@example.com');
+      const other = await login(t.http, 'out@example.com');
+
+      await t.http.post('/auth/logout').set(bearer(token)).expect(204);
+
+      const after = await t.http.get('/users/me').set(bearer(token)).expect(401);
+      expect(after.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      await t.http.post('/auth/logout').set(bearer(token)).expect(401);
+      await t.http.get('/users/me').set(bearer(other)).expect(200);
+    });
+
+    it('answers 401 without a token', async () => {
+      await t.http.post('/auth/logout').expect(401);
+    });
+  });
+
+  describe('GET /auth/tokens', () => {
+    it("lists the caller's live tokens, marking the current one", async () => {
+      const { token } = await registerAndLogin(t.http, 'list@example.com');
+      await login(t.http, 'list@example.com');
+      await registerAndLogin(t.http, 'someone-else@example.com');
+
+      const response = await t.http.get('/auth/tokens').set(bearer(token)).expect(200);
+
+      expect(response.body).toHaveLength(2);
+      for (const item of response.body) {
+        expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'lastUsedAt']);
+        expect(new Date(item.expiresAt).getTime() - new Date(item.createdAt).getTime()).toBe(86_400_000);
+      }
+      expect(response.body.filter((item: { current: boolean }) => item.current)).toHaveLength(1);
+      expect(JSON.stringify(response.body)).not.toContain(token);
+    });
+
+    it('answers 401 without a token', async () => {
+      await t.http.get('/auth/tokens').expect(401);
+    });
+  });
+
+  describe('DELETE /auth/tokens/:id', () => {
+    it('revokes one of the caller\'s tokens (204)', async () => {
+      const { token } = await registerAndLogin(t.http, 'del@example.com');
+      const other = await login(t.http, 'del@example.com');
+      const list = await t.http.get('/auth/tokens').set(bearer(token)).expect(200);
+      const otherId = list.body.find((item: { current: boolean }) => !item.current).id;
+
+      await t.http.delete(`/auth/tokens/${otherId}`).set(bearer(token)).expect(204);
+
+      await t.http.get('/users/me').set(bearer(other)).expect(401);
+      await t.http.get('/users/me').set(bearer(token)).expect(200);
+      await t.http.delete(`/auth/tokens/${otherId}`).set(bearer(token)).expect(404);
+    });
+
+    it("answers 404 NOT_FOUND for another user's token and leaves it working", async () => {
+      const mallory = await registerAndLogin(t.http, 'mallory@example.com');
+      const victim = await registerAndLogin(t.http, 'victim@example.com');
+      const [victimToken] = (await t.http.get('/auth/tokens').set(bearer(victim.token))).body;
+
+      const response = await t.http.delete(`/auth/tokens/${victimToken.id}`).set(bearer(mallory.token)).expect(404);
+
+      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) });
+      await t.http.get('/users/me').set(bearer(victim.token)).expect(200);
+    });
+
+    it.each(['abc', '0', '-1', '1.5', '99999999999999999999', '4294967296'])('answers 404 for the id %s', async (id) => {
+      const { token } = await registerAndLogin(t.http, 'ids@example.com');
+      const response = await t.http.delete(`/auth/tokens/${id}`).set(bearer(token)).expect(404);
+      expect(response.body.code).toBe('NOT_FOUND');
+    });
+
+    it('answers 401 without a token', async () => {
+      await t.http.delete('/auth/tokens/1').expect(401);
+    });
+  });
+
+  describe('DELETE /auth/tokens', () => {
+    it("revokes every token of the caller but the current one (204)", async () => {
+      const { token } = await registerAndLogin(t.http, 'all@example.com');
+      const others = await Promise.all([login(t.http, 'all@example.com'), login(t.http, 'all@example.com')]);
+      const bystander = await registerAndLogin(t.http, 'by@example.com');
+
+      await t.http.delete('/auth/tokens').set(bearer(token)).expect(204);
+
+      for (const other of others) await t.http.get('/users/me').set(bearer(other)).expect(401);
+      await t.http.get('/users/me').set(bearer(token)).expect(200);
+      await t.http.get('/users/me').set(bearer(bystander.token)).expect(200);
+    });
+
+    it('answers 401 without a token', async () => {
+      await t.http.delete('/auth/tokens').expect(401);
+    });
+  });
+});
+
+describe('Token lifetime, last use and the per-user cap (injected clock)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { accessTokenTtlSeconds: 5, accessTokenIdleTtlSeconds: 0, maxTokensPerUser: 3 } });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
+  it('accepts a 5 s token at 4 s and refuses it at 6 s', async () => {
+    const { token } = await registerAndLogin(t.http, 'ttl@example.com');
+    t.clock.advance(4_000);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    t.clock.advance(2_000);
+    const response = await t.http.get('/users/me').set(bearer(token)).expect(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('reports expires_in and stores expires_at from the same clock', async () => {
+    await t.http.post('/auth/register').send({ email: 'exp@example.com', password: PASSWORD }).expect(201);
+    const issuedAt = t.clock.now();
+    const response = await t.http.post('/auth/token').send({ email: 'exp@example.com', password: PASSWORD }).expect(200);
+
+    expect(response.body.expires_in).toBe(5);
+    const [row] = await t.db.query('SELECT created_at, expires_at FROM access_tokens');
+    expect(new Date(row.created_at).getTime()).toBe(issuedAt.getTime());
+    expect(new Date(row.expires_at).getTime()).toBe(issuedAt.getTime() + 5_000);
+  });
+
+  it('past the cap, a login revokes the least recently used token and never locks the user out', async () => {
+    const { token: first } = await registerAndLogin(t.http, 'cap@example.com');
+    t.clock.advance(100);
+    const second = await login(t.http, 'cap@example.com');
+    t.clock.advance(100);
+    const third = await login(t.http, 'cap@example.com');
+    t.clock.advance(1_000);
+    // Using the first token makes the second the least recently used.
+    await t.db.query('UPDATE access_tokens SET last_used_at = ? WHERE token_hash = ?', [t.clock.now(), sha256(first)]);
+    t.clock.advance(100);
+    const fourth = await login(t.http, 'cap@example.com');
+
+    await t.http.get('/users/me').set(bearer(second)).expect(401);
+    for (const live of [first, third, fourth]) await t.http.get('/users/me').set(bearer(live)).expect(200);
+    expect((await rowCounts(t.db)).tokens).toBe(3);
+  });
+});
+
+describe('Idle timeout and last use', () => {
+  let t: TestApp;
+  const minute = 60_000;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { accessTokenTtlSeconds: 86_400, accessTokenIdleTtlSeconds: 600, maxTokensPerUser: 50 } });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
+  const lastUsedAt = async () => new Date((await t.db.query('SELECT last_used_at FROM access_tokens'))[0].last_used_at).getTime();
+
+  it('writes last_used_at at most once a minute', async () => {
+    const { token } = await registerAndLogin(t.http, 'use@example.com');
+    const recorder = t.app.get(TokenUsageRecorder);
+    const issuedAt = await lastUsedAt();
+
+    t.clock.advance(30_000);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    await recorder.flush();
+    expect(await lastUsedAt()).toBe(issuedAt);
+
+    t.clock.advance(31_000);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    await recorder.flush();
+    expect(await lastUsedAt()).toBe(issuedAt + 61_000);
+
+    t.clock.advance(10_000);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    await recorder.flush();
+    expect(await lastUsedAt()).toBe(issuedAt + 61_000);
+  });
+
+  it('keeps a token alive while it is used and kills it after the idle timeout', async () => {
+    const { token } = await registerAndLogin(t.http, 'idle@example.com');
+
+    t.clock.advance(9 * minute);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    await t.app.get(TokenUsageRecorder).flush();
+    t.clock.advance(9 * minute);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    const listed = await t.http.get('/auth/tokens').set(bearer(token)).expect(200);
+    expect(listed.body).toHaveLength(1);
+
+    t.clock.advance(10 * minute);
+    await t.http.get('/users/me').set(bearer(token)).expect(401);
+  });
+});
+
+describe('Password hash upgrade at login', () => {
+  it('rehashes a stored hash whose cost differs from the configured one', async () => {
+    const before = await createTestApp();
+    await resetDatabase(before.db);
+    await before.http.post('/auth/register').send({ email: 'old@example.com', password: PASSWORD }).expect(201);
+    const [{ hashed_password: oldHash }] = await before.db.query('SELECT hashed_password FROM users');
+    expect(oldHash).toMatch(/^\$2b\$10\$/);
+    await before.close();
+
+    const after = await createTestApp({ auth: { bcryptCost: 11 } });
+    try {
+      await after.http.post('/auth/token').send({ email: 'old@example.com', password: 'a wrong password' }).expect(401);
+      expect((await after.db.query('SELECT hashed_password FROM users'))[0].hashed_password).toBe(oldHash);
+
+      await after.http.post('/auth/token').send({ email: 'old@example.com', password: PASSWORD }).expect(200);
+      const [{ hashed_password: newHash }] = await after.db.query('SELECT hashed_password FROM users');
+      expect(newHash).toMatch(/^\$2b\$11\$/);
+      await after.http.post('/auth/token').send({ email: 'old@example.com', password: PASSWORD }).expect(200);
+    } finally {
+      await after.close();
+    }
+  });
+});
