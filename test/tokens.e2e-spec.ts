@@ -1,24 +1,8 @@
 import { createHash } from 'node:crypto';
-import { request as httpRequest, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { TokenUsageRecorder } from '../src/auth/tokens/token-usage.recorder';
+import { sendRaw } from './support/raw-request';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
-
-/** Sends GET /users/me with headers exactly as given, repeated names included. */
-async function statusWithRawHeaders(t: TestApp, headers: string[]): Promise<number> {
-  const server = t.app.getHttpServer() as Server;
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const call = httpRequest({ host: '127.0.0.1', port, path: '/users/me', headers: ['Host', `127.0.0.1:${port}`, ...headers] }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    call.on('error', reject);
-    call.end();
-  });
-}
 
 const TOKEN_FORMAT = /^nat_[A-Za-z0-9_-]{49}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -181,8 +165,10 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 
     it('answers 401 to two Authorization headers even when the first is valid', async () => {
       const valid = `Bearer ${token}`;
-      expect(await statusWithRawHeaders(t, ['Authorization', valid])).toBe(200);
-      expect(await statusWithRawHeaders(t, ['Authorization', valid, 'Authorization', valid])).toBe(401);
+      const once = await sendRaw(t, { method: 'GET', path: '/users/me', headers: ['Authorization', valid] });
+      const twice = await sendRaw(t, { method: 'GET', path: '/users/me', headers: ['Authorization', valid, 'Authorization', valid] });
+      expect(once.status).toBe(200);
+      expect(twice.status).toBe(401);
     });
 
     it.each([

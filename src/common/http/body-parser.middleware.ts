@@ -6,9 +6,16 @@ import { DomainError } from '../errors/domain-error';
 /** Far above any legitimate body here (passwords stop at 72 bytes), far below harm. */
 export const MAX_BODY_BYTES = 16 * 1024;
 const MAX_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const isJson = (req: IncomingMessage) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 const isForm = (req: IncomingMessage) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+
+/** JSON is UTF-8 (RFC 8259 §8.1): other declared charsets are refused rather than guessed at. */
+function declaresOtherCharset(req: IncomingMessage): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+  return charset !== undefined && !/^utf-?8$/i.test(charset);
+}
 
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
@@ -17,8 +24,8 @@ function hasBody(req: Request): boolean {
 
 /**
  * Rejects bodies that parse but could hurt later stages: nesting deep enough to
- * exhaust the transformer's recursion, and `__proto__` keys that would replace a
- * DTO's prototype when copied onto it.
+ * exhaust the transformer's recursion, and `__proto__`/`constructor` keys that
+ * would reach a DTO's prototype when copied onto it.
  */
 function assertSafeShape(root: unknown): void {
   const pending: Array<[unknown, number]> = [[root, 1]];
@@ -29,7 +36,7 @@ function assertSafeShape(root: unknown): void {
       throw new DomainError('MALFORMED_BODY', `The request body is nested more than ${MAX_DEPTH} levels deep`);
     }
     for (const key of Object.keys(value)) {
-      if (key === '__proto__') {
+      if (FORBIDDEN_KEYS.has(key)) {
         throw new DomainError('MALFORMED_BODY', 'The request body has a forbidden key');
       }
       pending.push([(value as Record<string, unknown>)[key], depth + 1]);
@@ -49,6 +56,9 @@ export class BodyParserMiddleware implements NestMiddleware {
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     if (hasBody(req)) {
+      if (declaresOtherCharset(req)) {
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8');
+      }
       if (isJson(req)) {
         await this.run(this.parseJson, req, res);
       } else if (isForm(req)) {

@@ -1,7 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { isEmail, registerDecorator, ValidationArguments } from 'class-validator';
 import { EMAIL_MAX_LENGTH } from '../../users/user.entity';
+
+// With the u flag a well-formed surrogate pair is one code point: only a lone half matches.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * One form per address: NFKC (fullwidth and composed forms fold together),
@@ -12,12 +15,30 @@ export function normalizeEmail(value: unknown): unknown {
   return typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : value;
 }
 
+/** Checks in order, so that no later check ever sees text it could choke on. */
+function emailProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text';
+  if (value.length > EMAIL_MAX_LENGTH) return `must be at most ${EMAIL_MAX_LENGTH} characters`;
+  if (!isEmail(value, { allow_utf8_local_part: true, require_tld: true })) return 'must be a valid email address';
+  return undefined;
+}
+
 /** An email address as accounts use it: normalised, valid, at most 254 characters. */
 export function IsAccountEmail(): PropertyDecorator {
+  const validate: PropertyDecorator = (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isAccountEmail',
+      target: target.constructor,
+      propertyName: propertyName.toString(),
+      validator: {
+        validate: (value: unknown) => emailProblem(value) === undefined,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'email'} ${emailProblem(args?.value)}`,
+      },
+    });
+  };
   return applyDecorators(
     Transform(({ value }) => normalizeEmail(value)),
-    IsString({ message: '$property must be a string' }),
-    MaxLength(EMAIL_MAX_LENGTH, { message: `$property must be at most ${EMAIL_MAX_LENGTH} characters` }),
-    IsEmail({ allow_utf8_local_part: true, require_tld: true }, { message: '$property must be a valid email address' }),
+    validate,
   );
 }

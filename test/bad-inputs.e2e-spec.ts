@@ -1,0 +1,198 @@
+import { gzipSync } from 'node:zlib';
+import { sendRaw } from './support/raw-request';
+import { bearer, createTestApp, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
+
+/**
+ * The rows of shared/docs/bad-inputs.md that apply to the account and token
+ * routes, sent to every route they apply to. Each must get a clear 4xx with the
+ * error body of the contract, leave the process healthy, and change no row.
+ */
+interface BodyCase {
+  row: number;
+  name: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+  expected: number[];
+  code?: string;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const valid = { email: 'new@example.com', password: PASSWORD };
+const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+const bodyCases: BodyCase[] = [
+  { row: 1, name: 'malformed JSON', body: '{"email":', expected: [400], code: 'MALFORMED_BODY' },
+  { row: 2, name: 'an empty JSON body', body: '', expected: [400], code: 'VALIDATION_FAILED' },
+  ...['[]', '"x"', 'null', '1'].map((body) => ({ row: 3, name: `top-level ${body}`, body, expected: [400] })),
+  { row: 4, name: 'a 1 MB body', body: json({ ...valid, pad: 'x'.repeat(1024 * 1024) }), expected: [413], code: 'PAYLOAD_TOO_LARGE' },
+  {
+    row: 5,
+    name: 'a gzip bomb',
+    headers: { 'Content-Encoding': 'gzip' },
+    body: gzipSync(Buffer.from(json({ ...valid, pad: ' '.repeat(10 * 1024 * 1024) }))),
+    expected: [413],
+    code: 'PAYLOAD_TOO_LARGE',
+  },
+  { row: 5, name: 'an unknown Content-Encoding', headers: { 'Content-Encoding': 'x-squash' }, body: json(valid), expected: [415], code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { row: 6, name: 'JSON sent as text/plain', contentType: 'text/plain', body: json(valid), expected: [415], code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { row: 6, name: 'JSON with no Content-Type', contentType: '', body: json(valid), expected: [415], code: 'UNSUPPORTED_MEDIA_TYPE' },
+  {
+    row: 6,
+    name: 'JSON declared as UTF-16',
+    contentType: 'application/json; charset=utf-16',
+    body: Buffer.from(json(valid), 'utf16le'),
+    expected: [415],
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  { row: 7, name: 'arrays nested 10,000 deep', body: `{"email":${deepArray(10_000)}}`, expected: [400, 413] },
+  { row: 7, name: 'arrays nested 5,000 deep (under the size limit)', body: `{"email":${deepArray(5_000)}}`, expected: [400], code: 'MALFORMED_BODY' },
+  { row: 9, name: 'a __proto__ key', body: '{"email":"p@example.com","password":"correct horse","__proto__":{"isAdmin":true}}', expected: [400] },
+  { row: 9, name: 'a constructor key', body: '{"email":"p@example.com","password":"correct horse","constructor":{"prototype":{"x":1}}}', expected: [400] },
+  ...['role', 'id', 'isActive'].map((field) => ({ row: 10, name: `the unknown field ${field}`, body: json({ ...valid, [field]: 1 }), expected: [400], code: 'VALIDATION_FAILED' })),
+  ...[['x@example.com'], { $gt: '' }, 42, true, null].map((email) => ({
+    row: 11,
+    name: `email as ${json(email)}`,
+    body: json({ ...valid, email }),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  })),
+  ...[12345678, null, [], { a: 1 }].map((password) => ({
+    row: 12,
+    name: `password as ${json(password)}`,
+    body: json({ ...valid, password }),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  })),
+  { row: 13, name: 'a missing email', body: json({ password: PASSWORD }), expected: [400], code: 'VALIDATION_FAILED' },
+  { row: 13, name: 'a missing password', body: json({ email: 'x@example.com' }), expected: [400], code: 'VALIDATION_FAILED' },
+  ...['nul\u0000@example.com', 'cr\r\nlf@example.com', 'tab\t@example.com'].map((email) => ({
+    row: 14,
+    name: `email with a control character ${json(email)}`,
+    body: json({ ...valid, email }),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  })),
+  { row: 16, name: 'an email over 254 characters', body: json({ ...valid, email: `a@${'b'.repeat(250)}.com` }), expected: [400], code: 'VALIDATION_FAILED' },
+  { row: 16, name: 'a local part over 64 characters', body: json({ ...valid, email: `${'a'.repeat(65)}@example.com` }), expected: [400], code: 'VALIDATION_FAILED' },
+  { row: 18, name: "the email ' OR '1'='1'--@x.io", body: json({ ...valid, email: "' OR '1'='1'--@x.io" }), expected: [400], code: 'VALIDATION_FAILED' },
+  { row: 19, name: 'a lone surrogate in the email', body: '{"email":"\\ud800abc@example.com","password":"correct horse"}', expected: [400], code: 'VALIDATION_FAILED' },
+  { row: 19, name: 'a lone surrogate in the password', body: '{"email":"s@example.com","password":"\\ud800abcdefghij"}', expected: [400], code: 'VALIDATION_FAILED' },
+  { row: 20, name: 'a 10 MB password', body: json({ email: 'x@example.com', password: 'p'.repeat(10 * 1024 * 1024) }), expected: [413], code: 'PAYLOAD_TOO_LARGE' },
+];
+
+describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
+  let t: TestApp;
+  let token: string;
+  let before: { users: number; tokens: number };
+
+  const routes = [
+    { name: 'POST /auth/register', method: 'POST', path: '/auth/register', authenticated: false },
+    { name: 'POST /auth/token', method: 'POST', path: '/auth/token', authenticated: false },
+    { name: 'PATCH /users/me', method: 'PATCH', path: '/users/me', authenticated: true },
+  ];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await resetDatabase(t.db);
+    ({ token } = await registerAndLogin(t.http, 'owner@example.com'));
+    before = await rowCounts(t.db);
+  });
+  afterAll(() => t.close());
+
+  afterEach(async () => {
+    await t.http.get('/health').expect(200);
+    expect(await rowCounts(t.db)).toEqual(before);
+  });
+
+  const cases = bodyCases.flatMap((bodyCase) => routes.map((route) => [bodyCase.row, bodyCase.name, route.name, bodyCase, route] as const));
+
+  it.each(cases)('row %i, %s, to %s: a clear 4xx and no change', async (_row, _name, _route, bodyCase, route) => {
+    const headers = Object.entries(bodyCase.headers ?? {}).flat();
+    if (bodyCase.contentType !== '') headers.push('Content-Type', bodyCase.contentType ?? 'application/json');
+    if (route.authenticated) headers.push('Authorization', `Bearer ${token}`);
+
+    const response = await sendRaw(t, { method: route.method, path: route.path, headers, body: bodyCase.body });
+
+    expect(bodyCase.expected).toContain(response.status);
+    expect(response.body).toEqual(
+      expect.objectContaining({ statusCode: response.status, code: bodyCase.code ?? expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }),
+    );
+    expect(JSON.stringify(response.body)).not.toMatch(/\bat .*\.(js|ts):\d+|ER_|SELECT|INSERT|mysql:\/\//);
+  });
+
+  it('row 9: a __proto__ key pollutes nothing for later requests', async () => {
+    await t.http.post('/auth/register').set('Content-Type', 'application/json').send('{"__proto__":{"polluted":true}}').expect(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+  });
+
+  it('row 21: headers over 16 KiB get 431', async () => {
+    const response = await t.http.get('/users/me').set('X-Padding', 'x'.repeat(17 * 1024));
+    expect(response.status).toBe(431);
+  });
+
+  it.each([
+    ['TRACE', '/auth/token'],
+    ['PUT', '/auth/token'],
+    ['GET', '/auth/register'],
+    ['PUT', '/auth/logout'],
+  ] as const)('row 29: %s on %s (a POST-only route) gets 404 NOT_FOUND', async (method, path) => {
+    const response = await t.http[method.toLowerCase() as 'trace' | 'put' | 'get'](path).set(bearer(token));
+    expect(response.status).toBe(404);
+    if (method !== 'TRACE') expect(response.body.code).toBe('NOT_FOUND');
+  });
+
+  it('row 30: ?access_token=<valid> is ignored (401)', async () => {
+    await t.http.get(`/users/me?access_token=${token}`).expect(401);
+  });
+
+  it.each(['abc', '99999999999999999999999'])('row 31: DELETE /auth/tokens/%s gets 404', async (id) => {
+    await t.http.delete(`/auth/tokens/${id}`).set(bearer(token)).expect(404);
+  });
+});
+
+describe('Bad inputs with a documented outcome (rows 8, 15, 17)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
+  it('row 8: duplicate keys follow JSON.parse, the last one wins', async () => {
+    const response = await t.http
+      .post('/auth/register')
+      .set('Content-Type', 'application/json')
+      .send(`{"email":"first@example.com","email":"last@example.com","password":"${PASSWORD}"}`)
+      .expect(201);
+    expect(response.body.email).toBe('last@example.com');
+  });
+
+  it.each([
+    ["o'brien@example.com", 201],
+    ['😀@example.com', 400],
+  ])('row 15: %s gets a clean %i, never a charset error', async (email, status) => {
+    const response = await t.http.post('/auth/register').send({ email, password: PASSWORD }).expect(status);
+    if (status === 201) {
+      expect(response.body.email).toBe(email);
+      await t.http.post('/auth/token').send({ email, password: PASSWORD }).expect(200);
+    } else {
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it.each([
+    ['fullwidth', 'ｕｓｅｒ@example.com', 'user@example.com'],
+    ['NFD', 'jose\u0301@x.io', 'jos\u00e9@x.io'],
+    ['surrounding spaces', ' user@x.io ', 'user@x.io'],
+  ])('row 17: a %s email is normalised the same way every time', async (_case, typed, stored) => {
+    const response = await t.http.post('/auth/register').send({ email: typed, password: PASSWORD }).expect(201);
+    expect(response.body.email).toBe(stored);
+    await t.http.post('/auth/register').send({ email: stored, password: PASSWORD }).expect(409);
+    await t.http.post('/auth/register').send({ email: typed, password: PASSWORD }).expect(409);
+    await t.http.post('/auth/token').send({ email: typed, password: PASSWORD }).expect(200);
+    await t.http.post('/auth/token').send({ email: stored, password: PASSWORD }).expect(200);
+  });
+});
