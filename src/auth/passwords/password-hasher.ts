@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import * as bcrypt from 'bcrypt';
+import bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import { authConfig, AuthConfig } from '../../config/app.config';
 

@@ -1,0 +1,162 @@
+import { FakeClock } from '../../../test/support/fake-clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { AuthConfig } from '../../config/app.config';
+import { digestAccessToken, generateAccessToken } from './access-token.codec';
+import { AccessToken } from './access-token.entity';
+import { AccessTokenService } from './access-token.service';
+import { AccessTokensRepository, NewAccessToken, TokenWithOwner } from './access-tokens.repository';
+import { TokenUsageRecorder } from './token-usage.recorder';
+
+/** An in-memory stand-in for the repository: enough behaviour for the service's logic. */
+class InMemoryAccessTokens {
+  rows: AccessToken[] = [];
+  owner = { email: 'ada@example.com', isActive: true, createdAt: new Date('2025-01-01T00:00:00Z') };
+  lookups = 0;
+  trims: Array<{ userId: number; keep: number }> = [];
+
+  async insert(token: NewAccessToken): Promise<number> {
+    const id = this.rows.length + 1;
+    this.rows.push({ id, ...token, lastUsedAt: token.createdAt });
+    return id;
+  }
+
+  async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
+    this.lookups++;
+    const row = this.rows.find((candidate) => candidate.tokenHash.equals(tokenHash));
+    if (!row) return null;
+    return {
+      tokenId: row.id,
+      expiresAt: row.expiresAt,
+      lastUsedAt: row.lastUsedAt,
+      userId: row.userId,
+      email: this.owner.email,
+      isActive: this.owner.isActive,
+      userCreatedAt: this.owner.createdAt,
+    };
+  }
+
+  async trimToMostRecent(userId: number, keep: number): Promise<number> {
+    this.trims.push({ userId, keep });
+    return 0;
+  }
+
+  async recordLastUse(id: number, usedAt: Date): Promise<void> {
+    const row = this.rows.find((candidate) => candidate.id === id);
+    if (row && row.lastUsedAt < usedAt) row.lastUsedAt = usedAt;
+  }
+
+  async deleteByIdAndUser(id: number, userId: number): Promise<boolean> {
+    const before = this.rows.length;
+    this.rows = this.rows.filter((row) => !(row.id === id && row.userId === userId));
+    return this.rows.length < before;
+  }
+}
+
+describe('AccessTokenService', () => {
+  const config = (overrides: Partial<AuthConfig> = {}): AuthConfig => ({
+    bcryptCost: 10,
+    accessTokenTtlSeconds: 5,
+    accessTokenIdleTtlSeconds: 0,
+    maxTokensPerUser: 3,
+    ...overrides,
+  });
+  let repository: InMemoryAccessTokens;
+  let recorder: TokenUsageRecorder;
+  let clock: FakeClock;
+
+  const serviceWith = (overrides: Partial<AuthConfig> = {}) => {
+    repository = new InMemoryAccessTokens();
+    const asRepository = repository as unknown as AccessTokensRepository;
+    recorder = new TokenUsageRecorder(asRepository);
+    clock = new FakeClock();
+    return new AccessTokenService(asRepository, recorder, clock, config(overrides));
+  };
+
+  it('issues a token whose digest, never the text, is stored, with expiry from the clock', async () => {
+    const service = serviceWith();
+
+    const issued = await service.issue(7);
+
+    expect(issued.expiresInSeconds).toBe(5);
+    expect(repository.rows).toHaveLength(1);
+    expect(repository.rows[0].tokenHash.equals(digestAccessToken(issued.token))).toBe(true);
+    expect(repository.rows[0].expiresAt.getTime() - repository.rows[0].createdAt.getTime()).toBe(5000);
+    expect(JSON.stringify(repository.rows)).not.toContain(issued.token);
+  });
+
+  it('trims the user to the configured cap after every issue', async () => {
+    const service = serviceWith({ maxTokensPerUser: 3 });
+    await service.issue(7);
+    expect(repository.trims).toEqual([{ userId: 7, keep: 3 }]);
+  });
+
+  it('accepts a 5 s token at 4 s and refuses it at 5 s and after', async () => {
+    const service = serviceWith();
+    const { token } = await service.issue(7);
+
+    clock.advance(4000);
+    await expect(service.authenticate(token)).resolves.toMatchObject({ user: { id: 7, email: 'ada@example.com' } });
+    clock.advance(1000);
+    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    clock.advance(1000);
+    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+  });
+
+  it('refuses a malformed token without a lookup', async () => {
+    const service = serviceWith();
+    await expect(service.authenticate('nat_not-a-token')).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    expect(repository.lookups).toBe(0);
+  });
+
+  it('refuses an unknown well-formed token after one lookup', async () => {
+    const service = serviceWith();
+    await expect(service.authenticate(generateAccessToken())).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    expect(repository.lookups).toBe(1);
+  });
+
+  it("refuses the token of a deactivated user", async () => {
+    const service = serviceWith();
+    const { token } = await service.issue(7);
+    repository.owner.isActive = false;
+    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+  });
+
+  it('notes a use at most once a minute', async () => {
+    const service = serviceWith({ accessTokenTtlSeconds: 3600 });
+    const record = jest.spyOn(recorder, 'record');
+    const { token, id } = await service.issue(7);
+
+    clock.advance(59_000);
+    await service.authenticate(token);
+    expect(record).not.toHaveBeenCalled();
+
+    clock.advance(1_000);
+    await service.authenticate(token);
+    await service.authenticate(token);
+    expect(record).toHaveBeenCalledTimes(1);
+    expect(record).toHaveBeenCalledWith(id, clock.now());
+
+    await recorder.flush();
+    expect(repository.rows[0].lastUsedAt).toEqual(clock.now());
+  });
+
+  it('ends a token left unused for the idle timeout, counting uses not yet written', async () => {
+    const service = serviceWith({ accessTokenTtlSeconds: 3600, accessTokenIdleTtlSeconds: 600 });
+    const { token } = await service.issue(7);
+
+    clock.advance(590_000);
+    await service.authenticate(token);
+    clock.advance(590_000);
+    await expect(service.authenticate(token)).resolves.toBeDefined();
+    clock.advance(600_000);
+    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+  });
+
+  it("answers NOT_FOUND when revoking a token the user does not own", async () => {
+    const service = serviceWith();
+    const { id } = await service.issue(7);
+
+    await expect(service.revokeOwned(8, id)).rejects.toEqual(new DomainError('NOT_FOUND', 'No such token'));
+    await expect(service.revokeOwned(7, id)).resolves.toBeUndefined();
+  });
+});
