@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDurationSeconds } from './duration';
+import { Environment, validateEnvironment } from './environment';
+
+const minimal = { DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db' };
+
+describe('validateEnvironment', () => {
+  it('applies the documented defaults', () => {
+    expect(validateEnvironment(minimal)).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_MIGRATE_ON_START: true,
+      BCRYPT_COST: 12,
+      ACCESS_TOKEN_TTL: '24h',
+      ACCESS_TOKEN_IDLE_TTL: '0',
+      MAX_TOKENS_PER_USER: 50,
+    });
+  });
+
+  it('converts numbers and booleans from their text form', () => {
+    expect(validateEnvironment({ ...minimal, PORT: '8080', DATABASE_MIGRATE_ON_START: 'false', BCRYPT_COST: '11' })).toMatchObject({
+      PORT: 8080,
+      DATABASE_MIGRATE_ON_START: false,
+      BCRYPT_COST: 11,
+    });
+  });
+
+  it.each([
+    [{}, /DATABASE_URL is not set/],
+    [{ ...minimal, BCRYPT_COST: '9' }, /BCRYPT_COST is invalid: BCRYPT_COST must be at least 10/],
+    [{ ...minimal, PORT: 'eighty' }, /PORT is invalid/],
+    [{ ...minimal, ACCESS_TOKEN_TTL: 'one day' }, /ACCESS_TOKEN_TTL is invalid: .*such as 3600, 90m, 24h or 7d/],
+    [{ ...minimal, DATABASE_MIGRATE_ON_START: 'maybe' }, /DATABASE_MIGRATE_ON_START is invalid/],
+    [{ ...minimal, NODE_ENV: 'staging' }, /NODE_ENV is invalid/],
+  ])('refuses %j with a message naming the variable', (raw, message) => {
+    expect(() => validateEnvironment(raw)).toThrow(message);
+  });
+
+  it('never echoes a value, since DATABASE_URL carries a password', () => {
+    expect(() => validateEnvironment({ DATABASE_URL: 'postgres://user:s3cret@host/db' })).toThrow(/^(?![\s\S]*s3cret)/);
+  });
+
+  it('.env.example lists every variable, with its default', () => {
+    const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
+    const listed = Object.fromEntries(
+      example
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    const defaults = Object.entries(new Environment()).map(([name, value]) => [name, value === undefined ? '' : String(value)]);
+    const documented = [...defaults.map(([name]) => name), 'DATABASE_URL', 'LOG_FORMAT'];
+
+    expect(Object.keys(listed).sort()).toEqual([...new Set(documented)].sort());
+    for (const [name, value] of defaults) expect([name, listed[name]]).toEqual([name, value]);
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['90', 90],
+    ['90s', 90],
+    ['15m', 900],
+    ['24h', 86400],
+    ['7d', 604800],
+    ['0', 0],
+  ])('reads %s as %i seconds', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+
+  it('refuses anything else', () => {
+    expect(() => parseDurationSeconds('1 week')).toThrow('not a duration');
+  });
+});
