@@ -60,8 +60,8 @@ export class UsersService {
     const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
     await this.users.updateCredentials(userId, { email: changes.email, hashedPassword });
     if (hashedPassword !== undefined) {
-      const revoked = await this.tokens.revokeAllExcept(userId, session.tokenId);
-      this.logger.log({ event: 'user.password_changed', userId, revokedTokens: revoked });
+      await this.tokens.revokeAllExcept(userId, session.tokenId);
+      this.logger.log({ event: 'user.password_changed', userId });
     }
     if (changes.email !== undefined) {
       this.logger.log({ event: 'user.email_changed', userId });

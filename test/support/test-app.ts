@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/time/clock';
-import { authConfig, AuthConfig } from '../../src/config/app.config';
+import { authConfig, AuthConfig, databaseConfig } from '../../src/config/app.config';
 import { FakeClock } from './fake-clock';
 
 export interface TestApp {
@@ -19,6 +19,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   auth?: Partial<AuthConfig>;
+  /** Another database than the worker's own. */
+  databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
   /** Real time instead of the fake clock. */
   realClock?: boolean;
@@ -31,6 +33,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (options.auth) {
     const base = authConfig();
     builder = builder.overrideProvider(authConfig.KEY).useValue({ ...base, ...options.auth });
+  }
+  if (options.databaseUrl) {
+    builder = builder.overrideProvider(databaseConfig.KEY).useValue({ ...databaseConfig(), url: options.databaseUrl });
   }
   if (!options.realClock) {
     builder = builder.overrideProvider(Clock).useValue(clock);

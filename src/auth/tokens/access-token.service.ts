@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
@@ -26,6 +26,8 @@ export interface AccessTokenSummary {
 
 @Injectable()
 export class AccessTokenService {
+  private readonly logger = new Logger(AccessTokenService.name);
+
   constructor(
     private readonly repository: AccessTokensRepository,
     private readonly usage: TokenUsageRecorder,
@@ -84,10 +86,13 @@ export class AccessTokenService {
   async revokeOwned(userId: number, tokenId: number): Promise<void> {
     const deleted = await this.repository.deleteByIdAndUser(tokenId, userId);
     if (!deleted) throw new DomainError('NOT_FOUND', 'No such token');
+    this.logger.log({ event: 'token.revoked', userId, tokenId });
   }
 
   async revokeAllExcept(userId: number, keepTokenId: number): Promise<number> {
-    return this.repository.deleteAllByUserExcept(userId, keepTokenId);
+    const revoked = await this.repository.deleteAllByUserExcept(userId, keepTokenId);
+    this.logger.log({ event: 'token.revoked_all_others', userId, keptTokenId: keepTokenId, revoked });
+    return revoked;
   }
 
   private isIdle(lastUsedAt: Date, now: Date): boolean {
