@@ -57,6 +57,27 @@ describe('validateEnvironment', () => {
   });
 });
 
+describe('README "Configuration"', () => {
+  it('has a row for every variable of .env.example, with the same default', () => {
+    const root = join(__dirname, '..', '..');
+    const example = readFileSync(join(root, '.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]);
+    const rows = Object.fromEntries(
+      [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [
+        match[1],
+        match[2].trim(),
+      ]),
+    );
+
+    for (const [name, value] of example) {
+      expect([name, rows[name]]).toEqual([name, value === '' ? '(empty)' : `\`${value}\``]);
+    }
+    expect(Object.keys(rows).sort()).toEqual(example.map(([name]) => name).sort());
+  });
+});
+
 describe('parseDurationSeconds', () => {
   it.each([
     ['90', 90],
