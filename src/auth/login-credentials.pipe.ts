@@ -1,9 +1,8 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import type { Request } from 'express';
+import { isFormContentType } from '../common/http/body-parser.middleware';
 import { RequestValidationPipe } from '../common/http/request-validation.pipe';
 import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
-
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
  * Reads login credentials in either shape the contract allows: the OAuth 2.0
@@ -14,7 +13,7 @@ export class LoginCredentialsPipe implements PipeTransform<Request, Promise<Logi
   private readonly validation = new RequestValidationPipe();
 
   async transform(request: Request): Promise<LoginCredentials> {
-    if (FORM_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) {
+    if (isFormContentType(request.headers['content-type'])) {
       const form = (await this.validation.transform(request.body, {
         type: 'body',
         metatype: PasswordGrantForm,

@@ -2,9 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { isEmail, registerDecorator, ValidationArguments } from 'class-validator';
 import { EMAIL_MAX_LENGTH } from '../../users/user.entity';
+import { hasLoneSurrogate } from './unicode';
 
-// With the u flag a well-formed surrogate pair is one code point: only a lone half matches.
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * One form per address: NFKC (fullwidth and composed forms fold together),
@@ -18,7 +17,7 @@ export function normalizeEmail(value: unknown): unknown {
 /** Checks in order, so that no later check ever sees text it could choke on. */
 function emailProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
-  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text';
+  if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
   if (value.length > EMAIL_MAX_LENGTH) return `must be at most ${EMAIL_MAX_LENGTH} characters`;
   if (!isEmail(value, { allow_utf8_local_part: true, require_tld: true })) return 'must be a valid email address';
   return undefined;

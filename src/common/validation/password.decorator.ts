@@ -1,14 +1,13 @@
 import { registerDecorator, ValidationArguments } from 'class-validator';
+import { hasLoneSurrogate } from './unicode';
 
 export const PASSWORD_MIN_CODE_POINTS = 8;
 /** bcrypt ignores every byte past the 72nd: longer passwords are refused, never cut. */
 export const PASSWORD_MAX_BYTES = 72;
-// With the u flag a well-formed surrogate pair is one code point: only a lone half matches.
-const LONE_SURROGATE = /\p{Cs}/u;
 
 function passwordProblem(value: unknown, requireMinimumLength: boolean): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
-  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text';
+  if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
   if (value.includes('\0')) return 'must not contain NUL characters';
   const normalised = value.normalize('NFKC');
   if (requireMinimumLength && [...normalised].length < PASSWORD_MIN_CODE_POINTS) {
