@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AccessTokensRepository } from './access-tokens.repository';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -8,7 +8,7 @@ const FLUSH_INTERVAL_MS = 1000;
  * the use and answers at once; the write follows within a second.
  */
 @Injectable()
-export class TokenUsageRecorder implements OnModuleInit, OnApplicationShutdown {
+export class TokenUsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(TokenUsageRecorder.name);
   private pending = new Map<number, Date>();
   private timer?: NodeJS.Timeout;
@@ -20,7 +20,8 @@ export class TokenUsageRecorder implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the connection pool closes, so the last uses are written. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
