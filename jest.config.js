@@ -35,6 +35,8 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       rootDir: '.',
+      // Some suites start a database server of their own.
+      testTimeout: 30000,
       testRegex: 'test/.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/worker-env.ts'],

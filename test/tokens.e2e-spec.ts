@@ -145,8 +145,8 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 
     it.each([
       ['no header', undefined, 'Bearer'],
-      ['Bearer alone', 'Bearer', 'Bearer error="invalid_token"'],
-      ['Bearer and an empty token', 'Bearer ', 'Bearer error="invalid_token"'],
+      ['Bearer alone', 'Bearer', 'Bearer'],
+      ['Bearer and an empty token', 'Bearer ', 'Bearer'],
       ['Basic credentials', 'Basic dXNlcjpwYXNz', 'Bearer'],
       ['another scheme', 'Token abc', 'Bearer'],
       ['a random well-shaped token', 'Bearer nat_' + 'A'.repeat(49), 'Bearer error="invalid_token"'],

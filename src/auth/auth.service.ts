@@ -33,12 +33,21 @@ export class AuthService {
       throw new DomainError('INVALID_CREDENTIALS');
     }
     if (this.hasher.needsRehash(user.hashedPassword)) {
-      await this.users.replaceHash(user.id, user.hashedPassword, await this.hasher.hash(password));
-      this.logger.log({ event: 'password.rehashed', userId: user.id });
+      await this.upgradeHash(user, password);
     }
     const issued = await this.tokens.issue(user.id);
     this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
     return issued;
+  }
+
+  /** The upgrade is opportunistic: on failure the old hash stays and the login goes on. */
+  private async upgradeHash(user: User, password: string): Promise<void> {
+    try {
+      await this.users.replaceHash(user.id, user.hashedPassword, await this.hasher.hash(password));
+      this.logger.log({ event: 'password.rehashed', userId: user.id });
+    } catch (error) {
+      this.logger.warn({ event: 'password.rehash_failed', userId: user.id, error: (error as Error).message });
+    }
   }
 
   async logout(userId: number, tokenId: number): Promise<void> {

@@ -37,11 +37,10 @@ export class BearerAuthGuard implements CanActivate {
     // Node keeps only the first of repeated Authorization headers: refuse the ambiguity instead.
     if (headers.length > 1) throw new DomainError('INVALID_TOKEN');
     const match = BEARER_CREDENTIALS.exec(headers[0]);
-    if (!match) {
-      if (/^Bearer(\s|$)/i.test(headers[0])) throw new DomainError('INVALID_TOKEN');
-      throw new DomainError('UNAUTHENTICATED');
-    }
-    return match[1];
+    if (match) return match[1];
+    // Something was sent after "Bearer ": a token, if a malformed one (RFC 6750 §3.1).
+    if (/^Bearer\s+\S/i.test(headers[0])) throw new DomainError('INVALID_TOKEN');
+    throw new DomainError('UNAUTHENTICATED');
   }
 
   private authorizationHeaders(request: Request): string[] {

@@ -2,15 +2,6 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { parseDurationSeconds } from './duration';
 import { validateEnvironment } from './environment';
 
-export const httpConfig = registerAs('http', () => {
-  const env = validateEnvironment(process.env);
-  return {
-    port: env.PORT,
-    logLevel: env.LOG_LEVEL,
-    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text'),
-  };
-});
-
 export const databaseConfig = registerAs('database', () => {
   const env = validateEnvironment(process.env);
   return {
@@ -30,6 +21,5 @@ export const authConfig = registerAs('auth', () => {
   };
 });
 
-export type HttpConfig = ConfigType<typeof httpConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;

@@ -32,6 +32,7 @@ describe('validateEnvironment', () => {
     [{ ...minimal, PORT: 'eighty' }, /PORT is invalid/],
     [{ ...minimal, ACCESS_TOKEN_TTL: 'one day' }, /ACCESS_TOKEN_TTL is invalid: .*such as 3600, 90m, 24h or 7d/],
     [{ ...minimal, DATABASE_MIGRATE_ON_START: 'maybe' }, /DATABASE_MIGRATE_ON_START is invalid/],
+    [{ ...minimal, ACCESS_TOKEN_IDLE_TTL: '30s' }, /ACCESS_TOKEN_IDLE_TTL is invalid: .*2 minutes or more/],
     [{ ...minimal, NODE_ENV: 'staging' }, /NODE_ENV is invalid/],
   ])('refuses %j with a message naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);

@@ -1,6 +1,14 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
-import { DURATION_PATTERN } from './duration';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy, validateSync } from 'class-validator';
+import { DURATION_PATTERN, parseDurationSeconds } from './duration';
+
+const MIN_IDLE_SECONDS = 120;
+
+function isIdleTimeout(value: unknown): boolean {
+  if (typeof value !== 'string' || !DURATION_PATTERN.test(value)) return false;
+  const seconds = parseDurationSeconds(value);
+  return seconds === 0 || seconds >= MIN_IDLE_SECONDS;
+}
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -49,7 +57,10 @@ export class Environment {
   @Matches(DURATION_PATTERN, { message: 'ACCESS_TOKEN_TTL must be a duration such as 3600, 90m, 24h or 7d' })
   ACCESS_TOKEN_TTL = '24h';
 
-  @Matches(DURATION_PATTERN, { message: 'ACCESS_TOKEN_IDLE_TTL must be a duration such as 30m or 0 (off)' })
+  // Uses are recorded once a minute at most, so a shorter idle timeout would end tokens in use.
+  @ValidateBy({ name: 'isIdleTimeout', validator: { validate: isIdleTimeout } }, {
+    message: 'ACCESS_TOKEN_IDLE_TTL must be 0 (off) or a duration of 2 minutes or more, such as 30m',
+  })
   ACCESS_TOKEN_IDLE_TTL = '0';
 
   @Transform(toInteger)

@@ -14,7 +14,8 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
     type: 'mysql',
     url: settings.url,
     charset: 'utf8mb4_unicode_ci',
-    // Dates go to and from the database as UTC whatever the process's TZ is.
+    // JS Dates are written and read as UTC whatever the process's TZ. Every
+    // stored time comes from the application's clock, never from NOW().
     timezone: 'Z',
     entities,
     migrations,

@@ -1,14 +1,18 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EMAIL_MAX_LENGTH } from '../common/validation/account-email.decorator';
 
-export const EMAIL_MAX_LENGTH = 254;
-
+/**
+ * An account. Times are set by the application's clock, like those of tokens,
+ * so that no server time zone setting can shift them.
+ */
 @Entity({ name: 'users' })
 export class User {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
 
+  /** Stored canonical (NFKC, lower case) and compared byte for byte: `josé` and `jose` are two accounts. */
   @Index('UQ_users_email', { unique: true })
-  @Column({ type: 'varchar', length: EMAIL_MAX_LENGTH })
+  @Column({ type: 'varchar', length: EMAIL_MAX_LENGTH, charset: 'utf8mb4', collation: 'utf8mb4_bin' })
   email!: string;
 
   /** Only `UsersRepository.findByEmailWithHash` and `findByIdWithHash` select it. */
@@ -18,9 +22,9 @@ export class User {
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 6 })
+  @Column({ name: 'created_at', type: 'datetime', precision: 6 })
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 6 })
+  @Column({ name: 'updated_at', type: 'datetime', precision: 6 })
   updatedAt!: Date;
 }

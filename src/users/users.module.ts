@@ -11,6 +11,6 @@ import { UsersService } from './users.service';
   imports: [TypeOrmModule.forFeature([User]), PasswordsModule, AccessTokensModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService],
-  exports: [UsersService, UsersRepository],
+  exports: [UsersService],
 })
 export class UsersModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
 import { isDuplicateEntryError } from '../database/database-errors';
 import { User } from './user.entity';
 
@@ -16,11 +17,15 @@ export interface CredentialChanges {
  */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly clock: Clock,
+  ) {}
 
   async create(email: string, hashedPassword: string): Promise<User> {
     try {
-      const { identifiers } = await this.users.insert({ email, hashedPassword });
+      const now = this.clock.now();
+      const { identifiers } = await this.users.insert({ email, hashedPassword, createdAt: now, updatedAt: now });
       return await this.users.findOneByOrFail({ id: Number(identifiers[0].id) });
     } catch (error) {
       throw this.translate(error);
@@ -41,7 +46,7 @@ export class UsersRepository {
 
   async updateCredentials(id: number, changes: CredentialChanges): Promise<void> {
     try {
-      await this.users.update({ id }, changes);
+      await this.users.update({ id }, { ...changes, updatedAt: this.clock.now() });
     } catch (error) {
       throw this.translate(error);
     }
@@ -49,7 +54,7 @@ export class UsersRepository {
 
   /** Only after a successful verification of the old hash: the same password, hashed under today's policy. */
   async replaceHash(id: number, expectedHash: string, hashedPassword: string): Promise<void> {
-    await this.users.update({ id, hashedPassword: expectedHash }, { hashedPassword });
+    await this.users.update({ id, hashedPassword: expectedHash }, { hashedPassword, updatedAt: this.clock.now() });
   }
 
   private selectWithHash() {

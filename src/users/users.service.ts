@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext } from '../auth/authenticated-user';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
-import { DomainError } from '../common/errors/domain-error';
-import { validationFailed } from '../common/http/request-validation.pipe';
+import { DomainError, validationFailed } from '../common/errors/domain-error';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 

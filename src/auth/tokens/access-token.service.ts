@@ -44,7 +44,7 @@ export class AccessTokenService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
     });
-    await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now);
+    await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now, id);
     return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds };
   }
 

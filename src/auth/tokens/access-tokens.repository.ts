@@ -72,20 +72,22 @@ export class AccessTokensRepository {
   }
 
   /**
-   * Deletes the user's tokens beyond the `keep` most recently used live ones.
-   * Run after an insert, so concurrent logins never lock a user out: each trims
-   * back to the cap, and a fresh token is always among the most recent.
+   * Deletes the user's tokens beyond the `keep` most recently used live ones,
+   * never `issuedId`. Run after an insert, so concurrent logins never lock a
+   * user out: each trims back to the cap and keeps the token it just issued.
    */
-  async trimToMostRecent(userId: number, keep: number, now: Date): Promise<number> {
+  async trimToMostRecent(userId: number, keep: number, now: Date, issuedId: number): Promise<number> {
     const surplus = await this.tokens
       .createQueryBuilder('token')
       .select('token.id', 'id')
+      .addSelect('CASE WHEN token.id = :issuedId THEN 1 ELSE 0 END', 'issued')
       .addSelect('CASE WHEN token.expires_at > :now THEN 1 ELSE 0 END', 'live')
       .where('token.user_id = :userId', { userId })
-      .orderBy('live', 'DESC')
+      .orderBy('issued', 'DESC')
+      .addOrderBy('live', 'DESC')
       .addOrderBy('token.last_used_at', 'DESC')
       .addOrderBy('token.id', 'DESC')
-      .setParameter('now', now)
+      .setParameters({ now, issuedId })
       .offset(keep)
       .limit(1000)
       .getRawMany<{ id: number }>();
@@ -94,9 +96,8 @@ export class AccessTokensRepository {
     return result.affected ?? 0;
   }
 
-  async deleteById(id: number): Promise<boolean> {
-    const result = await this.tokens.delete({ id });
-    return (result.affected ?? 0) > 0;
+  async deleteById(id: number): Promise<void> {
+    await this.tokens.delete({ id });
   }
 
   async deleteByIdAndUser(id: number, userId: number): Promise<boolean> {

@@ -20,3 +20,7 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+export function validationFailed(errors: FieldError[]): DomainError {
+  return new DomainError('VALIDATION_FAILED', DEFAULT_MESSAGES.VALIDATION_FAILED, errors);
+}

@@ -3,7 +3,6 @@ import { HttpStatus } from '@nestjs/common';
 /** Stable, machine-readable error codes of the HTTP contract, with their status. */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
-  MALFORMED_BODY: HttpStatus.BAD_REQUEST,
   BAD_REQUEST: HttpStatus.BAD_REQUEST,
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   INVALID_TOKEN: HttpStatus.UNAUTHORIZED,
@@ -24,7 +23,6 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request is invalid',
-  MALFORMED_BODY: 'The request body is not valid JSON',
   BAD_REQUEST: 'The request is invalid',
   UNAUTHENTICATED: 'Authentication is required',
   INVALID_TOKEN: 'The access token is invalid, expired or revoked',

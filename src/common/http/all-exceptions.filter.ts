@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailableError } from '../../database/database-errors';
-import { DomainError, FieldError } from '../errors/domain-error';
+import { DomainError, FieldError, validationFailed } from '../errors/domain-error';
 import { DEFAULT_MESSAGES, ERROR_STATUS, ErrorCode } from '../errors/error-code';
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -53,6 +53,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return { body: this.body(this.codeForStatus(exception.getStatus())) };
     }
+    if (this.isUnparsableBody(exception)) {
+      return this.resolve(validationFailed([{ field: 'body', message: 'must be valid JSON or form data' }]));
+    }
     const clientError = this.clientErrorOf(exception);
     if (clientError) {
       return { body: this.body(clientError) };
@@ -65,11 +68,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { body: this.body('INTERNAL_ERROR') };
   }
 
-  /** Errors raised by Express's body parsers (http-errors with a `type`). */
+  private isUnparsableBody(exception: unknown): boolean {
+    return typeof exception === 'object' && exception !== null && (exception as { type?: unknown }).type === 'entity.parse.failed';
+  }
+
+  /** Other errors of Express's body parsers (http-errors): too large, bad encoding or charset. */
   private clientErrorOf(exception: unknown): ErrorCode | undefined {
     if (typeof exception !== 'object' || exception === null) return undefined;
-    const { type, status } = exception as { type?: unknown; status?: unknown };
-    if (type === 'entity.parse.failed') return 'MALFORMED_BODY';
+    const { status } = exception as { status?: unknown };
     if (typeof status === 'number' && status >= 400 && status < 500) return this.codeForStatus(status);
     return undefined;
   }

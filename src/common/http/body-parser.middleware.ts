@@ -1,7 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, validationFailed } from '../errors/domain-error';
 
 /** Far above any legitimate body here (passwords stop at 72 bytes), far below harm. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -34,11 +34,11 @@ function assertSafeShape(root: unknown): void {
     const [value, depth] = pending.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_DEPTH) {
-      throw new DomainError('MALFORMED_BODY', `The request body is nested more than ${MAX_DEPTH} levels deep`);
+      throw validationFailed([{ field: 'body', message: `must not be nested more than ${MAX_DEPTH} levels deep` }]);
     }
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) {
-        throw new DomainError('MALFORMED_BODY', 'The request body has a forbidden key');
+        throw validationFailed([{ field: key, message: 'is a forbidden key' }]);
       }
       pending.push([(value as Record<string, unknown>)[key], depth + 1]);
     }

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError, FieldError } from '../errors/domain-error';
+import { FieldError, validationFailed } from '../errors/domain-error';
 
 function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -7,10 +7,6 @@ function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
-}
-
-export function validationFailed(errors: FieldError[]): DomainError {
-  return new DomainError('VALIDATION_FAILED', 'The request is invalid', errors);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { isEmail, registerDecorator, ValidationArguments } from 'class-validator';
-import { EMAIL_MAX_LENGTH } from '../../users/user.entity';
 import { hasLoneSurrogate } from './unicode';
 
+export const EMAIL_MAX_LENGTH = 254;
 
 /**
  * One form per address: NFKC (fullwidth and composed forms fold together),

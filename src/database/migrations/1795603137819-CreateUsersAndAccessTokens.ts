@@ -7,11 +7,11 @@ export class CreateUsersAndAccessTokens1795603137819 implements MigrationInterfa
     await queryRunner.query(`
       CREATE TABLE \`users\` (
         \`id\` int UNSIGNED NOT NULL AUTO_INCREMENT,
-        \`email\` varchar(254) NOT NULL,
+        \`email\` varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
         \`hashed_password\` varchar(255) NOT NULL,
         \`is_active\` tinyint NOT NULL DEFAULT 1,
-        \`created_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-        \`updated_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+        \`created_at\` datetime(6) NOT NULL,
+        \`updated_at\` datetime(6) NOT NULL,
         UNIQUE INDEX \`UQ_users_email\` (\`email\`),
         PRIMARY KEY (\`id\`)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
