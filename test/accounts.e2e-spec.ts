@@ -28,6 +28,30 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
       expect(Number(row.is_active)).toBe(1);
     });
 
+    it('stamps createdAt with the application clock', async () => {
+      const response = await t.http.post('/auth/register').send({ email: 'clock@example.com', password: PASSWORD }).expect(201);
+      expect(response.body.createdAt).toBe(t.clock.now().toISOString());
+    });
+
+    it('keeps addresses that differ only by an accent or ß apart', async () => {
+      for (const email of ['josé@example.com', 'jose@example.com', 'straße@example.com', 'strasse@example.com']) {
+        await t.http.post('/auth/register').send({ email, password: PASSWORD }).expect(201);
+      }
+      await t.http.post('/auth/token').send({ email: 'jose@example.com', password: PASSWORD }).expect(200);
+      expect((await rowCounts(t.db)).users).toBe(4);
+    });
+
+    it('accepts an email of exactly 254 characters and refuses 255', async () => {
+      const domainOf = (length: number) => ['a'.repeat(63), 'b'.repeat(63), 'd'.repeat(length - 2 * 64 - 4)].join('.') + '.com';
+      const email254 = `${'x'.repeat(64)}@${domainOf(254 - 65)}`;
+      const email255 = `${'x'.repeat(64)}@${domainOf(255 - 65)}`;
+      expect([email254.length, email255.length]).toEqual([254, 255]);
+
+      await t.http.post('/auth/register').send({ email: email254, password: PASSWORD }).expect(201);
+      const response = await t.http.post('/auth/register').send({ email: email255, password: PASSWORD }).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'email', message: expect.stringContaining('254') }]);
+    });
+
     it('hashes the same password differently for two users', async () => {
       await t.http.post('/auth/register').send({ email: 'a@example.com', password: PASSWORD }).expect(201);
       await t.http.post('/auth/register').send({ email: 'b@example.com', password: PASSWORD }).expect(201);

@@ -324,20 +324,53 @@ describe('Token lifetime, last use and the per-user cap (injected clock)', () =>
     expect(new Date(row.expires_at).getTime()).toBe(issuedAt.getTime() + 5_000);
   });
 
+  it("lists only the caller's live tokens", async () => {
+    const { token: old } = await registerAndLogin(t.http, 'live@example.com');
+    t.clock.advance(3_000);
+    const fresh = await login(t.http, 'live@example.com');
+    t.clock.advance(3_000);
+
+    const response = await t.http.get('/auth/tokens').set(bearer(fresh)).expect(200);
+
+    expect(response.body).toHaveLength(1);
+    expect(response.body[0].current).toBe(true);
+    await t.http.get('/users/me').set(bearer(old)).expect(401);
+  });
+});
+
+describe('The per-user token cap', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { accessTokenTtlSeconds: 86_400, accessTokenIdleTtlSeconds: 0, maxTokensPerUser: 3 } });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
   it('past the cap, a login revokes the least recently used token and never locks the user out', async () => {
     const { token: first } = await registerAndLogin(t.http, 'cap@example.com');
-    t.clock.advance(100);
-    const second = await login(t.http, 'cap@example.com');
-    t.clock.advance(100);
-    const third = await login(t.http, 'cap@example.com');
     t.clock.advance(1_000);
+    const second = await login(t.http, 'cap@example.com');
+    t.clock.advance(1_000);
+    const third = await login(t.http, 'cap@example.com');
+    t.clock.advance(60_000);
     // Using the first token makes the second the least recently used.
-    await t.db.query('UPDATE access_tokens SET last_used_at = ? WHERE token_hash = ?', [t.clock.now(), sha256(first)]);
-    t.clock.advance(100);
+    await t.http.get('/users/me').set(bearer(first)).expect(200);
+    await t.app.get(TokenUsageRecorder).flush();
+    t.clock.advance(1_000);
     const fourth = await login(t.http, 'cap@example.com');
 
     await t.http.get('/users/me').set(bearer(second)).expect(401);
     for (const live of [first, third, fourth]) await t.http.get('/users/me').set(bearer(live)).expect(200);
+    expect((await rowCounts(t.db)).tokens).toBe(3);
+  });
+
+  it('keeps every token that a burst of concurrent logins returned, up to the cap', async () => {
+    await registerAndLogin(t.http, 'burst@example.com');
+    const tokens = await Promise.all(Array.from({ length: 6 }, () => login(t.http, 'burst@example.com')));
+
+    const statuses = await Promise.all(tokens.map(async (token) => (await t.http.get('/users/me').set(bearer(token))).status));
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
     expect((await rowCounts(t.db)).tokens).toBe(3);
   });
 });
