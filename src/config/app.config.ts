@@ -18,6 +18,8 @@ export const authConfig = registerAs('auth', () => {
     accessTokenTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_TTL),
     accessTokenIdleTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_IDLE_TTL),
     maxTokensPerUser: env.MAX_TOKENS_PER_USER,
+    passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,
+    passwordHashingQueue: env.PASSWORD_HASHING_QUEUE,
   };
 });
 

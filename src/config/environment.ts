@@ -69,6 +69,18 @@ export class Environment {
   @Max(10000)
   MAX_TOKENS_PER_USER = 50;
 
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  PASSWORD_HASHING_CONCURRENCY = 0;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  PASSWORD_HASHING_QUEUE = 16;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -6,3 +6,5 @@ const worker = Number(process.env.JEST_WORKER_ID ?? '1');
 process.env.DATABASE_URL = urls[(worker - 1) % urls.length];
 process.env.NODE_ENV = 'test';
 process.env.BCRYPT_COST = '10';
+// Suites fire bursts to test races; shedding is tested on its own (test/admission.e2e-spec.ts).
+process.env.PASSWORD_HASHING_QUEUE = '1000';

@@ -1,14 +1,15 @@
 import bcrypt from 'bcrypt';
 import { AuthConfig } from '../../config/app.config';
 import { PasswordHasher } from './password-hasher';
+import { PasswordWorkLimiter } from './password-work-limiter';
 
-const config = (bcryptCost: number) => ({ bcryptCost }) as AuthConfig;
+const config = (bcryptCost: number) => ({ bcryptCost, passwordHashingConcurrency: 2, passwordHashingQueue: 100 }) as AuthConfig;
 
 describe('PasswordHasher', () => {
   let hasher: PasswordHasher;
 
   beforeAll(async () => {
-    hasher = new PasswordHasher(config(10));
+    hasher = new PasswordHasher(config(10), new PasswordWorkLimiter(config(10)));
     await hasher.onModuleInit();
   });
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import { authConfig, AuthConfig } from '../../config/app.config';
+import { PasswordWorkLimiter } from './password-work-limiter';
 
 const BCRYPT_HASH = /^\$2([aby])\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
@@ -15,7 +16,10 @@ export class PasswordHasher implements OnModuleInit {
   private readonly cost: number;
   private dummyHash = '';
 
-  constructor(@Inject(authConfig.KEY) config: AuthConfig) {
+  constructor(
+    @Inject(authConfig.KEY) config: AuthConfig,
+    private readonly limiter: PasswordWorkLimiter,
+  ) {
     this.cost = config.bcryptCost;
   }
 
@@ -24,7 +28,7 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(this.normalise(password), this.cost);
+    return this.limiter.run(() => bcrypt.hash(this.normalise(password), this.cost));
   }
 
   /**
@@ -34,8 +38,8 @@ export class PasswordHasher implements OnModuleInit {
    */
   verify(password: string, hashedPassword: string | null): Promise<boolean> {
     const stored = hashedPassword !== null && BCRYPT_HASH.test(hashedPassword) ? hashedPassword : null;
-    return bcrypt
-      .compare(this.normalise(password), stored ?? this.dummyHash)
+    return this.limiter
+      .run(() => bcrypt.compare(this.normalise(password), stored ?? this.dummyHash))
       .then((matches) => matches && stored !== null);
   }
 

@@ -58,6 +58,8 @@ describe('AccessTokenService', () => {
     accessTokenTtlSeconds: 5,
     accessTokenIdleTtlSeconds: 0,
     maxTokensPerUser: 3,
+    passwordHashingConcurrency: 1,
+    passwordHashingQueue: 1,
     ...overrides,
   });
   let repository: InMemoryAccessTokens;

@@ -1,0 +1,61 @@
+import { DomainError } from '../../common/errors/domain-error';
+import { AuthConfig } from '../../config/app.config';
+import { PasswordWorkLimiter } from './password-work-limiter';
+
+/** A job that finishes only when the test says so: no timers, no sleeps. */
+function deferred() {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const job = jest.fn(() => done);
+  return { job, finish };
+}
+
+const limiterWith = (passwordHashingConcurrency: number, passwordHashingQueue: number) =>
+  new PasswordWorkLimiter({ passwordHashingConcurrency, passwordHashingQueue } as AuthConfig);
+const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('PasswordWorkLimiter', () => {
+  it('runs up to the concurrency at once, queues the next, and refuses past the queue with 503 + Retry-After', async () => {
+    const limiter = limiterWith(1, 1);
+    const first = deferred();
+    const second = deferred();
+    const third = deferred();
+
+    const running = limiter.run(first.job);
+    const queued = limiter.run(second.job);
+    const refused = limiter.run(third.job);
+
+    await expect(refused).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
+    await expect(refused).rejects.toBeInstanceOf(DomainError);
+    expect(first.job).toHaveBeenCalled();
+    expect(second.job).not.toHaveBeenCalled();
+    expect(third.job).not.toHaveBeenCalled();
+
+    first.finish();
+    await running;
+    await flushMicrotasks();
+    expect(second.job).toHaveBeenCalled();
+    second.finish();
+    await queued;
+  });
+
+  it('frees its slot when a job fails', async () => {
+    const limiter = limiterWith(1, 0);
+
+    await expect(limiter.run(() => Promise.reject(new Error('bcrypt failed')))).rejects.toThrow('bcrypt failed');
+
+    await expect(limiter.run(() => Promise.resolve('ran'))).resolves.toBe('ran');
+  });
+
+  it('accepts new work again once the queue has drained', async () => {
+    const limiter = limiterWith(2, 0);
+    const jobs = [deferred(), deferred()];
+    const runs = jobs.map((job) => limiter.run(job.job));
+    await expect(limiter.run(() => Promise.resolve())).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+
+    jobs.forEach((job) => job.finish());
+    await Promise.all(runs);
+
+    await expect(limiter.run(() => Promise.resolve('again'))).resolves.toBe('again');
+  });
+});
