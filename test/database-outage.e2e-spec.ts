@@ -1,14 +1,6 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { privateDatabaseServer } from './support/private-database-server';
 import { bearer, createTestApp, registerAndLogin, TestApp } from './support/test-app';
-
-const run = promisify(execFile);
-const script = join(__dirname, '..', 'scripts', 'local-db.sh');
+import { migrateDatabase } from './support/test-databases';
 
 /**
  * The service on a database server of this test's own, which the test stops
@@ -16,29 +8,21 @@ const script = join(__dirname, '..', 'scripts', 'local-db.sh');
  * without a restart when it is back.
  */
 describe('When the database cannot be reached', () => {
-  const stateDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'outage-test-'));
-  const localDb = async (command: 'start' | 'stop') => {
-    const { stdout } = await run('bash', [script, command], { env: { ...process.env, LOCAL_DB_DIR: stateDir } });
-    return stdout.trim().split('\n').pop() ?? '';
-  };
+  const server = privateDatabaseServer('outage-test-');
   let t: TestApp;
   let token: string;
 
   beforeAll(async () => {
-    const url = (await localDb('start')).replace(/^DATABASE_URL=/, '');
-    const migrator = new DataSource(buildDataSourceOptions({ url, poolSize: 1, migrateOnStart: false }));
-    await migrator.initialize();
-    await migrator.runMigrations();
-    await migrator.destroy();
+    const url = await server.start();
+    await migrateDatabase(url);
     t = await createTestApp({ databaseUrl: url });
     ({ token } = await registerAndLogin(t.http, 'outage@example.com'));
-    await localDb('stop');
+    await server.localDb('stop');
   });
 
   afterAll(async () => {
     await t.close();
-    await localDb('stop');
-    rmSync(stateDir, { recursive: true, force: true });
+    await server.remove();
   });
 
   it.each([
@@ -60,7 +44,7 @@ describe('When the database cannot be reached', () => {
   });
 
   it('recovers by itself once the server is back', async () => {
-    await localDb('start');
+    await server.start();
 
     let status = 0;
     for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {

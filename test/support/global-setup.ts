@@ -1,8 +1,6 @@
 import type { Config } from '@jest/types';
 import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { resolveBaseUrl, saveTestDatabases, workerDatabaseUrl } from './test-databases';
+import { migrateDatabase, resolveBaseUrl, saveTestDatabases, workerDatabaseUrl } from './test-databases';
 
 /** Creates a fresh database per worker and applies every migration once. */
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
@@ -21,11 +19,6 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
     await admin.end();
   }
 
-  for (const url of urls) {
-    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: 1, migrateOnStart: false }));
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    await dataSource.destroy();
-  }
+  for (const url of urls) await migrateDatabase(url);
   saveTestDatabases({ urls });
 }

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
 
 const ROOT = join(__dirname, '..', '..');
 const STATE_FILE = join(ROOT, '.local', 'test-databases.json');
@@ -31,6 +33,17 @@ export function workerDatabaseUrl(base: URL, worker: number): string {
   const url = new URL(base.toString());
   url.pathname = `/${url.pathname.replace(/^\//, '') || 'auth'}_test_w${worker}`;
   return url.toString();
+}
+
+/** Applies every migration to the database at `url`. */
+export async function migrateDatabase(url: string): Promise<void> {
+  const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: 1, migrateOnStart: false }));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 export function saveTestDatabases(databases: TestDatabases): void {
