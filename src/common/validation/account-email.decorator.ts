@@ -1,20 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { isEmail, registerDecorator, ValidationArguments } from 'class-validator';
+import { isEmail } from 'class-validator';
+import { validateWith } from './problem-validator';
 import { hasLoneSurrogate } from './unicode';
 
 export const EMAIL_MAX_LENGTH = 254;
 
 /**
  * One form per address: NFKC (fullwidth and composed forms fold together),
- * trimmed, lower-cased. The database compares case-insensitively as well, but
- * this keeps stored values canonical on every server collation.
+ * trimmed, lower-cased. The column compares bytes (utf8mb4_bin), so this form
+ * alone is what makes `A@X.com` and `a@x.com` one account.
  */
 export function normalizeEmail(value: unknown): unknown {
   return typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : value;
 }
 
-/** Checks in order, so that no later check ever sees text it could choke on. */
+/** In this order: validator's isEmail throws on a lone surrogate. */
 function emailProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
@@ -25,19 +26,8 @@ function emailProblem(value: unknown): string | undefined {
 
 /** An email address as accounts use it: normalised, valid, at most 254 characters. */
 export function IsAccountEmail(): PropertyDecorator {
-  const validate: PropertyDecorator = (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isAccountEmail',
-      target: target.constructor,
-      propertyName: propertyName.toString(),
-      validator: {
-        validate: (value: unknown) => emailProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'email'} ${emailProblem(args?.value)}`,
-      },
-    });
-  };
   return applyDecorators(
     Transform(({ value }) => normalizeEmail(value)),
-    validate,
+    validateWith('isAccountEmail', emailProblem),
   );
 }

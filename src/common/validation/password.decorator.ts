@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationArguments } from 'class-validator';
+import { validateWith } from './problem-validator';
 import { hasLoneSurrogate } from './unicode';
 
 export const PASSWORD_MIN_CODE_POINTS = 8;
@@ -20,26 +20,11 @@ function passwordProblem(value: unknown, requireMinimumLength: boolean): string 
   return undefined;
 }
 
-function passwordDecorator(name: string, requireMinimumLength: boolean): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name,
-      target: target.constructor,
-      propertyName: propertyName.toString(),
-      validator: {
-        validate: (value: unknown) => passwordProblem(value, requireMinimumLength) === undefined,
-        defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property ?? 'password'} ${passwordProblem(args?.value, requireMinimumLength)}`,
-      },
-    });
-  };
-}
-
 /** A password being set: at least 8 characters and at most 72 bytes once NFKC-normalised. */
-export const IsNewPassword = () => passwordDecorator('isNewPassword', true);
+export const IsNewPassword = () => validateWith('isNewPassword', (value) => passwordProblem(value, true));
 
 /**
  * A password being presented for verification: no minimum, so a wrong guess is
  * an ordinary 401, but the same byte limit, so an oversized one costs no bcrypt run.
  */
-export const IsPresentedPassword = () => passwordDecorator('isPresentedPassword', false);
+export const IsPresentedPassword = () => validateWith('isPresentedPassword', (value) => passwordProblem(value, false));
