@@ -25,8 +25,9 @@ export class UsersRepository {
   async create(email: string, hashedPassword: string): Promise<User> {
     try {
       const now = this.clock.now();
-      const { identifiers } = await this.users.insert({ email, hashedPassword, createdAt: now, updatedAt: now });
-      return await this.users.findOneByOrFail({ id: Number(identifiers[0].id) });
+      const user = this.users.create({ email, hashedPassword, isActive: true, createdAt: now, updatedAt: now });
+      const { identifiers } = await this.users.insert(user);
+      return Object.assign(user, { id: Number(identifiers[0].id) });
     } catch (error) {
       throw this.translate(error);
     }
