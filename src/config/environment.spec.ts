@@ -4,6 +4,15 @@ import { parseDurationSeconds } from './duration';
 import { Environment, validateEnvironment } from './environment';
 
 const minimal = { DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db' };
+const ROOT = join(__dirname, '..', '..');
+
+/** The `NAME=default` lines of .env.example, in order. */
+function envExampleEntries(): Array<[string, string]> {
+  return readFileSync(join(ROOT, '.env.example'), 'utf8')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]);
+}
 
 describe('validateEnvironment', () => {
   it('applies the documented defaults', () => {
@@ -43,13 +52,7 @@ describe('validateEnvironment', () => {
   });
 
   it('.env.example lists every variable, with its default', () => {
-    const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
-    const listed = Object.fromEntries(
-      example
-        .split('\n')
-        .filter((line) => /^[A-Z_]+=/.test(line))
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
+    const listed = Object.fromEntries(envExampleEntries());
     const defaults = Object.entries(new Environment()).map(([name, value]) => [name, value === undefined ? '' : String(value)]);
     const documented = [...defaults.map(([name]) => name), 'DATABASE_URL', 'LOG_FORMAT'];
 
@@ -60,13 +63,9 @@ describe('validateEnvironment', () => {
 
 describe('README "Configuration"', () => {
   it('has a row for every variable of .env.example, with the same default', () => {
-    const root = join(__dirname, '..', '..');
-    const example = readFileSync(join(root, '.env.example'), 'utf8')
-      .split('\n')
-      .filter((line) => /^[A-Z_]+=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]);
+    const example = envExampleEntries();
     const rows = Object.fromEntries(
-      [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [
+      [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [
         match[1],
         match[2].trim(),
       ]),
