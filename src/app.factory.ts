@@ -2,6 +2,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { httpConfig, HttpConfig } from './config/app.config';
 
 /**
  * Settings that live on the HTTP server rather than in a module. Tests call
@@ -11,6 +12,8 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.set('etag', false);
+  // Off by default: X-Forwarded-For is whatever the client wrote, unless a proxy we trust wrote it.
+  express.set('trust proxy', app.get<HttpConfig>(httpConfig.KEY).trustProxy);
   express.enableShutdownHooks();
 }
 

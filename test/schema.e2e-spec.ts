@@ -39,11 +39,12 @@ describe('Schema migrations', () => {
     expect(tables).toEqual([
       { name: 'access_tokens', collation: 'utf8mb4_unicode_ci' },
       { name: 'migrations', collation: expect.any(String) },
+      { name: 'throttle_counters', collation: 'utf8mb4_unicode_ci' },
       { name: 'users', collation: 'utf8mb4_unicode_ci' },
     ]);
 
     const columns = await dataSource.query(
-      "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('users', 'access_tokens') ORDER BY TABLE_NAME, ORDINAL_POSITION",
+      "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('users', 'access_tokens', 'throttle_counters') ORDER BY TABLE_NAME, ORDINAL_POSITION",
     );
     expect(columns.map((column: { t: string; c: string; type: string }) => `${column.t}.${column.c} ${column.type}`)).toEqual([
       'access_tokens.id int(10) unsigned',
@@ -52,6 +53,9 @@ describe('Schema migrations', () => {
       'access_tokens.created_at datetime(6)',
       'access_tokens.expires_at datetime(6)',
       'access_tokens.last_used_at datetime(6)',
+      'throttle_counters.key_hash binary(32)',
+      'throttle_counters.hits int(10) unsigned',
+      'throttle_counters.window_ends_at datetime(6)',
       'users.id int(10) unsigned',
       'users.email varchar(254)',
       'users.hashed_password varchar(255)',

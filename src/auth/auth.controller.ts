@@ -1,7 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AuthContext } from './authenticated-user';
 import { AuthService } from './auth.service';
+import { SessionCookies } from './cookies/session-cookies';
+import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { CurrentSession } from './decorators/current-session.decorator';
 import { LoginCredentialsBody } from './decorators/login-credentials.decorator';
 import { Public } from './decorators/public.decorator';
@@ -17,19 +20,40 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly tokens: AccessTokenService,
+    private readonly sessionCookies: SessionCookies,
   ) {}
 
   @Public()
   @Post('register')
-  async register(@Body() body: RegisterRequest): Promise<UserResponse> {
-    return toUserResponse(await this.auth.register(body.email, body.password));
+  async register(@Body() body: RegisterRequest, @Ip() clientAddress: string): Promise<UserResponse> {
+    return toUserResponse(await this.auth.register(body.email, body.password, clientAddress));
   }
 
   @Public()
   @Post('token')
   @HttpCode(HttpStatus.OK)
-  async token(@LoginCredentialsBody() credentials: LoginCredentials): Promise<TokenResponse> {
-    return toTokenResponse(await this.auth.login(credentials));
+  async token(@LoginCredentialsBody() credentials: LoginCredentials, @Ip() clientAddress: string): Promise<TokenResponse> {
+    return toTokenResponse(await this.auth.login(credentials, clientAddress));
+  }
+
+  /** The browser login: the token goes into an HttpOnly cookie, never into the page's reach. */
+  @Public()
+  @UseGuards(TrustedOriginGuard)
+  @Post('cookie/login')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async cookieLogin(
+    @LoginCredentialsBody() credentials: LoginCredentials,
+    @Ip() clientAddress: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    this.sessionCookies.write(response, await this.auth.login(credentials, clientAddress));
+  }
+
+  @Post('cookie/logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async cookieLogout(@CurrentSession() session: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(session.user.id, session.tokenId);
+    this.sessionCookies.clear(response);
   }
 
   @Post('logout')

@@ -3,6 +3,7 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './passwords/password-hasher';
+import { AttemptThrottle } from './throttling/attempt-throttle.service';
 import { AccessTokenService } from './tokens/access-token.service';
 
 describe('AuthService.login', () => {
@@ -20,26 +21,44 @@ describe('AuthService.login', () => {
       hash: jest.fn().mockResolvedValue('$2b$12$rehashed'),
     };
     const tokens = { issue: jest.fn().mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 }) };
+    const throttle = {
+      assertLoginAllowed: jest.fn().mockResolvedValue(undefined),
+      recordLoginFailure: jest.fn().mockResolvedValue(undefined),
+      recordLoginSuccess: jest.fn().mockResolvedValue(undefined),
+    };
     const service = new AuthService(
       users as unknown as UsersService,
       hasher as unknown as PasswordHasher,
       tokens as unknown as AccessTokenService,
+      throttle as unknown as AttemptThrottle,
     );
-    return { service, users, hasher, tokens };
+    return { service, users, hasher, tokens, throttle };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
 
   it('issues a token for the right password', async () => {
     const { service, tokens } = setup(storedUser(), true);
 
-    await expect(service.login(credentials)).resolves.toEqual({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
+    await expect(service.login(credentials, '203.0.113.7')).resolves.toEqual({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
     expect(tokens.issue).toHaveBeenCalledWith(1);
+  });
+
+  it('checks the throttle before any bcrypt work, and resets the account count on success', async () => {
+    const { service, hasher, throttle } = setup(storedUser(), true);
+    throttle.assertLoginAllowed.mockRejectedValueOnce(new DomainError('TOO_MANY_REQUESTS'));
+
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('TOO_MANY_REQUESTS'));
+    expect(hasher.verify).not.toHaveBeenCalled();
+
+    await service.login(credentials, '203.0.113.7');
+    expect(throttle.recordLoginSuccess).toHaveBeenCalledWith('ada@example.com');
+    expect(throttle.recordLoginFailure).not.toHaveBeenCalled();
   });
 
   it('runs the one bcrypt comparison for an unknown email too, against no hash', async () => {
     const { service, hasher, tokens } = setup(null, false);
 
-    await expect(service.login(credentials)).rejects.toEqual(new DomainError('INVALID_CREDENTIALS'));
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('INVALID_CREDENTIALS'));
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(hasher.verify).toHaveBeenCalledWith('correct horse', null);
     expect(tokens.issue).not.toHaveBeenCalled();
@@ -51,28 +70,34 @@ describe('AuthService.login', () => {
   ])('fails %s with the same INVALID_CREDENTIALS after one comparison', async (_case, user, matches) => {
     const { service, hasher, tokens } = setup(user, matches);
 
-    await expect(service.login(credentials)).rejects.toEqual(new DomainError('INVALID_CREDENTIALS'));
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('INVALID_CREDENTIALS'));
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(tokens.issue).not.toHaveBeenCalled();
+  });
+
+  it('counts every kind of failure against the email and the client', async () => {
+    const { service, throttle } = setup(null, false);
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeInstanceOf(DomainError);
+    expect(throttle.recordLoginFailure).toHaveBeenCalledWith('ada@example.com', '203.0.113.7');
   });
 
   it('replaces a hash made under another policy after a successful login', async () => {
     const { service, users } = setup(storedUser(), true, true);
 
-    await service.login(credentials);
+    await service.login(credentials, '203.0.113.7');
 
     expect(users.replaceHash).toHaveBeenCalledWith(1, '$2b$10$stored', '$2b$12$rehashed');
   });
 
   it('keeps a hash made under the current policy', async () => {
     const { service, users } = setup(storedUser(), true, false);
-    await service.login(credentials);
+    await service.login(credentials, '203.0.113.7');
     expect(users.replaceHash).not.toHaveBeenCalled();
   });
 
   it('never rehashes on a failed login', async () => {
     const { service, users } = setup(storedUser(), false, true);
-    await expect(service.login(credentials)).rejects.toBeInstanceOf(DomainError);
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeInstanceOf(DomainError);
     expect(users.replaceHash).not.toHaveBeenCalled();
   });
 });

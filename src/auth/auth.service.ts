@@ -4,6 +4,7 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginCredentials } from './dto/login.request';
 import { PasswordHasher } from './passwords/password-hasher';
+import { AttemptThrottle } from './throttling/attempt-throttle.service';
 import { AccessTokenService, IssuedAccessToken } from './tokens/access-token.service';
 
 @Injectable()
@@ -14,24 +15,29 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: AccessTokenService,
+    private readonly throttle: AttemptThrottle,
   ) {}
 
-  register(email: string, password: string): Promise<User> {
+  async register(email: string, password: string, clientAddress: string): Promise<User> {
+    await this.throttle.countRegistration(clientAddress);
     return this.users.create(email, password);
   }
 
   /**
    * Unknown email, wrong password and deactivated account fail alike: one
    * bcrypt comparison each (against a dummy hash when there is no user), then
-   * the same INVALID_CREDENTIALS.
+   * the same INVALID_CREDENTIALS, counted against the email and the client.
    */
-  async login({ email, password }: LoginCredentials): Promise<IssuedAccessToken> {
+  async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
+    await this.throttle.assertLoginAllowed(email, clientAddress);
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null);
     if (!user || !passwordMatches || !user.isActive) {
+      await this.throttle.recordLoginFailure(email, clientAddress);
       this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
       throw new DomainError('INVALID_CREDENTIALS');
     }
+    await this.throttle.recordLoginSuccess(email);
     if (this.hasher.needsRehash(user.hashedPassword)) {
       await this.upgradeHash(user, password);
     }

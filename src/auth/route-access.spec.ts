@@ -30,6 +30,8 @@ describe('route access', () => {
       'GET /health public',
       'GET /users/me token',
       'PATCH /users/me token',
+      'POST /auth/cookie/login public',
+      'POST /auth/cookie/logout token',
       'POST /auth/logout token',
       'POST /auth/register public',
       'POST /auth/token public',

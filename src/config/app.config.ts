@@ -1,6 +1,7 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseDurationSeconds } from './duration';
-import { validateEnvironment } from './environment';
+import { randomBytes } from 'node:crypto';
+import { listItems, validateEnvironment } from './environment';
 
 export const databaseConfig = registerAs('database', () => {
   const env = validateEnvironment(process.env);
@@ -23,5 +24,36 @@ export const authConfig = registerAs('auth', () => {
   };
 });
 
+export const httpConfig = registerAs('http', () => {
+  const env = validateEnvironment(process.env);
+  const trustProxy = env.TRUST_PROXY.trim();
+  return {
+    corsOrigins: listItems(env.CORS_ORIGINS),
+    trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
+  };
+});
+
+export const sessionConfig = registerAs('session', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    secureCookies: env.SESSION_COOKIE_SECURE,
+    csrfSecret: env.CSRF_SECRET === '' ? randomBytes(32) : Buffer.from(env.CSRF_SECRET, 'utf8'),
+  };
+});
+
+export const throttlingConfig = registerAs('throttling', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    loginFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
+    loginFailureWindowSeconds: parseDurationSeconds(env.LOGIN_FAILURE_WINDOW),
+    registrationsPerClient: env.REGISTRATIONS_PER_CLIENT,
+    registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
+  };
+});
+
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
+export type HttpConfig = ConfigType<typeof httpConfig>;
+export type SessionConfig = ConfigType<typeof sessionConfig>;
+export type ThrottlingConfig = ConfigType<typeof throttlingConfig>;

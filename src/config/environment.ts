@@ -1,5 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 import { DURATION_PATTERN, parseDurationSeconds } from './duration';
 
 const MIN_IDLE_SECONDS = 120;
@@ -8,6 +21,33 @@ function isIdleTimeout(value: unknown): boolean {
   if (typeof value !== 'string' || !DURATION_PATTERN.test(value)) return false;
   const seconds = parseDurationSeconds(value);
   return seconds === 0 || seconds >= MIN_IDLE_SECONDS;
+}
+
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/;
+
+function isOriginList(value: unknown): boolean {
+  return typeof value === 'string' && listItems(value).every((origin) => ORIGIN_PATTERN.test(origin));
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Express's `trust proxy`: off, a hop count, or addresses/subnets of the proxies. */
+function isTrustProxy(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (/^(false|\d{1,2})$/.test(value.trim())) return true;
+  return listItems(value).every((item) => {
+    if (PROXY_NAMES.has(item)) return true;
+    const [address, prefix, extra] = item.split('/');
+    return extra === undefined && isIP(address) !== 0 && (prefix === undefined || /^\d{1,3}$/.test(prefix));
+  });
+}
+
+export function listItems(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 const toBoolean = ({ value }: { value: unknown }) => {
@@ -80,6 +120,49 @@ export class Environment {
   @Min(0)
   @Max(10000)
   PASSWORD_HASHING_QUEUE = 16;
+
+  @ValidateBy({ name: 'isOriginList', validator: { validate: isOriginList } }, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (no path, no *, no null)',
+  })
+  CORS_ORIGINS = '';
+
+  @ValidateBy({ name: 'isTrustProxy', validator: { validate: isTrustProxy } }, {
+    message: 'TRUST_PROXY must be false, a hop count, or a comma-separated list of proxy addresses/subnets (or loopback)',
+  })
+  TRUST_PROXY = 'false';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  SESSION_COOKIE_SECURE = true;
+
+  // Without it a random key per process signs CSRF tokens: fine for one process, wrong for several.
+  @ValidateIf((environment: Environment) => environment.NODE_ENV === 'production' || environment.CSRF_SECRET !== '')
+  @MinLength(32, { message: 'CSRF_SECRET must be at least 32 characters (required when NODE_ENV=production)' })
+  CSRF_SECRET = '';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be between 1 and 10' })
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_MAX_FAILURES_PER_CLIENT = 100;
+
+  @Matches(DURATION_PATTERN, { message: 'LOGIN_FAILURE_WINDOW must be a duration such as 900, 15m or 1h' })
+  LOGIN_FAILURE_WINDOW = '15m';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  REGISTRATIONS_PER_CLIENT = 100;
+
+  @Matches(DURATION_PATTERN, { message: 'REGISTRATION_WINDOW must be a duration such as 3600, 60m or 1h' })
+  REGISTRATION_WINDOW = '1h';
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])

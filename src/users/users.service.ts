@@ -3,6 +3,7 @@ import { AuthContext } from '../auth/authenticated-user';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { containsEmail } from '../common/validation/password-policy';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -23,6 +24,7 @@ export class UsersService {
   ) {}
 
   async create(email: string, password: string): Promise<User> {
+    this.assertPasswordIsNotPersonal(password, [email]);
     const user = await this.users.create(email, await this.hasher.hash(password));
     this.logger.log({ event: 'user.registered', userId: user.id });
     return user;
@@ -52,6 +54,9 @@ export class UsersService {
       throw validationFailed([{ field: 'body', message: 'give a new email, a new password, or both' }]);
     }
     const userId = session.user.id;
+    if (changes.password !== undefined) {
+      this.assertPasswordIsNotPersonal(changes.password, [session.user.email, changes.email]);
+    }
     const user = await this.users.findByIdWithHash(userId);
     if (!user || !(await this.hasher.verify(changes.currentPassword, user.hashedPassword))) {
       throw new DomainError('INVALID_CURRENT_PASSWORD');
@@ -66,5 +71,11 @@ export class UsersService {
       this.logger.log({ event: 'user.email_changed', userId });
     }
     return this.getById(userId);
+  }
+
+  private assertPasswordIsNotPersonal(password: string, emails: Array<string | undefined>): void {
+    if (emails.some((email) => email !== undefined && containsEmail(password, email))) {
+      throw validationFailed([{ field: 'password', message: 'password must not contain your email address' }]);
+    }
   }
 }

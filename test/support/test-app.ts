@@ -6,7 +6,17 @@ import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/time/clock';
-import { authConfig, AuthConfig, databaseConfig } from '../../src/config/app.config';
+import {
+  authConfig,
+  AuthConfig,
+  databaseConfig,
+  httpConfig,
+  HttpConfig,
+  sessionConfig,
+  SessionConfig,
+  throttlingConfig,
+  ThrottlingConfig,
+} from '../../src/config/app.config';
 import { FakeClock } from './fake-clock';
 
 export interface TestApp {
@@ -19,6 +29,9 @@ export interface TestApp {
 
 export interface TestAppOptions {
   auth?: Partial<AuthConfig>;
+  http?: Partial<HttpConfig>;
+  session?: Partial<SessionConfig>;
+  throttling?: Partial<ThrottlingConfig>;
   /** Another database than the worker's own. */
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
@@ -30,9 +43,14 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = new FakeClock(new Date());
   let builder = Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] });
-  if (options.auth) {
-    const base = authConfig();
-    builder = builder.overrideProvider(authConfig.KEY).useValue({ ...base, ...options.auth });
+  const namespaces = [
+    [authConfig, options.auth],
+    [httpConfig, options.http],
+    [sessionConfig, options.session],
+    [throttlingConfig, options.throttling],
+  ] as const;
+  for (const [namespace, overrides] of namespaces) {
+    if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace(), ...overrides });
   }
   if (options.databaseUrl) {
     builder = builder.overrideProvider(databaseConfig.KEY).useValue({ ...databaseConfig(), url: options.databaseUrl });
@@ -51,6 +69,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 export async function resetDatabase(db: DataSource): Promise<void> {
   await db.query('DELETE FROM access_tokens');
   await db.query('DELETE FROM users');
+  await db.query('DELETE FROM throttle_counters');
 }
 
 export async function rowCounts(db: DataSource): Promise<{ users: number; tokens: number }> {

@@ -9,7 +9,8 @@ const MAX_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const isFormContentType = (contentType = '') => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType);
-const isJson = (req: IncomingMessage) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+export const isJsonContentType = (contentType = '') => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType);
+const isJson = (req: IncomingMessage) => isJsonContentType(req.headers['content-type']);
 const isForm = (req: IncomingMessage) => isFormContentType(req.headers['content-type']);
 
 /** JSON is UTF-8 (RFC 8259 §8.1): other declared charsets are refused rather than guessed at. */

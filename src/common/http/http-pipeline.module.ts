@@ -2,11 +2,13 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { BodyParserMiddleware } from './body-parser.middleware';
+import { CorsMiddleware } from './cors.middleware';
 import { NoStoreMiddleware } from './no-store.middleware';
 import { RequestValidationPipe } from './request-validation.pipe';
+import { SecurityHeadersMiddleware } from './security-headers.middleware';
 
 /**
- * Body parsing, validation and error mapping, registered in a module rather
+ * Security headers, CORS, body parsing, validation and error mapping, registered in a module rather
  * than in main.ts so that every test application gets the production pipeline.
  */
 @Module({
@@ -17,6 +19,6 @@ import { RequestValidationPipe } from './request-validation.pipe';
 })
 export class HttpPipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(NoStoreMiddleware, BodyParserMiddleware).forRoutes('{*path}');
+    consumer.apply(SecurityHeadersMiddleware, CorsMiddleware, NoStoreMiddleware, BodyParserMiddleware).forRoutes('{*path}');
   }
 }

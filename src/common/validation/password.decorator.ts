@@ -1,3 +1,4 @@
+import { isCommonPassword } from './password-policy';
 import { validateWith } from './problem-validator';
 import { hasLoneSurrogate } from './unicode';
 
@@ -5,22 +6,23 @@ export const PASSWORD_MIN_CODE_POINTS = 8;
 /** bcrypt ignores every byte past the 72nd: longer passwords are refused, never cut. */
 export const PASSWORD_MAX_BYTES = 72;
 
-function passwordProblem(value: unknown, requireMinimumLength: boolean): string | undefined {
+function passwordProblem(value: unknown, isNew: boolean): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
   if (value.includes('\0')) return 'must not contain NUL characters';
   const normalised = value.normalize('NFKC');
-  if (requireMinimumLength && [...normalised].length < PASSWORD_MIN_CODE_POINTS) {
+  if (isNew && [...normalised].length < PASSWORD_MIN_CODE_POINTS) {
     return `must be at least ${PASSWORD_MIN_CODE_POINTS} characters`;
   }
   if (normalised.length === 0) return 'must not be empty';
   if (Buffer.byteLength(normalised, 'utf8') > PASSWORD_MAX_BYTES) {
     return `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`;
   }
+  if (isNew && isCommonPassword(normalised)) return 'is one of the most common passwords: choose another';
   return undefined;
 }
 
-/** A password being set: at least 8 characters and at most 72 bytes once NFKC-normalised. */
+/** A password being set: 8 characters to 72 bytes once NFKC-normalised, and not a common one. */
 export const IsNewPassword = () => validateWith('isNewPassword', (value) => passwordProblem(value, true));
 
 /**

@@ -1,0 +1,98 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { DomainError } from '../common/errors/domain-error';
+import { isJsonContentType } from '../common/http/body-parser.middleware';
+import { rawHeaderValues } from '../common/http/raw-headers';
+import { AUTH_CONTEXT, AuthContext, RequestWithAuth } from './authenticated-user';
+import { CsrfTokens } from './cookies/csrf-tokens';
+import { SessionCookies } from './cookies/session-cookies';
+import { IS_PUBLIC_KEY } from './decorators/public.decorator';
+import { AccessTokenService } from './tokens/access-token.service';
+
+// RFC 6750 §2.1: the scheme is case-insensitive, one space, then a b64token.
+const BEARER_CREDENTIALS = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+interface Credential {
+  token: string;
+  from: 'bearer' | 'cookie';
+}
+
+/**
+ * The global guard: every route needs an access token unless marked @Public().
+ * The token comes from the Authorization header or from the session cookie,
+ * and one code path checks both. A browser sends the cookie on its own, so a
+ * cookie-authenticated write must also prove, with the session's CSRF token,
+ * that the page that sent it is ours. Tokens in the query string are never
+ * looked at.
+ */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenService,
+    private readonly cookies: SessionCookies,
+    private readonly csrf: CsrfTokens,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+
+    const request = context.switchToHttp().getRequest<Request & RequestWithAuth>();
+    const credential = this.credentialOf(request);
+    const session = await this.tokens.authenticate(credential.token);
+    if (credential.from === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      this.assertSameSiteWrite(request, session);
+    }
+    request[AUTH_CONTEXT] = session;
+    return true;
+  }
+
+  private credentialOf(request: Request): Credential {
+    const authorization = rawHeaderValues(request, 'authorization');
+    const cookies = this.cookies.sessionTokensOf(request);
+    if (authorization.length === 0) {
+      if (cookies.length === 0) throw new DomainError('UNAUTHENTICATED');
+      if (cookies.length > 1) throw new DomainError('INVALID_TOKEN');
+      return { token: cookies[0], from: 'cookie' };
+    }
+    const token = this.bearerTokenOf(authorization);
+    // Two different credentials: picking one would let the other slip past its checks.
+    if (cookies.some((cookie) => cookie !== token)) {
+      throw new DomainError('BAD_REQUEST', 'Send either a bearer token or a session cookie, not both');
+    }
+    return { token, from: 'bearer' };
+  }
+
+  private bearerTokenOf(headers: string[]): string {
+    // Node keeps only the first of repeated Authorization headers: refuse the ambiguity instead.
+    if (headers.length > 1) throw new DomainError('INVALID_TOKEN');
+    const match = BEARER_CREDENTIALS.exec(headers[0]);
+    if (match) return match[1];
+    // Something was sent after "Bearer ": a token, if a malformed one (RFC 6750 §3.1).
+    if (/^Bearer\s+\S/i.test(headers[0])) throw new DomainError('INVALID_TOKEN');
+    throw new DomainError('UNAUTHENTICATED');
+  }
+
+  /**
+   * Signed double-submit: the X-CSRF-Token header must equal the CSRF cookie,
+   * and carry a valid signature for this very session. Only a JSON body is
+   * accepted: the content types a form can send cross-site never reach a handler.
+   */
+  private assertSameSiteWrite(request: Request, session: AuthContext): void {
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined && !isJsonContentType(contentType)) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+    }
+    const headers = rawHeaderValues(request, 'x-csrf-token');
+    const cookies = this.cookies.csrfTokensOf(request);
+    const valid =
+      headers.length === 1 &&
+      cookies.length === 1 &&
+      headers[0] === cookies[0] &&
+      this.csrf.isValid(session.tokenId, headers[0]);
+    if (!valid) throw new DomainError('CSRF_FAILED');
+  }
+}

@@ -1,0 +1,33 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { DomainError } from '../../common/errors/domain-error';
+import { rawHeaderValues } from '../../common/http/raw-headers';
+import { httpConfig, HttpConfig } from '../../config/app.config';
+
+/**
+ * Login CSRF defence for the cookie login (OWASP CSRF cheat sheet): a hostile
+ * page must not be able to log a victim's browser into the attacker's account.
+ * A browser names the page's origin; only the CORS allow-list may log in this
+ * way. Clients that send no Origin (curl, servers) are not browsers at risk.
+ */
+@Injectable()
+export class TrustedOriginGuard implements CanActivate {
+  private readonly allowed: ReadonlySet<string>;
+
+  constructor(@Inject(httpConfig.KEY) config: HttpConfig) {
+    this.allowed = new Set(config.corsOrigins);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    const origins = rawHeaderValues(request, 'origin');
+    if (origins.length > 0) {
+      if (origins.length === 1 && this.allowed.has(origins[0])) return true;
+      throw new DomainError('CSRF_FAILED', 'This origin may not log in with a session cookie');
+    }
+    if (rawHeaderValues(request, 'sec-fetch-site').some((site) => site !== 'same-origin' && site !== 'none')) {
+      throw new DomainError('CSRF_FAILED', 'This origin may not log in with a session cookie');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, MoreThan, Repository } from 'typeorm';
+import { ThrottleCounter } from './throttle-counter.entity';
+
+export interface CounterState {
+  keyHash: Buffer;
+  hits: number;
+  windowEndsAt: Date;
+}
+
+/** The only place that queries `throttle_counters`. */
+@Injectable()
+export class ThrottleCountersRepository {
+  constructor(@InjectRepository(ThrottleCounter) private readonly counters: Repository<ThrottleCounter>) {}
+
+  /** The counters among `keys` whose window is still open at `now`. */
+  findOpen(keys: Buffer[], now: Date): Promise<CounterState[]> {
+    return this.counters.find({
+      select: { keyHash: true, hits: true, windowEndsAt: true },
+      where: { keyHash: In(keys), windowEndsAt: MoreThan(now) },
+    });
+  }
+
+  /**
+   * Adds one hit in a single atomic statement, so concurrent instances never
+   * lose a count: a closed window restarts at 1 and ends at `windowEndsAt`.
+   * Both assignments read the old `window_ends_at`, as MySQL applies them in
+   * order and the first does not change it. Returns the count after the hit,
+   * handed back through LAST_INSERT_ID(expr) to save a second query.
+   */
+  async increment(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {
+    const result: { insertId: number } = await this.counters.query(
+      `INSERT INTO throttle_counters (key_hash, hits, window_ends_at) VALUES (?, LAST_INSERT_ID(1), ?)
+       ON DUPLICATE KEY UPDATE
+         hits = LAST_INSERT_ID(IF(window_ends_at <= ?, 1, hits + 1)),
+         window_ends_at = IF(window_ends_at <= ?, ?, window_ends_at)`,
+      [key, windowEndsAt, now, now, windowEndsAt],
+    );
+    return Number(result.insertId);
+  }
+
+  async delete(key: Buffer): Promise<void> {
+    await this.counters.delete({ keyHash: key });
+  }
+}
