@@ -1,4 +1,4 @@
-import { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -35,6 +35,8 @@ export interface TestAppOptions {
   /** Another database than the worker's own. */
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
+  /** Where the application logs; by default errors only, to the console. */
+  logger?: LoggerService;
   /** Real time instead of the fake clock. */
   realClock?: boolean;
 }
@@ -59,7 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     builder = builder.overrideProvider(Clock).useValue(clock);
   }
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: options.logger ?? ['error'] });
   configureApp(app);
   await app.init();
   const db = app.get(DataSource);
