@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
-import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { TokenUsageRecorder } from '../src/auth/tokens/token-usage.recorder';
-import { sendRaw } from './support/raw-request';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
 const TOKEN_FORMAT = /^nat_[A-Za-z0-9_-]{49}$/;
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
   let t: TestApp;
@@ -64,139 +60,9 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
       await t.http.post('/auth/token').send({ email: ' ADA@EXAMPLE.COM ', password: PASSWORD }).expect(200);
     });
 
-    it('answers unknown email, wrong password and a deactivated account with the same 401', async () => {
-      const other = await t.http.post('/auth/register').send({ email: 'off@example.com', password: PASSWORD }).expect(201);
-      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [other.body.id]);
-
-      const attempts = await Promise.all([
-        t.http.post('/auth/token').send({ email: 'nobody@example.com', password: PASSWORD }),
-        t.http.post('/auth/token').send({ email: 'ada@example.com', password: 'wrong password' }),
-        t.http.post('/auth/token').send({ email: 'off@example.com', password: PASSWORD }),
-      ]);
-
-      for (const response of attempts) {
-        expect(response.status).toBe(401);
-        expect(response.body).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: attempts[0].body.message });
-        expect(response.headers['www-authenticate']).toBe('Bearer');
-      }
-      const headerNames = attempts.map((response) => Object.keys(response.headers).filter((name) => name !== 'date').sort());
-      expect(headerNames[1]).toEqual(headerNames[0]);
-      expect(headerNames[2]).toEqual(headerNames[0]);
-      expect((await rowCounts(t.db)).tokens).toBe(0);
-    });
-
     it("answers an SQL-injection password with an ordinary 401", async () => {
       const response = await t.http.post('/auth/token').send({ email: 'ada@example.com', password: "' OR 1=1 --" }).expect(401);
       expect(response.body.code).toBe('INVALID_CREDENTIALS');
-    });
-
-    it('stores only the SHA-256 digest of the token, in a BINARY(32) column', async () => {
-      const token = await login(t.http, 'ada@example.com');
-
-      const rows: Array<Record<string, unknown>> = await t.db.query('SELECT * FROM access_tokens');
-      expect(rows).toHaveLength(1);
-      expect(Buffer.isBuffer(rows[0].token_hash)).toBe(true);
-      expect((rows[0].token_hash as Buffer).equals(sha256(token))).toBe(true);
-      for (const value of Object.values(rows[0])) {
-        const text = Buffer.isBuffer(value) ? value.toString('latin1') : String(value);
-        expect(text).not.toContain(token);
-        expect(text).not.toContain(token.slice(4, 20));
-      }
-      const [column] = await t.db.query(
-        "SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'access_tokens' AND COLUMN_NAME = 'token_hash'",
-      );
-      expect(column.type).toBe('binary(32)');
-    });
-
-    it('issues a new, distinct token at every login', async () => {
-      const tokens = await Promise.all(Array.from({ length: 5 }, () => login(t.http, 'ada@example.com')));
-      expect(new Set(tokens).size).toBe(5);
-      for (const token of tokens) await t.http.get('/users/me').set(bearer(token)).expect(200);
-    });
-  });
-
-  describe('the bearer guard', () => {
-    let token: string;
-    let userId: number;
-
-    beforeEach(async () => {
-      ({ token, userId } = await registerAndLogin(t.http, 'guard@example.com'));
-    });
-
-    it('matches the Bearer scheme case-insensitively', async () => {
-      await t.http.get('/users/me').set('Authorization', `bearer ${token}`).expect(200);
-      await t.http.get('/users/me').set('Authorization', `BEARER ${token}`).expect(200);
-    });
-
-    it('ignores a token in the query string', async () => {
-      const response = await t.http.get(`/users/me?access_token=${token}`).expect(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer');
-    });
-
-    it('refuses the token with one character of another case (401 invalid_token)', async () => {
-      const flipped = token.slice(0, 10) + (token[10] === token[10].toUpperCase() ? token[10].toLowerCase() : token[10].toUpperCase()) + token.slice(11);
-      const changed = flipped === token ? token.slice(0, 10) + 'A' + token.slice(11) : flipped;
-
-      const response = await t.http.get('/users/me').set(bearer(changed)).expect(401);
-
-      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
-      expect(response.body).toEqual({ statusCode: 401, code: 'INVALID_TOKEN', message: expect.any(String) });
-    });
-
-    it.each([
-      ['no header', undefined, 'Bearer'],
-      ['Bearer alone', 'Bearer', 'Bearer'],
-      ['Bearer and an empty token', 'Bearer ', 'Bearer'],
-      ['Basic credentials', 'Basic dXNlcjpwYXNz', 'Bearer'],
-      ['another scheme', 'Token abc', 'Bearer'],
-      ['a random well-shaped token', 'Bearer nat_' + 'A'.repeat(49), 'Bearer error="invalid_token"'],
-      ['two spaces', 'Bearer  {token}', 'Bearer error="invalid_token"'],
-      ['a trailing word', 'Bearer {token} x', 'Bearer error="invalid_token"'],
-      ['two credentials in one header', 'Bearer {token},Bearer {token}', 'Bearer error="invalid_token"'],
-    ])('answers 401 with WWW-Authenticate for %s', async (_case, header, challenge) => {
-      const call = t.http.get('/users/me');
-      if (header !== undefined) call.set('Authorization', header.replaceAll('{token}', token));
-
-      const response = await call.expect(401);
-
-      expect(response.headers['www-authenticate']).toBe(challenge);
-      expect(response.body.statusCode).toBe(401);
-    });
-
-    it('answers 401 to two Authorization headers even when the first is valid', async () => {
-      const valid = `Bearer ${token}`;
-      const once = await sendRaw(t, { method: 'GET', path: '/users/me', headers: ['Authorization', valid] });
-      const twice = await sendRaw(t, { method: 'GET', path: '/users/me', headers: ['Authorization', valid, 'Authorization', valid] });
-      expect(once.status).toBe(200);
-      expect(twice.status).toBe(401);
-    });
-
-    it.each([
-      ['10 KB of junk', () => 'A'.repeat(10_240)],
-      ['a %00 inside', (valid: string) => `${valid.slice(0, 20)}%00${valid.slice(23)}`],
-      ['characters outside base64url', (valid: string) => `${valid.slice(0, 20)}!*${valid.slice(22)}`],
-      ['length 1', () => 'x'],
-      ['length 1,000', () => 'nat_' + 'a'.repeat(996)],
-      ['a broken checksum', (valid: string) => valid.slice(0, -1) + (valid.endsWith('A') ? 'B' : 'A')],
-    ])('refuses a malformed token (%s) with 401 and no database query', async (_case, malform) => {
-      const lookup = jest.spyOn(t.app.get(AccessTokensRepository), 'findWithOwnerByDigest');
-
-      await t.http.get('/users/me').set('Authorization', `Bearer ${malform(token)}`).expect(401);
-
-      expect(lookup).not.toHaveBeenCalled();
-      lookup.mockRestore();
-    });
-
-    it("stops a token the moment its user is deactivated or deleted", async () => {
-      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [userId]);
-      await t.http.get('/users/me').set(bearer(token)).expect(401);
-
-      await t.db.query('UPDATE users SET is_active = 1 WHERE id = ?', [userId]);
-      await t.http.get('/users/me').set(bearer(token)).expect(200);
-
-      await t.db.query('DELETE FROM users WHERE id = ?', [userId]);
-      await t.http.get('/users/me').set(bearer(token)).expect(401);
-      expect((await rowCounts(t.db)).tokens).toBe(0);
     });
   });
 
