@@ -1,5 +1,7 @@
 import { gzipSync } from 'node:zlib';
+import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { sendRaw } from './support/raw-request';
+import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
 import { bearer, createTestApp, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
 /**
@@ -77,7 +79,7 @@ const bodyCases: BodyCase[] = [
     body: without(field),
     expected: [400],
     code: 'VALIDATION_FAILED',
-    routes: ['POST /auth/register', 'POST /auth/token'],
+    routes: ['POST /auth/register', 'POST /auth/token', 'POST /auth/cookie/login'],
   })),
   { row: 13, name: 'a missing currentPassword', body: without('currentPassword'), expected: [400], code: 'VALIDATION_FAILED', routes: ['PATCH /users/me'] },
   ...['nul\u0000@example.com', 'cr\r\nlf@example.com', 'tab\t@example.com'].map((email) => ({
@@ -103,6 +105,7 @@ describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
   const routes = [
     { name: 'POST /auth/register', method: 'POST', path: '/auth/register', authenticated: false, valid },
     { name: 'POST /auth/token', method: 'POST', path: '/auth/token', authenticated: false, valid },
+    { name: 'POST /auth/cookie/login', method: 'POST', path: '/auth/cookie/login', authenticated: false, valid },
     { name: 'PATCH /users/me', method: 'PATCH', path: '/users/me', authenticated: true, valid: { ...valid, currentPassword: PASSWORD } },
   ];
 
@@ -214,5 +217,179 @@ describe('Bad inputs with a documented outcome (rows 8, 15, 17)', () => {
     await t.http.post('/auth/register').send({ email: typed, password: PASSWORD }).expect(409);
     await t.http.post('/auth/token').send({ email: typed, password: PASSWORD }).expect(200);
     await t.http.post('/auth/token').send({ email: stored, password: PASSWORD }).expect(200);
+  });
+});
+
+/**
+ * The header rows (21-28), sent to every route that needs authentication:
+ * each gets its clear 4xx, no handler runs, the process stays healthy and no
+ * row changes.
+ */
+describe('Bad headers on every guarded route (rows 21-28)', () => {
+  const ALLOWED_ORIGIN = 'https://app.example.com';
+  let t: TestApp;
+  let token: string;
+  let session: BrowserSession;
+  let before: { users: number; tokens: number };
+
+  interface Credentials {
+    token: string;
+    session: BrowserSession;
+  }
+  interface HeaderCase {
+    row: number;
+    name: string;
+    headers: (credentials: Credentials) => string[];
+    expected: number[];
+    /** Refused from its shape alone, before any database query. */
+    noQuery?: boolean;
+    /** Only meaningful for state-changing routes (CSRF). */
+    writesOnly?: boolean;
+  }
+
+  const guardedRoutes = [
+    { method: 'GET', path: '/users/me' },
+    { method: 'PATCH', path: '/users/me', body: { email: 'changed@example.com', currentPassword: PASSWORD } },
+    { method: 'GET', path: '/auth/tokens' },
+    { method: 'DELETE', path: '/auth/tokens/1' },
+    { method: 'DELETE', path: '/auth/tokens' },
+    { method: 'POST', path: '/auth/logout' },
+    { method: 'POST', path: '/auth/cookie/logout' },
+  ];
+  const isWrite = (method: string) => method !== 'GET';
+  const sessionCookie = ({ session }: Credentials) => `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=${session.csrf}`;
+
+  const headerCases: HeaderCase[] = [
+    { row: 21, name: 'Bearer and 10 KB', headers: () => ['Authorization', `Bearer ${'A'.repeat(10_240)}`], expected: [401], noQuery: true },
+    { row: 23, name: 'two spaces', headers: ({ token }) => ['Authorization', `Bearer  ${token}`], expected: [400, 401], noQuery: true },
+    { row: 23, name: 'a trailing word', headers: ({ token }) => ['Authorization', `Bearer ${token} x`], expected: [400, 401], noQuery: true },
+    { row: 23, name: 'the Token scheme', headers: ({ token }) => ['Authorization', `Token ${token}`], expected: [400, 401], noQuery: true },
+    { row: 23, name: 'two credentials in one header', headers: ({ token }) => ['Authorization', `Bearer ${token},Bearer ${token}`], expected: [400, 401], noQuery: true },
+    {
+      row: 23,
+      name: 'two Authorization headers',
+      headers: ({ token }) => ['Authorization', `Bearer ${token}`, 'Authorization', `Bearer ${token}`],
+      expected: [400, 401],
+      noQuery: true,
+    },
+    { row: 24, name: 'a token with %00', headers: ({ token }) => ['Authorization', `Bearer ${token.slice(0, 20)}%00${token.slice(23)}`], expected: [401], noQuery: true },
+    { row: 24, name: 'non-base64url characters', headers: ({ token }) => ['Authorization', `Bearer ${token.slice(0, 20)}!*${token.slice(22)}`], expected: [401], noQuery: true },
+    { row: 24, name: 'a token of length 1', headers: () => ['Authorization', 'Bearer x'], expected: [401], noQuery: true },
+    { row: 24, name: 'a token of length 1,000', headers: () => ['Authorization', `Bearer nat_${'a'.repeat(996)}`], expected: [401], noQuery: true },
+    { row: 25, name: 'a broken percent-encoded session cookie', headers: () => ['Cookie', `${SESSION_COOKIE}=%E0%A4%A; ${CSRF_COOKIE}=%`], expected: [401], noQuery: true },
+    {
+      row: 25,
+      name: 'the session cookie twice',
+      headers: ({ session }) => ['Cookie', `${SESSION_COOKIE}=${session.token}; ${SESSION_COOKIE}=${session.token}`],
+      expected: [401],
+      noQuery: true,
+    },
+    {
+      row: 25,
+      name: 'the session cookie in two Cookie headers',
+      headers: ({ session }) => ['Cookie', `${SESSION_COOKIE}=${session.token}`, 'Cookie', `${SESSION_COOKIE}=${session.token}`],
+      expected: [401],
+      noQuery: true,
+    },
+    { row: 25, name: 'a 4 KB session cookie', headers: () => ['Cookie', `${SESSION_COOKIE}=${'a'.repeat(4096)}`], expected: [401], noQuery: true },
+    { row: 26, name: 'an empty X-CSRF-Token', headers: (c) => ['Cookie', sessionCookie(c), 'X-CSRF-Token', ''], expected: [403], writesOnly: true },
+    {
+      row: 26,
+      name: 'X-CSRF-Token twice',
+      headers: (c) => ['Cookie', sessionCookie(c), 'X-CSRF-Token', c.session.csrf, 'X-CSRF-Token', c.session.csrf],
+      expected: [403],
+      writesOnly: true,
+    },
+    { row: 26, name: 'a 10 KB X-CSRF-Token', headers: (c) => ['Cookie', sessionCookie(c), 'X-CSRF-Token', 'x'.repeat(10_240)], expected: [403], writesOnly: true },
+  ];
+
+  beforeAll(async () => {
+    t = await createTestApp({ http: { corsOrigins: [ALLOWED_ORIGIN] } });
+    await resetDatabase(t.db);
+    ({ token } = await registerAndLogin(t.http, 'owner@example.com'));
+    session = await cookieLogin(t.http, 'owner@example.com');
+    before = await rowCounts(t.db);
+  });
+  afterAll(() => t.close());
+
+  afterEach(async () => {
+    await t.http.get('/health').expect(200);
+    expect(await rowCounts(t.db)).toEqual(before);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+  });
+
+  const send = (route: (typeof guardedRoutes)[number], headers: string[]) => {
+    // An empty body still says so (Content-Length: 0): Node would otherwise send a chunked one.
+    if (route.body === undefined) return sendRaw(t, { method: route.method, path: route.path, headers, body: '' });
+    return sendRaw(t, { method: route.method, path: route.path, headers: [...headers, 'Content-Type', 'application/json'], body: JSON.stringify(route.body) });
+  };
+
+  const cases = headerCases.flatMap((headerCase) =>
+    guardedRoutes
+      .filter((route) => !headerCase.writesOnly || isWrite(route.method))
+      .map((route) => [headerCase.row, headerCase.name, `${route.method} ${route.path}`, headerCase, route] as const),
+  );
+
+  it.each(cases)('row %i, %s, to %s: a clear 4xx and no change', async (_row, _name, _route, headerCase, route) => {
+    const lookup = jest.spyOn(t.app.get(AccessTokensRepository), 'findWithOwnerByDigest');
+    try {
+      const response = await send(route, headerCase.headers({ token, session }));
+      expect(headerCase.expected).toContain(response.status);
+      expect(response.body).toEqual(expect.objectContaining({ statusCode: response.status, code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }));
+      if (headerCase.noQuery) expect(lookup).not.toHaveBeenCalled();
+    } finally {
+      lookup.mockRestore();
+    }
+  });
+
+  it.each(['GET /users/me', 'GET /auth/tokens'])('row 22: bearer in lower case is accepted on %s', async (route) => {
+    const [method, path] = route.split(' ');
+    const response = await sendRaw(t, { method, path, headers: ['Authorization', `bearer ${token}`] });
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a bare scheme', 'https://'],
+    ['5 KB', `https://${'a'.repeat(5 * 1024)}.example.com`],
+  ])('row 27: Origin %s gets no CORS grant, on simple requests and preflights', async (_case, origin) => {
+    for (const route of [...guardedRoutes, { method: 'POST', path: '/auth/token' }, { method: 'GET', path: '/health' }]) {
+      const simple = await sendRaw(t, { method: route.method, path: route.path, headers: ['Origin', origin] });
+      const preflight = await sendRaw(t, {
+        method: 'OPTIONS',
+        path: route.path,
+        headers: ['Origin', origin, 'Access-Control-Request-Method', route.method],
+      });
+      for (const response of [simple, preflight]) {
+        expect(response.status).toBeLessThan(500);
+        expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      }
+    }
+  });
+
+  it.each(['garbage', '999.999.1.1, <script>', ', , ,', 'x'.repeat(2048)])(
+    'row 28: X-Forwarded-For %j is ignored without a trusted proxy',
+    async (forwarded) => {
+      for (const route of guardedRoutes.filter((candidate) => !isWrite(candidate.method))) {
+        const response = await sendRaw(t, { method: route.method, path: route.path, headers: ['Authorization', `Bearer ${token}`, 'X-Forwarded-For', forwarded] });
+        expect(response.status).toBe(200);
+      }
+      const login = await t.http.post('/auth/token').set('X-Forwarded-For', forwarded).send({ email: 'owner@example.com', password: 'wrong password' });
+      expect(login.status).toBe(401);
+      const [counter] = await t.db.query("SELECT COUNT(*) AS n FROM throttle_counters");
+      expect(Number(counter.n)).toBeGreaterThan(0);
+    },
+  );
+
+  it('row 28: garbage X-Forwarded-For behind a trusted proxy still gets a clean answer', async () => {
+    const proxied = await createTestApp({ http: { trustProxy: ['loopback'] } });
+    try {
+      for (const forwarded of ['garbage', '999.999.1.1, <script>', ', , ,']) {
+        const response = await proxied.http.post('/auth/token').set('X-Forwarded-For', forwarded).send({ email: 'owner@example.com', password: 'wrong password' });
+        expect(response.status).toBe(401);
+      }
+    } finally {
+      await proxied.close();
+    }
   });
 });

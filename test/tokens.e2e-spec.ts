@@ -1,3 +1,4 @@
+import { PasswordHasher } from '../src/auth/passwords/password-hasher';
 import { TokenUsageRecorder } from '../src/auth/tokens/token-usage.recorder';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
@@ -58,6 +59,19 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 
     it('logs in with any case of the email', async () => {
       await t.http.post('/auth/token').send({ email: ' ADA@EXAMPLE.COM ', password: PASSWORD }).expect(200);
+    });
+
+    it('answers 401, not 500, when the account is deleted while its password is being checked', async () => {
+      const verify = jest.spyOn(t.app.get(PasswordHasher), 'verify').mockImplementation(async () => {
+        await t.db.query('DELETE FROM users');
+        return true;
+      });
+      try {
+        const response = await t.http.post('/auth/token').send({ email: 'ada@example.com', password: PASSWORD }).expect(401);
+        expect(response.body.code).toBe('INVALID_CREDENTIALS');
+      } finally {
+        verify.mockRestore();
+      }
     });
 
     it("answers an SQL-injection password with an ordinary 401", async () => {

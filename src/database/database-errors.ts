@@ -16,6 +16,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 const DUPLICATE_ENTRY_ERRNO = 1062;
+const MISSING_PARENT_ROW_ERRNO = 1452;
 
 function driverErrorOf(error: unknown): { code?: unknown; errno?: unknown; message?: unknown } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -34,4 +35,10 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
 export function isDuplicateEntryError(error: unknown): boolean {
   const driverError = driverErrorOf(error);
   return driverError?.errno === DUPLICATE_ENTRY_ERRNO || driverError?.code === 'ER_DUP_ENTRY';
+}
+
+/** An insert whose foreign key names a row that no longer exists (ER_NO_REFERENCED_ROW_2). */
+export function isMissingParentRowError(error: unknown): boolean {
+  const driverError = driverErrorOf(error);
+  return driverError?.errno === MISSING_PARENT_ROW_ERRNO || driverError?.code === 'ER_NO_REFERENCED_ROW_2';
 }

@@ -44,6 +44,8 @@ export class AccessTokenService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
     });
+    // The account was deleted between the password check and now: as if it never existed.
+    if (id === null) throw new DomainError('INVALID_CREDENTIALS');
     await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now, id);
     return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Not, Repository } from 'typeorm';
+import { isMissingParentRowError } from '../../database/database-errors';
 import { AccessToken } from './access-token.entity';
 
 export interface NewAccessToken {
@@ -36,9 +37,15 @@ interface TokenWithOwnerRow {
 export class AccessTokensRepository {
   constructor(@InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>) {}
 
-  async insert(token: NewAccessToken): Promise<number> {
-    const result = await this.tokens.insert({ ...token, lastUsedAt: token.createdAt });
-    return Number(result.identifiers[0].id);
+  /** The new token's id, or null when its user was deleted meanwhile. */
+  async insert(token: NewAccessToken): Promise<number | null> {
+    try {
+      const result = await this.tokens.insert({ ...token, lastUsedAt: token.createdAt });
+      return Number(result.identifiers[0].id);
+    } catch (error) {
+      if (isMissingParentRowError(error)) return null;
+      throw error;
+    }
   }
 
   /** One indexed lookup joining the owner, with only the columns the guard needs. */
