@@ -64,8 +64,10 @@ describe('validateEnvironment', () => {
 describe('README "Configuration"', () => {
   it('has a row for every variable of .env.example, with the same default', () => {
     const example = envExampleEntries();
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
     const rows = Object.fromEntries(
-      [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [
+      [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [
         match[1],
         match[2].trim(),
       ]),
