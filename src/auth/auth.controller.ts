@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Res, UseGuards } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AuthContext } from './authenticated-user';
 import { AuthService } from './auth.service';
@@ -8,6 +8,7 @@ import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { CurrentSession } from './decorators/current-session.decorator';
 import { LoginCredentialsBody } from './decorators/login-credentials.decorator';
 import { Public } from './decorators/public.decorator';
+import { CsrfTokenResponse } from './dto/csrf-token.response';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
 import { LoginCredentials } from './dto/login.request';
 import { RegisterRequest } from './dto/register.request';
@@ -47,6 +48,15 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
     this.sessionCookies.write(response, await this.auth.login(credentials, clientAddress));
+  }
+
+  @Get('cookie/csrf')
+  csrfToken(
+    @CurrentSession() session: AuthContext,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): CsrfTokenResponse {
+    return { csrfToken: this.sessionCookies.csrfTokenFor(request, response, session.tokenId) };
   }
 
   @Post('cookie/logout')

@@ -26,6 +26,7 @@ describe('route access', () => {
     expect(routes.sort()).toEqual([
       'DELETE /auth/tokens token',
       'DELETE /auth/tokens/:id token',
+      'GET /auth/cookie/csrf token',
       'GET /auth/tokens token',
       'GET /health public',
       'GET /users/me token',

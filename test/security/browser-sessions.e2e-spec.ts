@@ -115,6 +115,24 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
       await t.http.post('/auth/cookie/logout').set('Cookie', session.cookie).send({ _csrf: session.csrf }).expect(403);
     });
 
+    it('hands a page its session\'s CSRF token again: the cookie\'s own when valid, else a new one in the cookie', async () => {
+      const session = await cookieLogin(t.http, EMAIL);
+      const again = await t.http.get('/auth/cookie/csrf').set('Cookie', session.cookie).expect(200);
+      expect(again.body).toEqual({ csrfToken: session.csrf });
+      expect(again.headers['x-csrf-token']).toBe(session.csrf);
+      expect(again.headers['set-cookie']).toBeUndefined();
+
+      const lost = await t.http.get('/auth/cookie/csrf').set('Cookie', `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=forged`).expect(200);
+      const renewed: string = lost.body.csrfToken;
+      expect(renewed).not.toBe(session.csrf);
+      expect(cookieValue(setCookies(lost).get(CSRF_COOKIE)!)).toBe(renewed);
+      await t.http
+        .delete('/auth/tokens')
+        .set('Cookie', `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=${renewed}`)
+        .set('X-CSRF-Token', renewed)
+        .expect(204);
+    });
+
     it('exempts bearer requests, and cookie-authenticated reads', async () => {
       const token = await login(t.http, EMAIL);
       await t.http.delete('/auth/tokens').set(bearer(token)).expect(204);

@@ -36,6 +36,24 @@ export class SessionCookies {
     response.setHeader(CSRF_HEADER, csrfToken);
   }
 
+  /**
+   * The session's CSRF token for a page that lost it (a reload on another
+   * host than the API's cannot read the API's cookies): the one in the cookie
+   * when it is valid for this session, so other open tabs keep working, or a
+   * new one that replaces it.
+   */
+  csrfTokenFor(request: Request, response: Response, sessionTokenId: number): string {
+    const presented = this.csrfTokensOf(request);
+    let csrfToken = presented.length === 1 && this.csrf.isValid(sessionTokenId, presented[0]) ? presented[0] : undefined;
+    if (csrfToken === undefined) {
+      csrfToken = this.csrf.issue(sessionTokenId);
+      // No Max-Age: the session cookie beside it already bounds its use.
+      response.cookie(this.csrfName, csrfToken, { ...this.attributes(), httpOnly: false });
+    }
+    response.setHeader(CSRF_HEADER, csrfToken);
+    return csrfToken;
+  }
+
   clear(response: Response): void {
     response.clearCookie(this.sessionName, { ...this.attributes(), httpOnly: true });
     response.clearCookie(this.csrfName, { ...this.attributes(), httpOnly: false });

@@ -17,7 +17,7 @@ export class CorsMiddleware implements NestMiddleware {
     this.handler = cors({
       origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
       credentials: true,
-      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'X-CSRF-Token'],
       exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'X-CSRF-Token'],
       maxAge: 600,
