@@ -166,6 +166,11 @@ describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
     if (method !== 'TRACE') expect(response.body.code).toBe('NOT_FOUND');
   });
 
+  it('row 6: a chunked body of no bytes and no Content-Type is no body (bytes without a type get 415 above)', async () => {
+    const empty = await sendRaw(t, { method: 'POST', path: '/auth/logout', headers: ['Authorization', `Bearer ${token}x`, 'Transfer-Encoding', 'chunked'] });
+    expect(empty.status).toBe(401);
+  });
+
   it('row 30: ?access_token=<valid> is ignored (401)', async () => {
     await t.http.get(`/users/me?access_token=${token}`).expect(401);
   });

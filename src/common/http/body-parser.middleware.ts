@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
+import { json, NextFunction, raw, Request, RequestHandler, Response, urlencoded } from 'express';
 import { DomainError, validationFailed } from '../errors/domain-error';
 
 /** Far above any legitimate body here (passwords stop at 72 bytes), far below harm. */
@@ -55,6 +55,7 @@ function assertSafeShape(root: unknown): void {
 export class BodyParserMiddleware implements NestMiddleware {
   private readonly parseJson = json({ limit: MAX_BODY_BYTES, strict: true, type: isJson });
   private readonly parseForm = urlencoded({ limit: MAX_BODY_BYTES, extended: false, parameterLimit: 20, type: isForm });
+  private readonly readUntyped = raw({ limit: MAX_BODY_BYTES, type: () => true });
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     if (hasBody(req)) {
@@ -65,12 +66,24 @@ export class BodyParserMiddleware implements NestMiddleware {
         await this.run(this.parseJson, req, res);
       } else if (isForm(req)) {
         await this.run(this.parseForm, req, res);
+      } else if (req.headers['content-type'] === undefined) {
+        await this.assertEmpty(req, res);
       } else {
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
       }
       assertSafeShape(req.body);
     }
     next();
+  }
+
+  /**
+   * Some clients (Node's own http) send a bodiless POST as chunked with no
+   * chunk: that is no body. Any byte without a declared type is refused.
+   */
+  private async assertEmpty(req: Request, res: Response): Promise<void> {
+    await this.run(this.readUntyped, req, res);
+    if (Buffer.isBuffer(req.body) && req.body.length > 0) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+    req.body = undefined;
   }
 
   private run(parser: RequestHandler, req: Request, res: Response): Promise<void> {
