@@ -134,5 +134,13 @@ describe('Security checklist item 13: throttling', () => {
       await expectThrottled(await attempt('fresh@example.com', PASSWORD, { 'X-Forwarded-For': '198.51.100.7' }), WINDOW_SECONDS);
       await attempt('fresh@example.com', 'wrong password', { 'X-Forwarded-For': '198.51.100.8' }).expect(401);
     });
+
+    it('item 13: counts a whole IPv6 /64 as one client, so rotating addresses within it does not help', async () => {
+      for (let i = 1; i <= 5; i++) {
+        await attempt(`user${i}@example.com`, 'wrong password', { 'X-Forwarded-For': `2001:db8:1:2::${i.toString(16)}` }).expect(401);
+      }
+      await expectThrottled(await attempt('fresh@example.com', PASSWORD, { 'X-Forwarded-For': '2001:db8:1:2:ffff::1' }), WINDOW_SECONDS);
+      await attempt('fresh@example.com', 'wrong password', { 'X-Forwarded-For': '2001:db8:1:3::1' }).expect(401);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { throttlingConfig, ThrottlingConfig } from '../../config/app.config';
+import { throttlingClientKey } from './client-network';
 import { CounterState, ThrottleCountersRepository } from './throttle-counters.repository';
 
 type CounterKind = 'login-account' | 'login-client' | 'registration-client';
@@ -31,7 +32,7 @@ export class AttemptThrottle {
   async assertLoginAllowed(email: string, clientAddress: string): Promise<void> {
     const now = this.clock.now();
     const account = counterKey('login-account', email);
-    const client = counterKey('login-client', clientAddress);
+    const client = counterKey('login-client', throttlingClientKey(clientAddress));
     const open = await this.counters.findOpen([account, client], now);
     const blocking = open.filter((counter) => {
       const limit = counter.keyHash.equals(account) ? this.config.loginFailuresPerAccount : this.config.loginFailuresPerClient;
@@ -45,7 +46,7 @@ export class AttemptThrottle {
     const windowEndsAt = this.windowEnd(now, this.config.loginFailureWindowSeconds);
     await Promise.all([
       this.counters.increment(counterKey('login-account', email), now, windowEndsAt),
-      this.counters.increment(counterKey('login-client', clientAddress), now, windowEndsAt),
+      this.counters.increment(counterKey('login-client', throttlingClientKey(clientAddress)), now, windowEndsAt),
     ]);
   }
 
@@ -56,7 +57,7 @@ export class AttemptThrottle {
   /** Counts a registration attempt and refuses it past the client's limit. */
   async countRegistration(clientAddress: string): Promise<void> {
     const now = this.clock.now();
-    const key = counterKey('registration-client', clientAddress);
+    const key = counterKey('registration-client', throttlingClientKey(clientAddress));
     const hits = await this.counters.increment(key, now, this.windowEnd(now, this.config.registrationWindowSeconds));
     if (hits > this.config.registrationsPerClient) {
       this.refuse('registration', now, await this.counters.findOpen([key], now));
