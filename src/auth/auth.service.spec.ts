@@ -22,9 +22,9 @@ describe('AuthService.login', () => {
     };
     const tokens = { issue: jest.fn().mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 }) };
     const throttle = {
-      assertLoginAllowed: jest.fn().mockResolvedValue(undefined),
-      recordLoginFailure: jest.fn().mockResolvedValue(undefined),
-      recordLoginSuccess: jest.fn().mockResolvedValue(undefined),
+      beginLogin: jest.fn().mockResolvedValue(attempt),
+      loginSucceeded: jest.fn().mockResolvedValue(undefined),
+      loginAbandoned: jest.fn().mockResolvedValue(undefined),
     };
     const service = new AuthService(
       users as unknown as UsersService,
@@ -35,6 +35,7 @@ describe('AuthService.login', () => {
     return { service, users, hasher, tokens, throttle };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
+  const attempt = { account: Buffer.from('account'), client: Buffer.from('client') };
 
   it('issues a token for the right password', async () => {
     const { service, tokens } = setup(storedUser(), true);
@@ -43,16 +44,26 @@ describe('AuthService.login', () => {
     expect(tokens.issue).toHaveBeenCalledWith(1);
   });
 
-  it('checks the throttle before any bcrypt work, and resets the account count on success', async () => {
+  it('counts the attempt before any bcrypt work, and takes the count back on success', async () => {
     const { service, hasher, throttle } = setup(storedUser(), true);
-    throttle.assertLoginAllowed.mockRejectedValueOnce(new DomainError('TOO_MANY_REQUESTS'));
+    throttle.beginLogin.mockRejectedValueOnce(new DomainError('TOO_MANY_REQUESTS'));
 
     await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('TOO_MANY_REQUESTS'));
     expect(hasher.verify).not.toHaveBeenCalled();
 
     await service.login(credentials, '203.0.113.7');
-    expect(throttle.recordLoginSuccess).toHaveBeenCalledWith('ada@example.com');
-    expect(throttle.recordLoginFailure).not.toHaveBeenCalled();
+    expect(throttle.beginLogin).toHaveBeenCalledWith('ada@example.com', '203.0.113.7');
+    expect(throttle.loginSucceeded).toHaveBeenCalledWith(attempt);
+    expect(throttle.loginAbandoned).not.toHaveBeenCalled();
+  });
+
+  it('takes the count back when the attempt ends before the password was judged', async () => {
+    const { service, hasher, throttle } = setup(storedUser(), true);
+    hasher.verify.mockRejectedValueOnce(new DomainError('SERVICE_UNAVAILABLE'));
+
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('SERVICE_UNAVAILABLE'));
+    expect(throttle.loginAbandoned).toHaveBeenCalledWith(attempt);
+    expect(throttle.loginSucceeded).not.toHaveBeenCalled();
   });
 
   it('runs the one bcrypt comparison for an unknown email too, against no hash', async () => {
@@ -75,10 +86,11 @@ describe('AuthService.login', () => {
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
-  it('counts every kind of failure against the email and the client', async () => {
+  it('keeps a failure counted', async () => {
     const { service, throttle } = setup(null, false);
     await expect(service.login(credentials, '203.0.113.7')).rejects.toBeInstanceOf(DomainError);
-    expect(throttle.recordLoginFailure).toHaveBeenCalledWith('ada@example.com', '203.0.113.7');
+    expect(throttle.loginSucceeded).not.toHaveBeenCalled();
+    expect(throttle.loginAbandoned).not.toHaveBeenCalled();
   });
 
   it('replaces a hash made under another policy after a successful login', async () => {

@@ -26,18 +26,29 @@ export class AuthService {
   /**
    * Unknown email, wrong password and deactivated account fail alike: one
    * bcrypt comparison each (against a dummy hash when there is no user), then
-   * the same INVALID_CREDENTIALS, counted against the email and the client.
+   * the same INVALID_CREDENTIALS. Each attempt counts as a failure against the
+   * email and the client until it succeeds.
    */
   async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
-    await this.throttle.assertLoginAllowed(email, clientAddress);
+    const attempt = await this.throttle.beginLogin(email, clientAddress);
+    let issued: IssuedAccessToken;
+    try {
+      issued = await this.verifyAndIssue(email, password);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'INVALID_CREDENTIALS')) await this.throttle.loginAbandoned(attempt);
+      throw error;
+    }
+    await this.throttle.loginSucceeded(attempt);
+    return issued;
+  }
+
+  private async verifyAndIssue(email: string, password: string): Promise<IssuedAccessToken> {
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null);
     if (!user || !passwordMatches || !user.isActive) {
-      await this.throttle.recordLoginFailure(email, clientAddress);
       this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
       throw new DomainError('INVALID_CREDENTIALS');
     }
-    await this.throttle.recordLoginSuccess(email);
     if (this.hasher.needsRehash(user.hashedPassword)) {
       await this.upgradeHash(user, password);
     }

@@ -27,6 +27,14 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('accepts trusted proxies as a hop count or a list of addresses and subnets, and origins as a list', () => {
+    expect(validateEnvironment({ ...minimal, TRUST_PROXY: '2' }).TRUST_PROXY).toBe('2');
+    expect(validateEnvironment({ ...minimal, TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8, fd00::/8');
+    expect(validateEnvironment({ ...minimal, CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).CORS_ORIGINS).toBe(
+      'https://app.example.com, http://localhost:5173',
+    );
+  });
+
   it('converts numbers and booleans from their text form', () => {
     expect(validateEnvironment({ ...minimal, PORT: '8080', DATABASE_MIGRATE_ON_START: 'false', BCRYPT_COST: '11' })).toMatchObject({
       PORT: 8080,
@@ -43,6 +51,15 @@ describe('validateEnvironment', () => {
     [{ ...minimal, DATABASE_MIGRATE_ON_START: 'maybe' }, /DATABASE_MIGRATE_ON_START is invalid/],
     [{ ...minimal, ACCESS_TOKEN_IDLE_TTL: '30s' }, /ACCESS_TOKEN_IDLE_TTL is invalid: .*2 minutes or more/],
     [{ ...minimal, NODE_ENV: 'staging' }, /NODE_ENV is invalid/],
+    [{ ...minimal, TRUST_PROXY: '0.0.0.0/0' }, /TRUST_PROXY is invalid/],
+    [{ ...minimal, TRUST_PROXY: '10.0.0.0/99' }, /TRUST_PROXY is invalid/],
+    [{ ...minimal, TRUST_PROXY: 'everyone' }, /TRUST_PROXY is invalid/],
+    [{ ...minimal, CORS_ORIGINS: '*' }, /CORS_ORIGINS is invalid/],
+    [{ ...minimal, CORS_ORIGINS: 'null' }, /CORS_ORIGINS is invalid/],
+    [{ ...minimal, CORS_ORIGINS: 'https://app.example.com/path' }, /CORS_ORIGINS is invalid/],
+    [{ ...minimal, NODE_ENV: 'production' }, /CSRF_SECRET is not set: .*at least 32 characters/],
+    [{ ...minimal, CSRF_SECRET: 'short' }, /CSRF_SECRET is invalid/],
+    [{ ...minimal, LOGIN_MAX_FAILURES_PER_ACCOUNT: '11' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT is invalid: .*between 1 and 10/],
   ])('refuses %j with a message naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);
   });

@@ -39,7 +39,10 @@ function isTrustProxy(value: unknown): boolean {
   return listItems(value).every((item) => {
     if (PROXY_NAMES.has(item)) return true;
     const [address, prefix, extra] = item.split('/');
-    return extra === undefined && isIP(address) !== 0 && (prefix === undefined || /^\d{1,3}$/.test(prefix));
+    const version = isIP(address);
+    if (extra !== undefined || version === 0) return false;
+    // A /0 would trust every client to name its own address.
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (version === 4 ? 32 : 128));
   });
 }
 
@@ -184,7 +187,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const lines = errors.map((error) => {
       const messages = Object.values(error.constraints ?? {});
       // Values are not echoed: DATABASE_URL carries a password.
-      const state = error.value === undefined ? 'is not set' : 'is invalid';
+      const state = error.value === undefined || error.value === '' ? 'is not set' : 'is invalid';
       return `  ${error.property} ${state}: ${messages.join('; ')}`;
     });
     throw new InvalidEnvironmentError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -46,6 +46,29 @@ describe('Security checklist item 13: throttling', () => {
       await expectThrottled(await t.http.post('/auth/cookie/login').send({ email: EMAIL, password: PASSWORD }), WINDOW_SECONDS);
     });
 
+    it('item 13: guesses sent in parallel cannot overtake the limit', async () => {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => attempt(EMAIL, 'wrong password')));
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    });
+
+    it('item 13: closed windows are pruned, so the table holds only the recent past', async () => {
+      for (let i = 0; i < 5; i++) await attempt(`gone${i}@example.com`, 'wrong password').expect(401);
+      const count = async () => Number((await t.db.query('SELECT COUNT(*) AS n FROM throttle_counters'))[0].n);
+      expect(await count()).toBe(7);
+
+      t.clock.advance(3600 * 1000 + 1000);
+      await attempt(EMAIL, PASSWORD).expect(200);
+      // The prune runs off the request's path: wait for it, without a deadline of our own.
+      let remaining = await count();
+      while (remaining > 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+        remaining = await count();
+      }
+      expect(remaining).toBe(1);
+    });
+
     it('item 13: throttles unknown emails alike, and any case of the email counts for one account', async () => {
       await failTimes(5, 'nobody@example.com');
       await failTimes(5, 'NoBody@Example.COM');

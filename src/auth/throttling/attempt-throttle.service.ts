@@ -8,6 +8,15 @@ import { CounterState, ThrottleCountersRepository } from './throttle-counters.re
 
 type CounterKind = 'login-account' | 'login-client' | 'registration-client';
 
+const PRUNE_INTERVAL_MS = 60_000;
+const PRUNE_BATCH = 1000;
+
+/** The counters a login attempt was counted against. */
+export interface LoginAttempt {
+  account: Buffer;
+  client: Buffer;
+}
+
 function counterKey(kind: CounterKind, value: string): Buffer {
   return createHash('sha256').update(`${kind}\0${value}`).digest();
 }
@@ -21,6 +30,7 @@ function counterKey(kind: CounterKind, value: string): Buffer {
 @Injectable()
 export class AttemptThrottle {
   private readonly logger = new Logger(AttemptThrottle.name);
+  private nextPruneAt = 0;
 
   constructor(
     private readonly counters: ThrottleCountersRepository,
@@ -28,40 +38,73 @@ export class AttemptThrottle {
     @Inject(throttlingConfig.KEY) private readonly config: ThrottlingConfig,
   ) {}
 
-  /** Refuses a login attempt, before any bcrypt work, while the account or the client is over its limit. */
-  async assertLoginAllowed(email: string, clientAddress: string): Promise<void> {
+  /**
+   * Counts a login attempt as a failure before any bcrypt work, and refuses it
+   * past either limit. Counting first, in one atomic statement per counter,
+   * is what holds the limit against guesses sent in parallel: a check made
+   * before the counts went up would let every request in flight through.
+   */
+  async beginLogin(email: string, clientAddress: string): Promise<LoginAttempt> {
     const now = this.clock.now();
-    const account = counterKey('login-account', email);
-    const client = counterKey('login-client', throttlingClientKey(clientAddress));
-    const open = await this.counters.findOpen([account, client], now);
-    const blocking = open.filter((counter) => {
-      const limit = counter.keyHash.equals(account) ? this.config.loginFailuresPerAccount : this.config.loginFailuresPerClient;
-      return counter.hits >= limit;
-    });
-    if (blocking.length > 0) this.refuse('login', now, blocking);
-  }
-
-  async recordLoginFailure(email: string, clientAddress: string): Promise<void> {
-    const now = this.clock.now();
+    this.pruneNowAndThen(now);
+    const attempt = {
+      account: counterKey('login-account', email),
+      client: counterKey('login-client', throttlingClientKey(clientAddress)),
+    };
     const windowEndsAt = this.windowEnd(now, this.config.loginFailureWindowSeconds);
-    await Promise.all([
-      this.counters.increment(counterKey('login-account', email), now, windowEndsAt),
-      this.counters.increment(counterKey('login-client', throttlingClientKey(clientAddress)), now, windowEndsAt),
+    const [accountHits, clientHits] = await Promise.all([
+      this.counters.increment(attempt.account, now, windowEndsAt),
+      this.counters.increment(attempt.client, now, windowEndsAt),
     ]);
+    const over = [
+      ...(accountHits > this.config.loginFailuresPerAccount ? [attempt.account] : []),
+      ...(clientHits > this.config.loginFailuresPerClient ? [attempt.client] : []),
+    ];
+    if (over.length > 0) this.refuse('login', now, await this.counters.findOpen(over, now));
+    return attempt;
   }
 
-  async recordLoginSuccess(email: string): Promise<void> {
-    await this.counters.delete(counterKey('login-account', email));
+  /** A success is no failure: it takes back the client's count and clears the account's. */
+  async loginSucceeded(attempt: LoginAttempt): Promise<void> {
+    await Promise.all([this.counters.delete(attempt.account), this.counters.decrement(attempt.client, this.clock.now())]);
+  }
+
+  /**
+   * An attempt that ended before the password was judged (shed under load, a
+   * database error) takes its counts back. Best effort: it never hides the
+   * error that ended the attempt.
+   */
+  async loginAbandoned(attempt: LoginAttempt): Promise<void> {
+    const now = this.clock.now();
+    try {
+      await Promise.all([this.counters.decrement(attempt.account, now), this.counters.decrement(attempt.client, now)]);
+    } catch (error) {
+      this.logger.warn({ event: 'throttle.refund_failed', error: (error as Error).message });
+    }
   }
 
   /** Counts a registration attempt and refuses it past the client's limit. */
   async countRegistration(clientAddress: string): Promise<void> {
     const now = this.clock.now();
+    this.pruneNowAndThen(now);
     const key = counterKey('registration-client', throttlingClientKey(clientAddress));
     const hits = await this.counters.increment(key, now, this.windowEnd(now, this.config.registrationWindowSeconds));
     if (hits > this.config.registrationsPerClient) {
       this.refuse('registration', now, await this.counters.findOpen([key], now));
     }
+  }
+
+  /**
+   * Closed windows count nothing: a batch of them is deleted at most once a
+   * minute per instance, off the request's path, so that the table holds
+   * only the recent past.
+   */
+  private pruneNowAndThen(now: Date): void {
+    if (now.getTime() < this.nextPruneAt) return;
+    this.nextPruneAt = now.getTime() + PRUNE_INTERVAL_MS;
+    this.counters.deleteClosed(now, PRUNE_BATCH).catch((error: Error) => {
+      this.logger.warn({ event: 'throttle.prune_failed', error: error.message });
+    });
   }
 
   private windowEnd(now: Date, seconds: number): Date {

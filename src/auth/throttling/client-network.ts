@@ -1,6 +1,5 @@
 import { isIPv6 } from 'node:net';
 
-const IPV4_MAPPED = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i;
 /** Groups of an IPv6 address that name the /64 network, which one subscriber usually gets whole. */
 const NETWORK_GROUPS = 4;
 
@@ -15,18 +14,27 @@ function groupsOf(address: string): string[] {
   return [...heads, ...Array<string>(missing).fill('0'), ...tails];
 }
 
+/** IPv4-mapped (::ffff:0:0/96) and NAT64 (64:ff9b::/96) addresses carry an IPv4 client in their last 32 bits. */
+const IPV4_CARRIERS = ['0:0:0:0:0:ffff', '64:ff9b:0:0:0:0'];
+
+function ipv4Of(high: string, low: string): string {
+  const value = parseInt(high, 16) * 0x10000 + parseInt(low, 16);
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
 /**
- * The client as the throttle counts it: an IPv4 address, or the /64 network
- * of an IPv6 one, since whoever holds one IPv6 address can use any of the
- * 2^64 beside it and would otherwise start a fresh count with each.
+ * The client as the throttle counts it: an IPv4 address (also when carried
+ * in IPv6), or the /64 network of an IPv6 one, since whoever holds one IPv6
+ * address can use any of the 2^64 beside it and would otherwise start a fresh
+ * count with each.
  */
 export function throttlingClientKey(address: string): string {
-  const mapped = IPV4_MAPPED.exec(address);
-  if (mapped) return mapped[1];
   const withoutZone = address.split('%')[0];
   if (!isIPv6(withoutZone)) return address;
-  const network = groupsOf(withoutZone.toLowerCase())
-    .slice(0, NETWORK_GROUPS)
-    .map((group) => group.replace(/^0+(?=.)/, ''));
-  return `${network.join(':')}::/64`;
+  const groups = groupsOf(withoutZone.toLowerCase()).map((group) => group.replace(/^0+(?=[0-9a-f])/, ''));
+  if (IPV4_CARRIERS.includes(groups.slice(0, 6).join(':'))) {
+    const last = groups[groups.length - 1];
+    return last.includes('.') ? last : ipv4Of(groups[6], groups[7]);
+  }
+  return `${groups.slice(0, NETWORK_GROUPS).join(':')}::/64`;
 }

@@ -27,7 +27,8 @@ export class ThrottleCountersRepository {
    * lose a count: a closed window restarts at 1 and ends at `windowEndsAt`.
    * Both assignments read the old `window_ends_at`, as MySQL applies them in
    * order and the first does not change it. Returns the count after the hit,
-   * handed back through LAST_INSERT_ID(expr) to save a second query.
+   * handed back through LAST_INSERT_ID(expr) to save a second query (which
+   * holds only while the table has no AUTO_INCREMENT column).
    */
   async increment(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {
     const result: { insertId: number } = await this.counters.query(
@@ -38,6 +39,27 @@ export class ThrottleCountersRepository {
       [key, windowEndsAt, now, now, windowEndsAt],
     );
     return Number(result.insertId);
+  }
+
+  /** Takes back one hit of a window still open; never below zero. */
+  async decrement(key: Buffer, now: Date): Promise<void> {
+    await this.counters
+      .createQueryBuilder()
+      .update(ThrottleCounter)
+      .set({ hits: () => 'hits - 1' })
+      .where('key_hash = :key', { key })
+      .andWhere('hits > 0')
+      .andWhere('window_ends_at > :now', { now })
+      .execute();
+  }
+
+  /** Deletes up to `limit` counters whose window has closed; returns how many. */
+  async deleteClosed(now: Date, limit: number): Promise<number> {
+    const result: { affectedRows: number } = await this.counters.query(
+      'DELETE FROM throttle_counters WHERE window_ends_at <= ? ORDER BY window_ends_at LIMIT ?',
+      [now, limit],
+    );
+    return result.affectedRows;
   }
 
   async delete(key: Buffer): Promise<void> {
