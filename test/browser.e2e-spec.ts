@@ -148,7 +148,7 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
     };
 
     // The production cookies, Secure and __Host-: Chromium counts http://localhost as a secure origin.
-    t = await createTestApp({ http: { corsOrigins: [origins.allowed] }, session: { secureCookies: true }, realClock: true });
+    t = await createTestApp({ http: { corsOrigins: new Set([origins.allowed]) }, session: { secureCookies: true }, realClock: true });
     await t.app.listen(0, '127.0.0.1');
     const apiServer = t.app.getHttpServer() as Server;
     api = `http://localhost:${(apiServer.address() as AddressInfo).port}`;

@@ -28,7 +28,7 @@ export const httpConfig = registerAs('http', () => {
   const env = validateEnvironment(process.env);
   const trustProxy = env.TRUST_PROXY.trim();
   return {
-    corsOrigins: listItems(env.CORS_ORIGINS),
+    corsOrigins: new Set(listItems(env.CORS_ORIGINS)) as ReadonlySet<string>,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
   };
 });

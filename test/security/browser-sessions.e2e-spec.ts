@@ -11,7 +11,7 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ http: { corsOrigins: [APP_ORIGIN] } });
+    t = await createTestApp({ http: { corsOrigins: new Set([APP_ORIGIN]) } });
   });
   afterAll(() => t.close());
   beforeEach(async () => {

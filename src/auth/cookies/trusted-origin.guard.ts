@@ -4,6 +4,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import { rawHeaderValues } from '../../common/http/raw-headers';
 import { httpConfig, HttpConfig } from '../../config/app.config';
 
+const FOREIGN_ORIGIN = 'This origin may not log in with a session cookie';
+
 /**
  * Login CSRF defence for the cookie login (OWASP CSRF cheat sheet): a hostile
  * page must not be able to log a victim's browser into the attacker's account.
@@ -12,21 +14,17 @@ import { httpConfig, HttpConfig } from '../../config/app.config';
  */
 @Injectable()
 export class TrustedOriginGuard implements CanActivate {
-  private readonly allowed: ReadonlySet<string>;
-
-  constructor(@Inject(httpConfig.KEY) config: HttpConfig) {
-    this.allowed = new Set(config.corsOrigins);
-  }
+  constructor(@Inject(httpConfig.KEY) private readonly config: HttpConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const origins = rawHeaderValues(request, 'origin');
     if (origins.length > 0) {
-      if (origins.length === 1 && this.allowed.has(origins[0])) return true;
-      throw new DomainError('CSRF_FAILED', 'This origin may not log in with a session cookie');
+      if (origins.length === 1 && this.config.corsOrigins.has(origins[0])) return true;
+      throw new DomainError('CSRF_FAILED', FOREIGN_ORIGIN);
     }
     if (rawHeaderValues(request, 'sec-fetch-site').some((site) => site !== 'same-origin' && site !== 'none')) {
-      throw new DomainError('CSRF_FAILED', 'This origin may not log in with a session cookie');
+      throw new DomainError('CSRF_FAILED', FOREIGN_ORIGIN);
     }
     return true;
   }

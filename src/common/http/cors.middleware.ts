@@ -13,9 +13,8 @@ export class CorsMiddleware implements NestMiddleware {
   private readonly handler: RequestHandler;
 
   constructor(@Inject(httpConfig.KEY) config: HttpConfig) {
-    const allowed = new Set(config.corsOrigins);
     this.handler = cors({
-      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+      origin: (origin, callback) => callback(null, origin !== undefined && config.corsOrigins.has(origin)),
       credentials: true,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'X-CSRF-Token'],

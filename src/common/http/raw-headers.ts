@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 
 /**
  * Every value of a request header as sent. Node keeps only the first of some
- * repeated headers (Authorization, Origin) and joins others with commas
- * (X-CSRF-Token): a security decision must see the repetition and refuse it.
+ * repeated headers (Authorization) and joins others with commas (Origin,
+ * X-CSRF-Token): a security decision must see the repetition and refuse it.
  */
 export function rawHeaderValues(request: IncomingMessage, lowerCaseName: string): string[] {
   const values: string[] = [];

@@ -23,5 +23,5 @@ export function containsEmail(password: string, email: string): boolean {
   const folded = foldForComparison(password);
   const address = email.toLowerCase();
   const localPart = address.slice(0, address.lastIndexOf('@'));
-  return folded.includes(address) || (localPart.length >= MIN_LOCAL_PART_TO_MATCH ? folded.includes(localPart) : folded === localPart);
+  return folded.includes(address) || (localPart.length >= MIN_LOCAL_PART_TO_MATCH && folded.includes(localPart));
 }
