@@ -1,4 +1,6 @@
 import { PasswordHasher } from '../src/auth/passwords/password-hasher';
+import { digestAccessToken } from '../src/auth/tokens/access-token.codec';
+import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { TokenUsageRecorder } from '../src/auth/tokens/token-usage.recorder';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
@@ -252,6 +254,79 @@ describe('The per-user token cap', () => {
     const statuses = await Promise.all(tokens.map(async (token) => (await t.http.get('/users/me').set(bearer(token))).status));
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
     expect((await rowCounts(t.db)).tokens).toBe(3);
+  });
+});
+
+describe('The token cache', () => {
+  let t: TestApp;
+  const ttlMs = 60_000;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { tokenCacheTtlMs: ttlMs } });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
+  /** A token the cache holds: it was just used. */
+  const cachedLogin = async (email: string) => {
+    const token = await login(t.http, email);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    return token;
+  };
+
+  it('answers a guarded read from the cache: no lookup while the copy is fresh', async () => {
+    const { token } = await registerAndLogin(t.http, 'cache@example.com');
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    const lookup = jest.spyOn(t.app.get(AccessTokensRepository), 'findWithOwnerByDigest');
+    try {
+      await t.http.get('/users/me').set(bearer(token)).expect(200);
+      expect(lookup).not.toHaveBeenCalled();
+      t.clock.advance(ttlMs);
+      await t.http.get('/users/me').set(bearer(token)).expect(200);
+      expect(lookup).toHaveBeenCalledTimes(1);
+    } finally {
+      lookup.mockRestore();
+    }
+  });
+
+  it('makes a logout, a revocation and a password change on this instance take effect at once', async () => {
+    await t.http.post('/auth/register').send({ email: 'now@example.com', password: PASSWORD }).expect(201);
+    const [loggedOut, revoked, current, other] = [
+      await cachedLogin('now@example.com'),
+      await cachedLogin('now@example.com'),
+      await cachedLogin('now@example.com'),
+      await cachedLogin('now@example.com'),
+    ];
+
+    await t.http.post('/auth/logout').set(bearer(loggedOut)).expect(204);
+    await t.http.get('/users/me').set(bearer(loggedOut)).expect(401);
+
+    const [row] = await t.db.query('SELECT id FROM access_tokens WHERE token_hash = ?', [digestAccessToken(revoked)]);
+    await t.http.delete(`/auth/tokens/${row.id}`).set(bearer(current)).expect(204);
+    await t.http.get('/users/me').set(bearer(revoked)).expect(401);
+    await t.http.get('/users/me').set(bearer(other)).expect(200);
+
+    await t.http.patch('/users/me').set(bearer(current)).send({ password: 'a brand new passphrase', currentPassword: PASSWORD }).expect(200);
+    await t.http.get('/users/me').set(bearer(other)).expect(401);
+    await t.http.get('/users/me').set(bearer(current)).expect(200);
+  });
+
+  it('shows a new email at once on every cached session of the user', async () => {
+    await t.http.post('/auth/register').send({ email: 'old@example.com', password: PASSWORD }).expect(201);
+    const [first, second] = [await cachedLogin('old@example.com'), await cachedLogin('old@example.com')];
+    await t.http.patch('/users/me').set(bearer(first)).send({ email: 'new@example.com', currentPassword: PASSWORD }).expect(200);
+    const me = await t.http.get('/users/me').set(bearer(second)).expect(200);
+    expect(me.body.email).toBe('new@example.com');
+  });
+
+  it('sees a change made outside this instance (here: in the database) once its copy is TOKEN_CACHE_TTL_MS old', async () => {
+    const { token, userId } = await registerAndLogin(t.http, 'elsewhere@example.com');
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [userId]);
+
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    t.clock.advance(ttlMs);
+    await t.http.get('/users/me').set(bearer(token)).expect(401);
   });
 });
 

@@ -112,6 +112,19 @@ export class Environment {
   @Max(10000)
   MAX_TOKENS_PER_USER = 50;
 
+  // Another instance sees a revocation only when its cached copy expires: the TTL bounds that delay.
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(60_000, { message: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 60000' })
+  TOKEN_CACHE_TTL_MS = 5000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  TOKEN_CACHE_MAX_ENTRIES = 10_000;
+
   @Transform(toInteger)
   @IsInt()
   @Min(0)

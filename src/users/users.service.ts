@@ -68,6 +68,7 @@ export class UsersService {
       this.logger.log({ event: 'user.password_changed', userId });
     }
     if (changes.email !== undefined) {
+      this.tokens.forgetOwner(userId);
       this.logger.log({ event: 'user.email_changed', userId });
     }
     return this.getById(userId);

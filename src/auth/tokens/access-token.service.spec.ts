@@ -1,6 +1,7 @@
 import { FakeClock } from '../../../test/support/fake-clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuthConfig } from '../../config/app.config';
+import { AccessTokenCache } from './access-token.cache';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
@@ -35,14 +36,28 @@ class InMemoryAccessTokens {
     };
   }
 
-  async trimToMostRecent(userId: number, keep: number): Promise<number> {
+  async trimToMostRecent(userId: number, keep: number): Promise<number[]> {
     this.trims.push({ userId, keep });
-    return 0;
+    const surplus = this.rows.filter((row) => row.userId === userId).slice(0, -keep).map((row) => row.id);
+    this.rows = this.rows.filter((row) => !surplus.includes(row.id));
+    return surplus;
   }
 
-  async recordLastUse(id: number, usedAt: Date): Promise<void> {
-    const row = this.rows.find((candidate) => candidate.id === id);
-    if (row && row.lastUsedAt < usedAt) row.lastUsedAt = usedAt;
+  async recordLastUses(uses: ReadonlyMap<number, Date>): Promise<void> {
+    for (const [id, usedAt] of uses) {
+      const row = this.rows.find((candidate) => candidate.id === id);
+      if (row && row.lastUsedAt < usedAt) row.lastUsedAt = usedAt;
+    }
+  }
+
+  async deleteById(id: number): Promise<void> {
+    this.rows = this.rows.filter((row) => row.id !== id);
+  }
+
+  async deleteAllByUserExcept(userId: number, keepId: number): Promise<number> {
+    const before = this.rows.length;
+    this.rows = this.rows.filter((row) => row.userId !== userId || row.id === keepId);
+    return before - this.rows.length;
   }
 
   async deleteByIdAndUser(id: number, userId: number): Promise<boolean> {
@@ -58,6 +73,8 @@ describe('AccessTokenService', () => {
     accessTokenTtlSeconds: 5,
     accessTokenIdleTtlSeconds: 0,
     maxTokensPerUser: 3,
+    tokenCacheTtlMs: 0,
+    tokenCacheMaxEntries: 100,
     passwordHashingConcurrency: 1,
     passwordHashingQueue: 1,
     ...overrides,
@@ -71,7 +88,8 @@ describe('AccessTokenService', () => {
     const asRepository = repository as unknown as AccessTokensRepository;
     recorder = new TokenUsageRecorder(asRepository);
     clock = new FakeClock();
-    return new AccessTokenService(asRepository, recorder, clock, config(overrides));
+    const settings = config(overrides);
+    return new AccessTokenService(asRepository, recorder, new AccessTokenCache(clock, settings), clock, settings);
   };
 
   it('issues a token whose digest, never the text, is stored, with expiry from the clock', async () => {
@@ -160,5 +178,91 @@ describe('AccessTokenService', () => {
 
     await expect(service.revokeOwned(8, id)).rejects.toEqual(new DomainError('NOT_FOUND', 'No such token'));
     await expect(service.revokeOwned(7, id)).resolves.toBeUndefined();
+  });
+
+  describe('with the token cache on', () => {
+    const cached = (overrides: Partial<AuthConfig> = {}) => serviceWith({ accessTokenTtlSeconds: 3600, tokenCacheTtlMs: 5000, ...overrides });
+
+    it('answers a token checked within the TTL without a lookup, and looks it up again once stale', async () => {
+      const service = cached();
+      const { token } = await service.issue(7);
+      await service.authenticate(token);
+      await service.authenticate(token);
+      expect(repository.lookups).toBe(1);
+
+      clock.advance(5000);
+      await service.authenticate(token);
+      expect(repository.lookups).toBe(2);
+    });
+
+    it('never caches an unknown token', async () => {
+      const service = cached();
+      const unknown = generateAccessToken();
+      await expect(service.authenticate(unknown)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+      await expect(service.authenticate(unknown)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+      expect(repository.lookups).toBe(2);
+    });
+
+    it.each([
+      ['a logout', (service: AccessTokenService, id: number) => service.revoke(id)],
+      ['a revocation by id', (service: AccessTokenService, id: number) => service.revokeOwned(7, id)],
+      ['revoking the other sessions (a password change)', (service: AccessTokenService) => service.revokeAllExcept(7, 999)],
+    ])('forgets a token at once after %s', async (_case, revoke) => {
+      const service = cached();
+      const { token, id } = await service.issue(7);
+      await service.authenticate(token);
+
+      await revoke(service, id);
+
+      await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    });
+
+    it('forgets the tokens evicted by the per-user cap', async () => {
+      const service = cached({ maxTokensPerUser: 1 });
+      const first = await service.issue(7);
+      await service.authenticate(first.token);
+      await service.issue(7);
+      await expect(service.authenticate(first.token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    });
+
+    it("shows a user's new details at once after forgetOwner", async () => {
+      const service = cached();
+      const { token } = await service.issue(7);
+      await service.authenticate(token);
+      repository.owner.email = 'ada.lovelace@example.com';
+
+      service.forgetOwner(7);
+
+      await expect(service.authenticate(token)).resolves.toMatchObject({ user: { email: 'ada.lovelace@example.com' } });
+    });
+
+    it('holds at most TOKEN_CACHE_MAX_ENTRIES tokens, dropping the least recently used', async () => {
+      const service = cached({ tokenCacheMaxEntries: 2 });
+      const [a, b, c] = [await service.issue(1), await service.issue(2), await service.issue(3)];
+      await service.authenticate(a.token);
+      await service.authenticate(b.token);
+      await service.authenticate(a.token);
+      await service.authenticate(c.token);
+      expect(repository.lookups).toBe(3);
+
+      await service.authenticate(a.token);
+      expect(repository.lookups).toBe(3);
+      await service.authenticate(b.token);
+      expect(repository.lookups).toBe(4);
+    });
+
+    it('writes a use once a minute, not at every request, when the token stays cached', async () => {
+      const service = cached({ tokenCacheTtlMs: 60_000 });
+      const record = jest.spyOn(recorder, 'record');
+      const { token } = await service.issue(7);
+      clock.advance(60_000 - 1);
+      await service.authenticate(token);
+      clock.advance(1);
+      await service.authenticate(token);
+      await recorder.flush();
+      await service.authenticate(token);
+      await service.authenticate(token);
+      expect(record).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -3,7 +3,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
 import { AuthContext } from '../authenticated-user';
-import { AccessTokensRepository } from './access-tokens.repository';
+import { AccessTokenCache } from './access-token.cache';
+import { AccessTokensRepository, TokenWithOwner } from './access-tokens.repository';
 import { digestAccessToken, generateAccessToken, isWellFormedAccessToken } from './access-token.codec';
 import { TokenUsageRecorder } from './token-usage.recorder';
 
@@ -31,6 +32,7 @@ export class AccessTokenService {
   constructor(
     private readonly repository: AccessTokensRepository,
     private readonly usage: TokenUsageRecorder,
+    private readonly cache: AccessTokenCache,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
@@ -46,14 +48,17 @@ export class AccessTokenService {
     });
     // The account was deleted between the password check and now: as if it never existed.
     if (id === null) throw new DomainError('INVALID_CREDENTIALS');
-    await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now, id);
+    this.cache.forgetTokens(await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now, id));
     return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds };
   }
 
-  /** Resolves a presented token to its user, or throws INVALID_TOKEN. Malformed text costs no query. */
+  /**
+   * Resolves a presented token to its user, or throws INVALID_TOKEN. Malformed
+   * text costs no query; a token checked in the last TOKEN_CACHE_TTL_MS costs none either.
+   */
   async authenticate(token: string): Promise<AuthContext> {
     if (!isWellFormedAccessToken(token)) throw new DomainError('INVALID_TOKEN');
-    const found = await this.repository.findWithOwnerByDigest(digestAccessToken(token));
+    const found = await this.lookUp(digestAccessToken(token));
     if (!found || !found.isActive) throw new DomainError('INVALID_TOKEN');
 
     const now = this.clock.now();
@@ -61,11 +66,21 @@ export class AccessTokenService {
     if (now >= found.expiresAt || this.isIdle(lastUsedAt, now)) throw new DomainError('INVALID_TOKEN');
     if (now.getTime() - lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
       this.usage.record(found.tokenId, now);
+      // The cached copy learns of the use too, or it would be recorded again at every request once written.
+      found.lastUsedAt = now;
     }
     return {
       tokenId: found.tokenId,
       user: { id: found.userId, email: found.email, createdAt: found.userCreatedAt },
     };
+  }
+
+  private async lookUp(digest: Buffer): Promise<TokenWithOwner | null> {
+    const cached = this.cache.get(digest);
+    if (cached) return cached;
+    const found = await this.repository.findWithOwnerByDigest(digest);
+    if (found) this.cache.set(digest, found);
+    return found;
   }
 
   async list(userId: number, currentTokenId: number): Promise<AccessTokenSummary[]> {
@@ -82,17 +97,25 @@ export class AccessTokenService {
 
   async revoke(tokenId: number): Promise<void> {
     await this.repository.deleteById(tokenId);
+    this.cache.forgetTokens([tokenId]);
+  }
+
+  /** The user's details changed: cached copies of their sessions must not show the old ones. */
+  forgetOwner(userId: number): void {
+    this.cache.forgetUser(userId);
   }
 
   /** Revokes one of the user's tokens; another user's token is "not found", never "forbidden". */
   async revokeOwned(userId: number, tokenId: number): Promise<void> {
     const deleted = await this.repository.deleteByIdAndUser(tokenId, userId);
+    this.cache.forgetTokens([tokenId]);
     if (!deleted) throw new DomainError('NOT_FOUND', 'No such token');
     this.logger.log({ event: 'token.revoked', userId, tokenId });
   }
 
   async revokeAllExcept(userId: number, keepTokenId: number): Promise<number> {
     const revoked = await this.repository.deleteAllByUserExcept(userId, keepTokenId);
+    this.cache.forgetUser(userId, keepTokenId);
     this.logger.log({ event: 'token.revoked_all_others', userId, keptTokenId: keepTokenId, revoked });
     return revoked;
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
 import { AccessTokensRepository } from './access-tokens.repository';
@@ -7,7 +8,7 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccessToken])],
-  providers: [AccessTokensRepository, AccessTokenService, TokenUsageRecorder],
+  providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder],
   exports: [AccessTokenService],
 })
 export class AccessTokensModule {}

@@ -32,6 +32,8 @@ interface TokenWithOwnerRow {
   userCreatedAt: Date;
 }
 
+const LAST_USE_BATCH = 500;
+
 /** The only place that queries `access_tokens`. */
 @Injectable()
 export class AccessTokensRepository {
@@ -82,8 +84,9 @@ export class AccessTokensRepository {
    * Deletes the user's tokens beyond the `keep` most recently used live ones,
    * never `issuedId`. Run after an insert, so concurrent logins never lock a
    * user out: each trims back to the cap and keeps the token it just issued.
+   * Returns the ids it deleted.
    */
-  async trimToMostRecent(userId: number, keep: number, now: Date, issuedId: number): Promise<number> {
+  async trimToMostRecent(userId: number, keep: number, now: Date, issuedId: number): Promise<number[]> {
     const surplus = await this.tokens
       .createQueryBuilder('token')
       .select('token.id', 'id')
@@ -98,9 +101,9 @@ export class AccessTokensRepository {
       .offset(keep)
       .limit(1000)
       .getRawMany<{ id: number }>();
-    if (surplus.length === 0) return 0;
-    const result = await this.tokens.delete(surplus.map((row) => row.id));
-    return result.affected ?? 0;
+    const ids = surplus.map((row) => Number(row.id));
+    if (ids.length > 0) await this.tokens.delete(ids);
+    return ids;
   }
 
   async deleteById(id: number): Promise<void> {
@@ -117,14 +120,19 @@ export class AccessTokensRepository {
     return result.affected ?? 0;
   }
 
-  /** Moves `last_used_at` forward only: a late write never undoes a newer one. */
-  async recordLastUse(id: number, usedAt: Date): Promise<void> {
-    await this.tokens
-      .createQueryBuilder()
-      .update(AccessToken)
-      .set({ lastUsedAt: usedAt })
-      .where('id = :id', { id })
-      .andWhere('last_used_at < :usedAt', { usedAt })
-      .execute();
+  /**
+   * Writes a batch of uses in one statement per 500 tokens, and moves
+   * `last_used_at` forward only: a late write never undoes a newer one.
+   */
+  async recordLastUses(uses: ReadonlyMap<number, Date>): Promise<void> {
+    const entries = [...uses];
+    for (let start = 0; start < entries.length; start += LAST_USE_BATCH) {
+      const batch = entries.slice(start, start + LAST_USE_BATCH);
+      const cases = batch.map(() => 'WHEN ? THEN ?').join(' ');
+      await this.tokens.query(
+        `UPDATE access_tokens SET last_used_at = GREATEST(last_used_at, CASE id ${cases} END) WHERE id IN (${batch.map(() => '?').join(', ')})`,
+        [...batch.flat(), ...batch.map(([id]) => id)],
+      );
+    }
   }
 }

@@ -40,12 +40,10 @@ export class TokenUsageRecorder implements OnModuleInit, BeforeApplicationShutdo
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    for (const [tokenId, usedAt] of batch) {
-      try {
-        await this.repository.recordLastUse(tokenId, usedAt);
-      } catch (error) {
-        this.logger.warn({ event: 'token.last_use_write_failed', tokenId, error: (error as Error).message });
-      }
+    try {
+      await this.repository.recordLastUses(batch);
+    } catch (error) {
+      this.logger.warn({ event: 'token.last_use_write_failed', tokens: batch.size, error: (error as Error).message });
     }
   }
 }
