@@ -16,7 +16,7 @@ describe('UsersService.updateProfile', () => {
       updateCredentials: jest.fn().mockResolvedValue(undefined),
     };
     const hasher = { verify: jest.fn().mockResolvedValue(currentPasswordMatches), hash: jest.fn().mockResolvedValue('$2b$10$new') };
-    const tokens = { revokeAllExcept: jest.fn().mockResolvedValue(2) };
+    const tokens = { revokeAllExcept: jest.fn().mockResolvedValue(2), forgetOwner: jest.fn() };
     const service = new UsersService(
       repository as unknown as UsersRepository,
       hasher as unknown as PasswordHasher,
@@ -34,7 +34,7 @@ describe('UsersService.updateProfile', () => {
     expect(tokens.revokeAllExcept).toHaveBeenCalledWith(1, 5);
   });
 
-  it('changes only the email without touching tokens or the hash', async () => {
+  it('changes only the email, keeping the tokens and the hash, and drops cached copies of the old email', async () => {
     const { service, repository, hasher, tokens } = setup();
 
     await service.updateProfile(session, { email: 'new@example.com', currentPassword: 'old one' });
@@ -42,6 +42,7 @@ describe('UsersService.updateProfile', () => {
     expect(repository.updateCredentials).toHaveBeenCalledWith(1, { email: 'new@example.com', hashedPassword: undefined });
     expect(hasher.hash).not.toHaveBeenCalled();
     expect(tokens.revokeAllExcept).not.toHaveBeenCalled();
+    expect(tokens.forgetOwner).toHaveBeenCalledWith(1);
   });
 
   it('refuses a wrong current password and changes nothing', async () => {
