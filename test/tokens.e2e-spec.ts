@@ -319,6 +319,14 @@ describe('The token cache', () => {
     expect(me.body.email).toBe('new@example.com');
   });
 
+  it("runs the guard's lookup as a prepared statement", async () => {
+    const { token } = await registerAndLogin(t.http, 'prepared@example.com');
+    const executed = async () => Number((await t.db.query("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'"))[0].Value);
+    const before = await executed();
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    expect(await executed()).toBeGreaterThan(before);
+  });
+
   it('sees a change made outside this instance (here: in the database) once its copy is TOKEN_CACHE_TTL_MS old', async () => {
     const { token, userId } = await registerAndLogin(t.http, 'elsewhere@example.com');
     await t.http.get('/users/me').set(bearer(token)).expect(200);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Not, Repository } from 'typeorm';
+import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { isMissingParentRowError } from '../../database/database-errors';
 import { AccessToken } from './access-token.entity';
 
@@ -22,7 +24,7 @@ export interface TokenWithOwner {
   userCreatedAt: Date;
 }
 
-interface TokenWithOwnerRow {
+interface TokenWithOwnerRow extends RowDataPacket {
   tokenId: number;
   expiresAt: Date;
   lastUsedAt: Date;
@@ -34,9 +36,17 @@ interface TokenWithOwnerRow {
 
 const LAST_USE_BATCH = 500;
 
+const FIND_WITH_OWNER_BY_DIGEST = `
+  SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt,
+         u.id AS userId, u.email AS email, u.is_active AS isActive, u.created_at AS userCreatedAt
+  FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
+  WHERE t.token_hash = ?`;
+
 /** The only place that queries `access_tokens`. */
 @Injectable()
 export class AccessTokensRepository {
+  private promisePool?: Pool;
+
   constructor(@InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>) {}
 
   /** The new token's id, or null when its user was deleted meanwhile. */
@@ -50,22 +60,29 @@ export class AccessTokensRepository {
     }
   }
 
-  /** One indexed lookup joining the owner, with only the columns the guard needs. */
+  /**
+   * The query of every guarded request: one indexed lookup joining the owner,
+   * only the columns the guard needs, run as a prepared statement through
+   * mysql2 (parsed once per connection, then only the digest travels).
+   */
   async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
-    const row = await this.tokens
-      .createQueryBuilder('token')
-      .innerJoin('token.user', 'owner')
-      .select('token.id', 'tokenId')
-      .addSelect('token.expires_at', 'expiresAt')
-      .addSelect('token.last_used_at', 'lastUsedAt')
-      .addSelect('owner.id', 'userId')
-      .addSelect('owner.email', 'email')
-      .addSelect('owner.is_active', 'isActive')
-      .addSelect('owner.created_at', 'userCreatedAt')
-      .where('token.token_hash = :tokenHash', { tokenHash })
-      .getRawOne<TokenWithOwnerRow>();
+    const [rows] = await this.pool().execute<TokenWithOwnerRow[]>(FIND_WITH_OWNER_BY_DIGEST, [tokenHash]);
+    const row = rows[0];
     if (!row) return null;
-    return { ...row, isActive: Boolean(Number(row.isActive)) };
+    return {
+      tokenId: row.tokenId,
+      expiresAt: row.expiresAt,
+      lastUsedAt: row.lastUsedAt,
+      userId: row.userId,
+      email: row.email,
+      isActive: Boolean(Number(row.isActive)),
+      userCreatedAt: row.userCreatedAt,
+    };
+  }
+
+  private pool(): Pool {
+    this.promisePool ??= (this.tokens.manager.connection.driver as MysqlDriver).pool.promise() as Pool;
+    return this.promisePool;
   }
 
   /** Tokens neither expired nor idle past `idleCutoff` (when given), most recently used first. */
