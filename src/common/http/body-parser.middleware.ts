@@ -57,23 +57,26 @@ export class BodyParserMiddleware implements NestMiddleware {
   private readonly parseForm = urlencoded({ limit: MAX_BODY_BYTES, extended: false, parameterLimit: 20, type: isForm });
   private readonly readUntyped = raw({ limit: MAX_BODY_BYTES, type: () => true });
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    if (hasBody(req)) {
-      if (declaresOtherCharset(req)) {
-        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8');
-      }
-      if (isJson(req)) {
-        await this.run(this.parseJson, req, res);
-      } else if (isForm(req)) {
-        await this.run(this.parseForm, req, res);
-      } else if (req.headers['content-type'] === undefined) {
-        await this.assertEmpty(req, res);
-      } else {
-        throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
-      }
-      assertSafeShape(req.body);
+  use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    // Most guarded requests are bodiless reads: they skip the promise as well as the parsers.
+    if (!hasBody(req)) return next();
+    return this.parse(req, res).then(() => next());
+  }
+
+  private async parse(req: Request, res: Response): Promise<void> {
+    if (declaresOtherCharset(req)) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8');
     }
-    next();
+    if (isJson(req)) {
+      await this.run(this.parseJson, req, res);
+    } else if (isForm(req)) {
+      await this.run(this.parseForm, req, res);
+    } else if (req.headers['content-type'] === undefined) {
+      await this.assertEmpty(req, res);
+    } else {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+    }
+    assertSafeShape(req.body);
   }
 
   /**

@@ -24,6 +24,8 @@ export class CorsMiddleware implements NestMiddleware {
   }
 
   use(request: Request, response: Response, next: NextFunction): void {
+    // Servers, curl and same-origin GETs send no Origin: nothing to grant, nothing to do.
+    if (request.headers.origin === undefined) return next();
     this.handler(request, response, next);
   }
 }

@@ -3,7 +3,6 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { BodyParserMiddleware } from './body-parser.middleware';
 import { CorsMiddleware } from './cors.middleware';
-import { NoStoreMiddleware } from './no-store.middleware';
 import { RequestValidationPipe } from './request-validation.pipe';
 import { SecurityHeadersMiddleware } from './security-headers.middleware';
 
@@ -19,6 +18,6 @@ import { SecurityHeadersMiddleware } from './security-headers.middleware';
 })
 export class HttpPipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SecurityHeadersMiddleware, CorsMiddleware, NoStoreMiddleware, BodyParserMiddleware).forRoutes('{*path}');
+    consumer.apply(SecurityHeadersMiddleware, CorsMiddleware, BodyParserMiddleware).forRoutes('{*path}');
   }
 }
