@@ -1,0 +1,6 @@
+/** What the bench signs into each JWT, and the baseline reads back: the user as GET /users/me shows it. */
+export interface BaselineClaims {
+  sub: string;
+  email: string;
+  createdAt: string;
+}

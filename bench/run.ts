@@ -1,0 +1,462 @@
+/**
+ * Issue 4's benchmark: what the service's guarantees cost, each figure a ratio
+ * to a reference measured in the same run, on the same machine.
+ *
+ *   npm run bench                 the full run, about four minutes on two cores
+ *   BENCH_SMOKE=1 npm run bench   proves the bench works, in under a minute; its figures mean little
+ *
+ * BENCH_ROUNDS, BENCH_ROUND_SECONDS (guarded reads) and BENCH_PASSWORD_ROUND_SECONDS
+ * (logins, registrations, raw bcrypt) override the mode's defaults.
+ *
+ * Two instances of the production build (token cache on and off) and the
+ * baseline app of bench/baseline/ run against a database of their own, seeded
+ * with users and live tokens. Load comes from worker processes, never from
+ * this one. Rounds of the things compared are interleaved (A, B, C, A, B, C…)
+ * so drift weighs on all of them alike, and each figure is a median of rounds.
+ *
+ * Prints a table, writes bench/results.json, and ends stdout with one JSON
+ * line. Exit code: 0 whatever the verdicts, 1 when the run failed, 130 when
+ * interrupted. Everything it starts, database included, goes at the end.
+ */
+import { JwtService } from '@nestjs/jwt';
+import { createSecretKey, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { BaselineClaims } from './baseline/claims';
+// A type import only: the worker module starts serving as soon as it is loaded.
+import type { BcryptCommand, BcryptResult } from './support/bcrypt-worker';
+import { createBenchDatabase, seed, Seed, SeededUser } from './support/database';
+import {
+  ClosedLoopCommand,
+  ClosedLoopResult,
+  LoadCommand,
+  LoadResult,
+  OpenLoopCommand,
+  OpenLoopResult,
+  RequestPlan,
+} from './support/load-protocol';
+import { interruption, killAllNow, log, Server, startBaseline, startService, stopAll, stopProcess } from './support/processes';
+import { Details, OverloadDetails, report, Series, Summary } from './support/report';
+import { busyCores, currentRssMb, highWaterMarkMb, observe } from './support/proc';
+import { median, roundTo } from './support/stats';
+import { forkWorker, Worker } from './support/worker-rpc';
+
+const BCRYPT_COST = 12;
+const TOKEN_CACHE_TTL_MS = 5000;
+const READ_CONNECTIONS = 50;
+// Enough to keep both bcrypt slots and the queue busy, few enough that no login is shed.
+const PASSWORD_CONNECTIONS = 8;
+const OVERLOAD_FACTOR = 4;
+// The logins get a head start, so the reads beside them meet a queue already full.
+const OVERLOAD_LEAD_SECONDS = 1;
+const SHED_P99_LIMIT_MS = 100;
+const BACKGROUND_SAMPLE_SECONDS = 1;
+// More than this much CPU taken by something else before the run starts, and its figures are suspect.
+const BACKGROUND_WARNING_CORES = 0.25;
+
+interface Settings {
+  mode: 'full' | 'smoke';
+  users: number;
+  tokens: number;
+  /** Tokens (and JWTs) the guarded reads cycle through, one per user. */
+  rotatingTokens: number;
+  rounds: number;
+  warmupSeconds: number;
+  readSeconds: number;
+  passwordSeconds: number;
+  idleReadSeconds: number;
+  overloadSeconds: number;
+  /** The "modest fixed rate" of guarded reads beside the overload. */
+  readsPerSecondBesideOverload: number;
+}
+
+const FULL: Settings = {
+  mode: 'full',
+  users: 10_000,
+  tokens: 20_000,
+  rotatingTokens: 2_000,
+  rounds: 3,
+  warmupSeconds: 3,
+  readSeconds: 8,
+  passwordSeconds: 6,
+  idleReadSeconds: 8,
+  overloadSeconds: 10,
+  readsPerSecondBesideOverload: 200,
+};
+
+const SMOKE: Settings = {
+  mode: 'smoke',
+  users: 500,
+  tokens: 1_000,
+  rotatingTokens: 200,
+  rounds: 1,
+  warmupSeconds: 0.5,
+  readSeconds: 1.5,
+  passwordSeconds: 1.5,
+  idleReadSeconds: 1.5,
+  overloadSeconds: 2,
+  readsPerSecondBesideOverload: 100,
+};
+
+type LoadWorker = Worker<LoadCommand, LoadResult>;
+
+interface Bench {
+  settings: Settings;
+  password: string;
+  seed: Seed;
+  cached: Server;
+  uncached: Server;
+  baseline: Server;
+  readTokens: string[];
+  jwts: string[];
+  /** Two, so the overload can run logins and reads from separate processes. */
+  loads: [LoadWorker, LoadWorker];
+  bcrypt: Worker<BcryptCommand, BcryptResult>;
+}
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function readSettings(): Settings {
+  const defaults = process.env.BENCH_SMOKE === '1' ? SMOKE : FULL;
+  return {
+    ...defaults,
+    rounds: Math.round(positiveNumber('BENCH_ROUNDS', defaults.rounds)),
+    readSeconds: positiveNumber('BENCH_ROUND_SECONDS', defaults.readSeconds),
+    passwordSeconds: positiveNumber('BENCH_PASSWORD_ROUND_SECONDS', defaults.passwordSeconds),
+  };
+}
+
+/** Random, so never one of the common passwords registration refuses. */
+function randomPassword(): string {
+  return `bench ${randomBytes(12).toString('base64url')}`;
+}
+
+function signJwts(users: SeededUser[], secret: Buffer): string[] {
+  const jwt = new JwtService({ secret: createSecretKey(secret), signOptions: { algorithm: 'HS256', expiresIn: '24h' } });
+  return users.map((user) =>
+    jwt.sign({ sub: String(user.id), email: user.email, createdAt: user.createdAt.toISOString() } satisfies BaselineClaims),
+  );
+}
+
+async function setUp(settings: Settings, databaseUrl: string): Promise<Bench> {
+  const password = randomPassword();
+  const jwtSecret = randomBytes(32);
+  const loadWorker = () => forkWorker<LoadCommand, LoadResult>(`${__dirname}/support/load-worker.ts`);
+  const loads: [LoadWorker, LoadWorker] = [loadWorker(), loadWorker()];
+  const bcrypt = forkWorker<BcryptCommand, BcryptResult>(`${__dirname}/support/bcrypt-worker.ts`);
+  const service = (name: string, tokenCacheTtlMs: number) => startService({ name, databaseUrl, bcryptCost: BCRYPT_COST, tokenCacheTtlMs });
+
+  // The first instance runs the migrations: the seed and the second instance need its tables.
+  const [cached, baseline] = await Promise.all([
+    service('service (cache on)', TOKEN_CACHE_TTL_MS),
+    startBaseline(jwtSecret.toString('hex')),
+  ]);
+  log(`seeding ${settings.users} users and ${settings.tokens} tokens`);
+  const [seeded, uncached] = await Promise.all([
+    seed(databaseUrl, { users: settings.users, tokens: settings.tokens }, password, BCRYPT_COST),
+    service('service (cache off)', 0),
+    Promise.all([...loads.map((load) => load.ready), bcrypt.ready]),
+  ]);
+  // Token i belongs to user i: the rotation covers as many users as tokens.
+  const rotatingUsers = seeded.users.slice(0, settings.rotatingTokens);
+  return {
+    settings,
+    password,
+    seed: seeded,
+    cached,
+    uncached,
+    baseline,
+    readTokens: seeded.tokens.slice(0, settings.rotatingTokens).map(({ token }) => token),
+    jwts: signJwts(rotatingUsers, jwtSecret),
+    loads,
+    bcrypt,
+  };
+}
+
+async function getJson(url: string, bearer: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${bearer}` }, signal: interruption.signal });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body.slice(0, 300)}`);
+  return JSON.parse(body);
+}
+
+/** A throughput is only worth comparing if every server answers the same thing. */
+async function checkAnswers(bench: Bench): Promise<void> {
+  const user = bench.seed.users[0];
+  const expected = { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+  const answers = {
+    'service (cache on) GET /users/me': await getJson(`${bench.cached.baseUrl}/users/me`, bench.readTokens[0]),
+    'service (cache off) GET /users/me': await getJson(`${bench.uncached.baseUrl}/users/me`, bench.readTokens[0]),
+    'baseline GET /jwt': await getJson(`${bench.baseline.baseUrl}/jwt`, bench.jwts[0]),
+  };
+  for (const [name, answer] of Object.entries(answers)) {
+    if (!isDeepStrictEqual(answer, expected)) {
+      throw new Error(`${name} answered ${JSON.stringify(answer)}, not ${JSON.stringify(expected)}`);
+    }
+  }
+  const bare = await getJson(`${bench.baseline.baseUrl}/bare`, bench.readTokens[0]);
+  if (!isDeepStrictEqual(Object.keys(bare as object), Object.keys(expected))) {
+    throw new Error(`baseline GET /bare answered ${JSON.stringify(bare)}: not the shape of GET /users/me`);
+  }
+}
+
+async function closedLoop(load: LoadWorker, command: Omit<ClosedLoopCommand, 'type'>, label: string): Promise<ClosedLoopResult> {
+  const result = (await load.call({ type: 'closed', ...command })) as ClosedLoopResult;
+  // A throughput that includes refusals or errors would flatter whoever refuses fastest.
+  if (Object.keys(result.failures).length > 0) throw new Error(`${label}: answers other than 2xx: ${JSON.stringify(result.failures)}`);
+  return result;
+}
+
+async function openLoop(load: LoadWorker, command: Omit<OpenLoopCommand, 'type'>): Promise<OpenLoopResult> {
+  return (await load.call({ type: 'open', ...command })) as OpenLoopResult;
+}
+
+interface ReadTarget {
+  label: string;
+  server: Server;
+  plan: RequestPlan;
+}
+
+function guardedReads(bench: Bench): RequestPlan {
+  return { kind: 'bearer', path: '/users/me', tokens: bench.readTokens };
+}
+
+function readTargets(bench: Bench): ReadTarget[] {
+  return [
+    { label: 'service, cache on', server: bench.cached, plan: guardedReads(bench) },
+    { label: 'service, cache off', server: bench.uncached, plan: guardedReads(bench) },
+    // The same opaque tokens, ignored: requests of the same size as the guarded ones.
+    { label: 'baseline GET /bare', server: bench.baseline, plan: { kind: 'bearer', path: '/bare', tokens: bench.readTokens } },
+    { label: 'baseline GET /jwt', server: bench.baseline, plan: { kind: 'bearer', path: '/jwt', tokens: bench.jwts } },
+  ];
+}
+
+interface ReadFigures {
+  series: Series[];
+  /** RSS of each service instance before its first request. */
+  idleRssMb: Map<Server, number>;
+  /** Highest RSS of each service instance during its rounds. */
+  peakRssMb: Map<Server, number>;
+}
+
+async function measureGuardedReads(bench: Bench): Promise<ReadFigures> {
+  const { rounds, readSeconds, warmupSeconds } = bench.settings;
+  const targets = readTargets(bench);
+  const read = (target: ReadTarget, seconds: number) =>
+    closedLoop(bench.loads[0], { baseUrl: target.server.baseUrl, plan: target.plan, connections: READ_CONNECTIONS, seconds }, target.label);
+
+  const services = [bench.cached, bench.uncached];
+  const idleRssMb = new Map(services.map((server) => [server, currentRssMb(pidOf(server))]));
+  log(`guarded reads: warm-up, then ${rounds} interleaved rounds of ${readSeconds} s per target`);
+  for (const target of targets) await read(target, warmupSeconds);
+
+  const series = targets.map(({ label }) => ({
+    label,
+    perSecond: [] as number[],
+    p99Ms: [] as number[],
+    serverCpuCores: [] as number[],
+    generatorCpuCores: [] as number[],
+  }));
+  const peakRssMb = new Map<Server, number>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const { result, peakRssMb: peak, cpuCores } = await observe(pidOf(target.server), () => read(target, readSeconds));
+      series[i].perSecond.push(result.perSecond);
+      series[i].p99Ms.push(result.p99Ms);
+      series[i].serverCpuCores.push(cpuCores);
+      series[i].generatorCpuCores.push(result.generatorCpuCores);
+      if (services.includes(target.server)) peakRssMb.set(target.server, Math.max(peakRssMb.get(target.server) ?? 0, peak));
+      log(
+        `  round ${round + 1}: ${target.label} ${result.perSecond.toFixed(0)} req/s, p99 ${result.p99Ms} ms, ` +
+          `CPU server ${cpuCores.toFixed(2)}, generator ${result.generatorCpuCores.toFixed(2)} cores`,
+      );
+    }
+  }
+  return { series, idleRssMb, peakRssMb };
+}
+
+function pidOf(server: Server): number {
+  if (server.process.pid === undefined) throw new Error(`${server.name} has no process id`);
+  return server.process.pid;
+}
+
+function logins(bench: Bench): RequestPlan {
+  // Users outside the read rotation, many of them, so no one user's tokens pile up.
+  const emails = bench.seed.users.slice(bench.settings.rotatingTokens).map(({ email }) => email);
+  return { kind: 'login', emails, password: bench.password };
+}
+
+interface PasswordFigures {
+  login: Series;
+  compare: Series;
+  register: Series;
+  hash: Series;
+}
+
+async function passwordRound(bench: Bench, plan: RequestPlan, label: string): Promise<number> {
+  const result = await closedLoop(
+    bench.loads[0],
+    { baseUrl: bench.cached.baseUrl, plan, connections: PASSWORD_CONNECTIONS, seconds: bench.settings.passwordSeconds },
+    label,
+  );
+  // Requests cut off at the end of the round are still being hashed: let them finish before the next round.
+  const drainMs = (PASSWORD_CONNECTIONS / Math.max(result.perSecond, 1)) * 1000 + 500;
+  await sleep(drainMs, undefined, { signal: interruption.signal });
+  return result.perSecond;
+}
+
+async function rawBcrypt(bench: Bench, operation: BcryptCommand['operation']): Promise<number> {
+  const result = await bench.bcrypt.call({
+    operation,
+    password: bench.password,
+    cost: BCRYPT_COST,
+    concurrency: availableParallelism(),
+    seconds: bench.settings.passwordSeconds,
+  });
+  return result.perSecond;
+}
+
+async function measurePasswordWork(bench: Bench): Promise<PasswordFigures> {
+  const { rounds, passwordSeconds } = bench.settings;
+  const figures: PasswordFigures = {
+    login: { label: 'POST /auth/token', perSecond: [] },
+    compare: { label: 'raw bcrypt.compare', perSecond: [] },
+    register: { label: 'POST /auth/register', perSecond: [] },
+    hash: { label: 'raw bcrypt.hash', perSecond: [] },
+  };
+  log(`password work: ${rounds} interleaved rounds of ${passwordSeconds} s (login, compare, register, hash)`);
+  for (let round = 0; round < rounds; round++) {
+    const registrations: RequestPlan = { kind: 'register', emailPrefix: `bench-new-${round}`, password: bench.password };
+    figures.login.perSecond.push(await passwordRound(bench, logins(bench), 'login'));
+    figures.compare.perSecond.push(await rawBcrypt(bench, 'compare'));
+    figures.register.perSecond.push(await passwordRound(bench, registrations, 'registration'));
+    figures.hash.perSecond.push(await rawBcrypt(bench, 'hash'));
+    const last = Object.values(figures).map((series) => `${series.label} ${series.perSecond[round].toFixed(1)}/s`);
+    log(`  round ${round + 1}: ${last.join(', ')}`);
+  }
+  return figures;
+}
+
+async function measureOverload(bench: Bench, loginCapacityPerSecond: number): Promise<OverloadDetails> {
+  const { idleReadSeconds, overloadSeconds, readsPerSecondBesideOverload: readsPerSecond } = bench.settings;
+  const offeredLoginsPerSecond = OVERLOAD_FACTOR * loginCapacityPerSecond;
+  const baseUrl = bench.cached.baseUrl;
+  const reads = (seconds: number) => openLoop(bench.loads[1], { baseUrl, plan: guardedReads(bench), perSecond: readsPerSecond, seconds });
+  const loginSeconds = overloadSeconds + OVERLOAD_LEAD_SECONDS;
+
+  const loginRate = offeredLoginsPerSecond.toFixed(1);
+  log(`overload: guarded reads at ${readsPerSecond}/s, idle for ${idleReadSeconds} s, then beside ${loginRate} logins/s`);
+  const idleReads = await reads(idleReadSeconds);
+  const [loginResults, loadedReads] = await Promise.all([
+    openLoop(bench.loads[0], { baseUrl, plan: logins(bench), perSecond: offeredLoginsPerSecond, seconds: loginSeconds }),
+    sleep(OVERLOAD_LEAD_SECONDS * 1000, undefined, { signal: interruption.signal }).then(() => reads(overloadSeconds)),
+  ]);
+  return { loginCapacityPerSecond, offeredLoginsPerSecond, readsPerSecond, logins: loginResults, idleReads, loadedReads };
+}
+
+function summarise(reads: ReadFigures, passwords: PasswordFigures, overload: OverloadDetails): Summary {
+  const rate = (series: Series) => median(series.perSecond);
+  const [cached, uncached, bare, jwt] = reads.series.map(rate);
+  const shed = overload.logins.byStatus['503'];
+  const readP99Ratio = (overload.loadedReads.byStatus['200']?.p99Ms ?? NaN) / (overload.idleReads.byStatus['200']?.p99Ms ?? NaN);
+  return {
+    guarded_vs_bare_cached: roundTo(cached / bare, 3),
+    guarded_vs_jwt_cached: roundTo(cached / jwt, 3),
+    guarded_vs_bare_uncached: roundTo(uncached / bare, 3),
+    login_vs_bcrypt: roundTo(rate(passwords.login) / rate(passwords.compare), 3),
+    register_vs_bcrypt: roundTo(rate(passwords.register) / rate(passwords.hash), 3),
+    overload_login_p99_ms: roundTo(overload.logins.byStatus['200']?.p99Ms ?? NaN, 0),
+    overload_shed_ok: shed !== undefined && overload.logins.unavailableWithoutRetryAfter === 0 && shed.p99Ms < SHED_P99_LIMIT_MS,
+    overload_read_p99_ratio: roundTo(readP99Ratio, 2),
+    rss_mb: roundTo(Math.max(...reads.peakRssMb.values()), 0),
+  };
+}
+
+/** Read while both instances still run: the one without cache stops after the reads. */
+function memoryDetails(reads: ReadFigures): Details['memory'] {
+  return Object.fromEntries(
+    [...reads.peakRssMb].map(([server, peakUnderLoadMb]) => [
+      server.name,
+      { idleMb: reads.idleRssMb.get(server) ?? NaN, peakUnderLoadMb, highWaterMarkMb: highWaterMarkMb(pidOf(server)) },
+    ]),
+  );
+}
+
+async function measure(bench: Bench, startedAt: number, backgroundCores: number): Promise<void> {
+  await checkAnswers(bench);
+  const reads = await measureGuardedReads(bench);
+  const memory = memoryDetails(reads);
+  // Its comparison is done; from here on it would only take memory and timers from the rest.
+  await stopProcess(bench.uncached.process);
+  const passwords = await measurePasswordWork(bench);
+  const overload = await measureOverload(bench, median(passwords.login.perSecond));
+  report(summarise(reads, passwords, overload), {
+    mode: bench.settings.mode,
+    settings: {
+      ...bench.settings,
+      bcryptCost: BCRYPT_COST,
+      tokenCacheTtlMs: TOKEN_CACHE_TTL_MS,
+      readConnections: READ_CONNECTIONS,
+      passwordConnections: PASSWORD_CONNECTIONS,
+    },
+    reads: reads.series,
+    passwords: [passwords.login, passwords.compare, passwords.register, passwords.hash],
+    overload,
+    memory,
+    backgroundCores,
+    wallSeconds: (performance.now() - startedAt) / 1000,
+  });
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const settings = readSettings();
+  const configuredUrl = process.env.DATABASE_URL;
+  if (!configuredUrl) throw new Error('DATABASE_URL is not set: run through npm run bench');
+
+  log(`${settings.mode} run`);
+  const backgroundCores = await busyCores(BACKGROUND_SAMPLE_SECONDS, availableParallelism(), interruption.signal);
+  if (backgroundCores > BACKGROUND_WARNING_CORES) {
+    log(`warning: ${backgroundCores.toFixed(2)} cores were busy before the bench started anything: its figures will be low and noisy`);
+  }
+  const database = await createBenchDatabase(configuredUrl);
+  try {
+    await measure(await setUp(settings, database.url), startedAt, backgroundCores);
+  } finally {
+    await stopAll();
+    await database.drop();
+  }
+}
+
+function interrupt(): void {
+  interruption.abort(new Error('interrupted'));
+  // Ends the rounds in flight too: their workers' calls fail, and main's cleanup runs.
+  void stopAll();
+}
+
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+process.once('exit', killAllNow);
+
+main().then(
+  () => {
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    // Once interrupted, every failure is a consequence of the interruption: say so, not which call noticed.
+    if (interruption.signal.aborted) {
+      log('interrupted');
+      process.exitCode = 130;
+    } else {
+      log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

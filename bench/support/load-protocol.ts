@@ -1,0 +1,98 @@
+/** What bench/run.ts asks of a load worker (bench/support/load-worker.ts), and what it answers. */
+
+/** Which requests to send, in a form that crosses the IPC channel. */
+export type RequestPlan =
+  /** GET `path` with each request's bearer token the next of `tokens`, round robin. */
+  | { kind: 'bearer'; path: string; tokens: string[] }
+  /** POST /auth/token, each request for the next of `emails`. */
+  | { kind: 'login'; emails: string[]; password: string }
+  /** POST /auth/register, each request with an email never used before. */
+  | { kind: 'register'; emailPrefix: string; password: string };
+
+/** Each connection sends its next request when the last one is answered: a throughput measurement. */
+export interface ClosedLoopCommand {
+  type: 'closed';
+  baseUrl: string;
+  plan: RequestPlan;
+  connections: number;
+  seconds: number;
+}
+
+/**
+ * Requests go out at a fixed rate whatever the answers take (an open loop),
+ * each timed from the moment it was due: a latency measurement under a given load.
+ */
+export interface OpenLoopCommand {
+  type: 'open';
+  baseUrl: string;
+  plan: RequestPlan;
+  perSecond: number;
+  seconds: number;
+}
+
+export type LoadCommand = ClosedLoopCommand | OpenLoopCommand;
+
+export interface ClosedLoopResult {
+  succeeded: number;
+  /** Count of each status other than 2xx, and of transport errors as "error". */
+  failures: Record<string, number>;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /**
+   * CPU the generator used, in cores. Near 1 its one JavaScript thread was
+   * the limit, and the figure says more about the generator than the server.
+   */
+  generatorCpuCores: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface OpenLoopResult {
+  sent: number;
+  /** By status code; transport errors under "error". */
+  byStatus: Record<string, LatencySummary>;
+  /** 503 answers that did not say when to come back. */
+  unavailableWithoutRetryAfter: number;
+  /**
+   * How late requests left against their schedule, p99: the generator's own
+   * share of the latencies above, since they are timed from when each was due.
+   */
+  sendLagP99Ms: number;
+}
+
+export type LoadResult = ClosedLoopResult | OpenLoopResult;
+
+export interface PlannedRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** The plan as a generator of requests, shared by all connections of a run. */
+export function requestSource(plan: RequestPlan): () => PlannedRequest {
+  let next = 0;
+  switch (plan.kind) {
+    case 'bearer':
+      return () => ({
+        method: 'GET',
+        path: plan.path,
+        headers: { authorization: `Bearer ${plan.tokens[next++ % plan.tokens.length]}` },
+      });
+    case 'login':
+      return () => jsonPost('/auth/token', { email: plan.emails[next++ % plan.emails.length], password: plan.password });
+    case 'register':
+      return () => jsonPost('/auth/register', { email: `${plan.emailPrefix}-${next++}@example.com`, password: plan.password });
+  }
+}
+
+function jsonPost(path: string, payload: object): PlannedRequest {
+  return { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) };
+}

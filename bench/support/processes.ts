@@ -1,0 +1,142 @@
+/**
+ * The processes a bench run starts, and the guarantee that none outlives it:
+ * every child is tracked, and `stopAll` ends those still running.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const ROOT = join(__dirname, '..', '..');
+const STARTUP_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 5_000;
+
+/** Aborted on SIGINT/SIGTERM, so that waits end and cleanup runs. */
+export const interruption = new AbortController();
+
+const children = new Set<ChildProcess>();
+
+export function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(escalation);
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map(stopProcess));
+}
+
+/** The last resort on process exit, when nothing can be awaited any more. */
+export function killAllNow(): void {
+  for (const child of children) child.kill('SIGKILL');
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface Server {
+  name: string;
+  baseUrl: string;
+  process: ChildProcess;
+}
+
+export interface ServiceOptions {
+  name: string;
+  databaseUrl: string;
+  bcryptCost: number;
+  tokenCacheTtlMs: number;
+}
+
+/** The production build, configured so throttling and the token cap never decide a measurement. */
+export async function startService(options: ServiceOptions): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 2, 2],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      CSRF_SECRET: randomBytes(32).toString('hex'),
+      PORT: String(port),
+      DATABASE_URL: options.databaseUrl,
+      DATABASE_MIGRATE_ON_START: 'true',
+      BCRYPT_COST: String(options.bcryptCost),
+      LOG_LEVEL: 'warn',
+      LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+      REGISTRATIONS_PER_CLIENT: '1000000',
+      MAX_TOKENS_PER_USER: '10000',
+      TOKEN_CACHE_TTL_MS: String(options.tokenCacheTtlMs),
+    },
+  });
+  return started(options.name, port, track(child));
+}
+
+/** bench/baseline/main.ts, transpiled on load: its code is small and only its run time is measured. */
+export async function startBaseline(jwtSecretHex: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/baseline/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), BASELINE_JWT_SECRET: jwtSecretHex },
+  });
+  return started('baseline', port, track(child));
+}
+
+async function started(name: string, port: number, child: ChildProcess): Promise<Server> {
+  const server = { name, baseUrl: `http://127.0.0.1:${port}`, process: child };
+  try {
+    await waitUntilHealthy(server);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  log(`${name} listening on port ${port} (pid ${child.pid})`);
+  return server;
+}
+
+async function waitUntilHealthy({ name, baseUrl, process: child }: Server): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    interruption.signal.throwIfAborted();
+    if (hasExited(child)) {
+      throw new Error(`${name} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was healthy`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/health`, {
+        signal: AbortSignal.any([interruption.signal, AbortSignal.timeout(2_000)]),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet; an interruption is rethrown at the top of the loop.
+    }
+    if (Date.now() > deadline) throw new Error(`${name}: GET /health did not answer 200 within ${STARTUP_TIMEOUT_MS / 1000} s`);
+    await sleep(250, undefined, { signal: interruption.signal });
+  }
+}
