@@ -18,6 +18,7 @@ describe('AuthService.login', () => {
     const hasher = {
       verify: jest.fn().mockResolvedValue(passwordMatches),
       needsRehash: jest.fn().mockReturnValue(needsRehash),
+      assertCapacity: jest.fn(),
       hash: jest.fn().mockResolvedValue('$2b$12$rehashed'),
     };
     const tokens = { issue: jest.fn().mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 }) };

@@ -19,6 +19,7 @@ export class AuthService {
   ) {}
 
   async register(email: string, password: string, clientAddress: string): Promise<User> {
+    this.hasher.assertCapacity();
     await this.throttle.countRegistration(clientAddress);
     return this.users.create(email, password);
   }
@@ -30,6 +31,7 @@ export class AuthService {
    * email and the client until it succeeds.
    */
   async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
+    this.hasher.assertCapacity();
     const attempt = await this.throttle.beginLogin(email, clientAddress);
     let issued: IssuedAccessToken;
     try {

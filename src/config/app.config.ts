@@ -23,6 +23,7 @@ export const authConfig = registerAs('auth', () => {
     tokenCacheMaxEntries: env.TOKEN_CACHE_MAX_ENTRIES,
     passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,
     passwordHashingQueue: env.PASSWORD_HASHING_QUEUE,
+    passwordHashingMaxWaitMs: env.PASSWORD_HASHING_MAX_WAIT_MS,
   };
 });
 

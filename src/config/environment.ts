@@ -137,6 +137,12 @@ export class Environment {
   @Max(10000)
   PASSWORD_HASHING_QUEUE = 16;
 
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  PASSWORD_HASHING_MAX_WAIT_MS = 1000;
+
   @ValidateBy({ name: 'isOriginList', validator: { validate: isOriginList } }, {
     message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (no path, no *, no null)',
   })

@@ -27,6 +27,11 @@ export class PasswordHasher implements OnModuleInit {
     this.dummyHash = await bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
   }
 
+  /** 503 at once when the bcrypt queue is full, before the caller spends anything else on the request. */
+  assertCapacity(): void {
+    this.limiter.assertCapacity();
+  }
+
   hash(password: string): Promise<string> {
     return this.limiter.run(() => bcrypt.hash(this.normalise(password), this.cost));
   }

@@ -10,8 +10,8 @@ function deferred() {
   return { job, finish };
 }
 
-const limiterWith = (passwordHashingConcurrency: number, passwordHashingQueue: number) =>
-  new PasswordWorkLimiter({ passwordHashingConcurrency, passwordHashingQueue } as AuthConfig);
+const limiterWith = (passwordHashingConcurrency: number, passwordHashingQueue: number, passwordHashingMaxWaitMs = 0) =>
+  new PasswordWorkLimiter({ passwordHashingConcurrency, passwordHashingQueue, passwordHashingMaxWaitMs } as AuthConfig);
 const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PasswordWorkLimiter', () => {
@@ -57,5 +57,49 @@ describe('PasswordWorkLimiter', () => {
     await Promise.all(runs);
 
     await expect(limiter.run(() => Promise.resolve('again'))).resolves.toBe('again');
+  });
+
+  it('refuses at once, before any work, when the queue is full', async () => {
+    const limiter = limiterWith(1, 1);
+    const first = deferred();
+    const second = deferred();
+    expect(() => limiter.assertCapacity()).not.toThrow();
+    const running = limiter.run(first.job);
+    const queued = limiter.run(second.job);
+
+    expect(() => limiter.assertCapacity()).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
+
+    first.finish();
+    await running;
+    await flushMicrotasks();
+    second.finish();
+    await queued;
+    expect(() => limiter.assertCapacity()).not.toThrow();
+  });
+
+  it('refuses a queued job that has waited longer than the bound, and runs the next one in time', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const limiter = limiterWith(1, 3, 1000);
+      const first = deferred();
+      const stale = deferred();
+      const fresh = deferred();
+      const running = limiter.run(first.job);
+      const waitedTooLong = limiter.run(stale.job);
+      jest.advanceTimersByTime(900);
+      const inTime = limiter.run(fresh.job);
+      jest.advanceTimersByTime(200);
+
+      first.finish();
+      await running;
+      await expect(waitedTooLong).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
+      await Promise.resolve();
+      expect(stale.job).not.toHaveBeenCalled();
+      expect(fresh.job).toHaveBeenCalled();
+      fresh.finish();
+      await inTime;
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -5,21 +5,39 @@ import { authConfig, AuthConfig } from '../../config/app.config';
 
 const RETRY_AFTER_SECONDS = 1;
 
+interface Waiter {
+  enqueuedAt: number;
+  admit(): void;
+  refuse(error: DomainError): void;
+}
+
+const overloaded = () =>
+  new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once: try again shortly', undefined, RETRY_AFTER_SECONDS);
+
 /**
  * Admission control for bcrypt: at most one job per core runs (leaving libuv's
  * other threads to file and DNS work), a bounded queue waits, and work past the
- * queue is refused at once with 503 instead of making every login slower.
+ * queue is refused at once with 503 instead of making every login slower. A job
+ * that has waited longer than PASSWORD_HASHING_MAX_WAIT_MS is refused too, so
+ * the answers that do come stay within a bounded time whatever the load.
  */
 @Injectable()
 export class PasswordWorkLimiter {
   private readonly concurrency: number;
   private readonly queueLimit: number;
+  private readonly maxWaitMs: number;
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Waiter[] = [];
 
   constructor(@Inject(authConfig.KEY) config: AuthConfig) {
     this.concurrency = config.passwordHashingConcurrency || availableParallelism();
     this.queueLimit = config.passwordHashingQueue;
+    this.maxWaitMs = config.passwordHashingMaxWaitMs;
+  }
+
+  /** Refuses at once, before any other work is spent on a request, when no job could even wait. */
+  assertCapacity(): void {
+    if (this.running >= this.concurrency && this.waiting.length >= this.queueLimit) throw overloaded();
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -27,16 +45,25 @@ export class PasswordWorkLimiter {
       this.running++;
     } else if (this.waiting.length < this.queueLimit) {
       // The finishing job hands its slot over, so `running` stays counted.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((admit, refuse) => this.waiting.push({ enqueuedAt: performance.now(), admit, refuse }));
     } else {
-      throw new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once: try again shortly', undefined, RETRY_AFTER_SECONDS);
+      throw overloaded();
     }
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
+      this.handOver();
     }
+  }
+
+  private handOver(): void {
+    const now = performance.now();
+    let next = this.waiting.shift();
+    while (next && this.maxWaitMs > 0 && now - next.enqueuedAt > this.maxWaitMs) {
+      next.refuse(overloaded());
+      next = this.waiting.shift();
+    }
+    if (next) next.admit();
+    else this.running--;
   }
 }

@@ -77,6 +77,7 @@ describe('AccessTokenService', () => {
     tokenCacheMaxEntries: 100,
     passwordHashingConcurrency: 1,
     passwordHashingQueue: 1,
+    passwordHashingMaxWaitMs: 0,
     ...overrides,
   });
   let repository: InMemoryAccessTokens;
