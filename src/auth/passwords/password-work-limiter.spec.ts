@@ -102,4 +102,32 @@ describe('PasswordWorkLimiter', () => {
       jest.useRealTimers();
     }
   });
+
+  it('refuses at once a job that the jobs ahead of it would keep waiting past the bound', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const limiter = limiterWith(1, 10, 1000);
+      const timed = deferred();
+      const learning = limiter.run(timed.job);
+      jest.advanceTimersByTime(600);
+      timed.finish();
+      await learning;
+
+      const first = deferred();
+      const second = deferred();
+      const running = limiter.run(first.job);
+      const queued = limiter.run(second.job);
+      // One job ahead in the queue and one running, at 600 ms each: a third would wait 1.2 s.
+      await expect(limiter.run(deferred().job)).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }));
+      expect(() => limiter.assertCapacity()).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }));
+
+      first.finish();
+      await running;
+      await Promise.resolve();
+      second.finish();
+      await queued;
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

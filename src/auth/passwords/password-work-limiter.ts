@@ -4,6 +4,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import { authConfig, AuthConfig } from '../../config/app.config';
 
 const RETRY_AFTER_SECONDS = 1;
+/** Weight of the newest job in the running average of job times. */
+const AVERAGE_WEIGHT = 0.2;
 
 interface Waiter {
   enqueuedAt: number;
@@ -17,9 +19,11 @@ const overloaded = () =>
 /**
  * Admission control for bcrypt: at most one job per core runs (leaving libuv's
  * other threads to file and DNS work), a bounded queue waits, and work past the
- * queue is refused at once with 503 instead of making every login slower. A job
- * that has waited longer than PASSWORD_HASHING_MAX_WAIT_MS is refused too, so
- * the answers that do come stay within a bounded time whatever the load.
+ * queue is refused at once with 503 instead of making every login slower.
+ * PASSWORD_HASHING_MAX_WAIT_MS bounds the wait as well: a job is refused at
+ * once when the jobs ahead of it would, at the average job time, keep it
+ * waiting longer, and a job that has waited longer anyway is refused when its
+ * turn comes. The answers that do come stay within a bounded time.
  */
 @Injectable()
 export class PasswordWorkLimiter {
@@ -28,6 +32,7 @@ export class PasswordWorkLimiter {
   private readonly maxWaitMs: number;
   private running = 0;
   private readonly waiting: Waiter[] = [];
+  private averageJobMs = 0;
 
   constructor(@Inject(authConfig.KEY) config: AuthConfig) {
     this.concurrency = config.passwordHashingConcurrency || availableParallelism();
@@ -37,23 +42,35 @@ export class PasswordWorkLimiter {
 
   /** Refuses at once, before any other work is spent on a request, when no job could even wait. */
   assertCapacity(): void {
-    if (this.running >= this.concurrency && this.waiting.length >= this.queueLimit) throw overloaded();
+    if (this.running >= this.concurrency && !this.canWait()) throw overloaded();
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running < this.concurrency) {
       this.running++;
-    } else if (this.waiting.length < this.queueLimit) {
+    } else if (this.canWait()) {
       // The finishing job hands its slot over, so `running` stays counted.
       await new Promise<void>((admit, refuse) => this.waiting.push({ enqueuedAt: performance.now(), admit, refuse }));
     } else {
       throw overloaded();
     }
+    const startedAt = performance.now();
     try {
       return await work();
     } finally {
+      this.learnJobTime(performance.now() - startedAt);
       this.handOver();
     }
+  }
+
+  private canWait(): boolean {
+    if (this.waiting.length >= this.queueLimit) return false;
+    const expectedWaitMs = ((this.waiting.length + 1) * this.averageJobMs) / this.concurrency;
+    return this.maxWaitMs === 0 || expectedWaitMs <= this.maxWaitMs;
+  }
+
+  private learnJobTime(elapsedMs: number): void {
+    this.averageJobMs = this.averageJobMs === 0 ? elapsedMs : this.averageJobMs + AVERAGE_WEIGHT * (elapsedMs - this.averageJobMs);
   }
 
   private handOver(): void {
