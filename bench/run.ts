@@ -20,7 +20,9 @@
  */
 import { JwtService } from '@nestjs/jwt';
 import { createSecretKey, randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { BaselineClaims } from './baseline/claims';
@@ -39,7 +41,7 @@ import {
 import { interruption, killAllNow, log, Server, startBaseline, startService, stopAll, stopProcess } from './support/processes';
 import { Details, OverloadDetails, report, Series, Summary } from './support/report';
 import { busyCores, currentRssMb, highWaterMarkMb, observe } from './support/proc';
-import { median, roundTo } from './support/stats';
+import { median, quantile, roundTo } from './support/stats';
 import { forkWorker, Worker } from './support/worker-rpc';
 
 const BCRYPT_COST = 12;
@@ -113,6 +115,8 @@ interface Bench {
   /** Two, so the overload can run logins and reads from separate processes. */
   loads: [LoadWorker, LoadWorker];
   bcrypt: Worker<BcryptCommand, BcryptResult>;
+  /** Thread-pool timings from inside the cached instance (bench/support/threadpool-probe.js). */
+  threadPoolProbeFile: string;
 }
 
 function positiveNumber(name: string, fallback: number): number {
@@ -151,11 +155,14 @@ async function setUp(settings: Settings, databaseUrl: string): Promise<Bench> {
   const loadWorker = () => forkWorker<LoadCommand, LoadResult>(`${__dirname}/support/load-worker.ts`);
   const loads: [LoadWorker, LoadWorker] = [loadWorker(), loadWorker()];
   const bcrypt = forkWorker<BcryptCommand, BcryptResult>(`${__dirname}/support/bcrypt-worker.ts`);
-  const service = (name: string, tokenCacheTtlMs: number) => startService({ name, databaseUrl, bcryptCost: BCRYPT_COST, tokenCacheTtlMs });
+  const threadPoolProbeFile = join(tmpdir(), `bench-threadpool-${process.pid}.jsonl`);
+  rmSync(threadPoolProbeFile, { force: true });
+  const service = (name: string, tokenCacheTtlMs: number, probeFile?: string) =>
+    startService({ name, databaseUrl, bcryptCost: BCRYPT_COST, tokenCacheTtlMs, threadPoolProbeFile: probeFile });
 
   // The first instance runs the migrations: the seed and the second instance need its tables.
   const [cached, baseline] = await Promise.all([
-    service('service (cache on)', TOKEN_CACHE_TTL_MS),
+    service('service (cache on)', TOKEN_CACHE_TTL_MS, threadPoolProbeFile),
     startBaseline(jwtSecret.toString('hex')),
   ]);
   log(`seeding ${settings.users} users and ${settings.tokens} tokens`);
@@ -173,6 +180,7 @@ async function setUp(settings: Settings, databaseUrl: string): Promise<Bench> {
     cached,
     uncached,
     baseline,
+    threadPoolProbeFile,
     readTokens: seeded.tokens.slice(0, settings.rotatingTokens).map(({ token }) => token),
     jwts: signJwts(rotatingUsers, jwtSecret),
     loads,
@@ -353,12 +361,44 @@ async function measureOverload(bench: Bench, loginCapacityPerSecond: number): Pr
 
   const loginRate = offeredLoginsPerSecond.toFixed(1);
   log(`overload: guarded reads at ${readsPerSecond}/s, idle for ${idleReadSeconds} s, then beside ${loginRate} logins/s`);
+  const idleWindow = { from: Date.now(), to: 0 };
   const idleReads = await reads(idleReadSeconds);
+  idleWindow.to = Date.now();
+  const loadedWindow = { from: Date.now() + OVERLOAD_LEAD_SECONDS * 1000, to: 0 };
   const [loginResults, loadedReads] = await Promise.all([
     openLoop(bench.loads[0], { baseUrl, plan: logins(bench), perSecond: offeredLoginsPerSecond, seconds: loginSeconds }),
     sleep(OVERLOAD_LEAD_SECONDS * 1000, undefined, { signal: interruption.signal }).then(() => reads(overloadSeconds)),
   ]);
-  return { loginCapacityPerSecond, offeredLoginsPerSecond, readsPerSecond, logins: loginResults, idleReads, loadedReads };
+  loadedWindow.to = Date.now();
+  // The probe writes twice a second: wait for the last samples of the window.
+  await sleep(1000, undefined, { signal: interruption.signal });
+  const threadPool = threadPoolTimings(bench.threadPoolProbeFile, idleWindow, loadedWindow);
+  return { loginCapacityPerSecond, offeredLoginsPerSecond, readsPerSecond, logins: loginResults, idleReads, loadedReads, threadPool };
+}
+
+interface ProbeSample {
+  at: number;
+  kind: 'file' | 'dns';
+  ms: number;
+}
+
+/** p99 of the probe's file reads and DNS lookups inside the service, idle and beside the overload. */
+function threadPoolTimings(file: string, idle: { from: number; to: number }, loaded: { from: number; to: number }) {
+  const samples: ProbeSample[] = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as ProbeSample)
+    : [];
+  rmSync(file, { force: true });
+  const p99 = (window: { from: number; to: number }, kind: ProbeSample['kind']) => {
+    const times = samples.filter((sample) => sample.kind === kind && sample.at >= window.from && sample.at <= window.to).map((sample) => sample.ms);
+    return times.length === 0 ? NaN : roundTo(quantile(times.sort((a, b) => a - b), 0.99), 1);
+  };
+  return {
+    idleP99Ms: { file: p99(idle, 'file'), dns: p99(idle, 'dns') },
+    loadedP99Ms: { file: p99(loaded, 'file'), dns: p99(loaded, 'dns') },
+  };
 }
 
 function summarise(reads: ReadFigures, passwords: PasswordFigures, overload: OverloadDetails): Summary {

@@ -71,12 +71,15 @@ export interface ServiceOptions {
   databaseUrl: string;
   bcryptCost: number;
   tokenCacheTtlMs: number;
+  /** Where bench/support/threadpool-probe.js, preloaded, writes its timings. */
+  threadPoolProbeFile?: string;
 }
 
 /** The production build, configured so throttling and the token cap never decide a measurement. */
 export async function startService(options: ServiceOptions): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const preload = options.threadPoolProbeFile ? ['-r', join(__dirname, 'threadpool-probe.js')] : [];
+  const child = spawn(process.execPath, [...preload, 'dist/main.js'], {
     cwd: ROOT,
     stdio: ['ignore', 2, 2],
     env: {
@@ -92,6 +95,7 @@ export async function startService(options: ServiceOptions): Promise<Server> {
       REGISTRATIONS_PER_CLIENT: '1000000',
       MAX_TOKENS_PER_USER: '10000',
       TOKEN_CACHE_TTL_MS: String(options.tokenCacheTtlMs),
+      ...(options.threadPoolProbeFile ? { THREADPOOL_PROBE_FILE: options.threadPoolProbeFile } : {}),
     },
   });
   return started(options.name, port, track(child));
