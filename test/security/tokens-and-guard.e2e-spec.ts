@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { createAppLogger } from '../../src/app-logger';
 import { AccessTokenService } from '../../src/auth/tokens/access-token.service';
@@ -116,6 +117,8 @@ describe('Security checklist: tokens, guard and logout', () => {
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();
+      // Nest's Logger is process-wide: give the suite's other app back its errors-only console.
+      Logger.overrideLogger(['error']);
     }
   });
 
