@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npm run --silent build >&2
-exec bash scripts/with-database.sh node dist/main.js
+# The same heap bound as `npm run start:prod`; node itself, not npm, gets the signals.
+exec bash scripts/with-database.sh node --max-old-space-size=128 dist/main.js

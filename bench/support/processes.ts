@@ -79,7 +79,8 @@ export interface ServiceOptions {
 export async function startService(options: ServiceOptions): Promise<Server> {
   const port = await freePort();
   const preload = options.threadPoolProbeFile ? ['-r', join(__dirname, 'threadpool-probe.js')] : [];
-  const child = spawn(process.execPath, [...preload, 'dist/main.js'], {
+  // The heap bound of `npm run start:prod`: V8 sizes an unbounded heap to the machine, not to the service.
+  const child = spawn(process.execPath, ['--max-old-space-size=128', ...preload, 'dist/main.js'], {
     cwd: ROOT,
     stdio: ['ignore', 2, 2],
     env: {
