@@ -65,7 +65,8 @@ export class PasswordWorkLimiter {
 
   private canWait(): boolean {
     if (this.waiting.length >= this.queueLimit) return false;
-    const expectedWaitMs = ((this.waiting.length + 1) * this.averageJobMs) / this.concurrency;
+    // Every job ahead, and a whole job's time for a slot to free: under load, jobs take longer than on average.
+    const expectedWaitMs = ((this.waiting.length + this.concurrency) * this.averageJobMs) / this.concurrency;
     return this.maxWaitMs === 0 || expectedWaitMs <= this.maxWaitMs;
   }
 
