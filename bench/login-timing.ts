@@ -14,15 +14,10 @@
  * The last stdout line is a JSON summary; everything else goes to stderr.
  * Exit code: 0 within the limit, 1 outside it, 2 when the run failed, 130 on SIGINT/SIGTERM.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import mysql from 'mysql2/promise';
+import { createBenchDatabase } from './support/database';
+import { interruption, log, Server, startService, stopProcess } from './support/processes';
+import { quantile } from './support/stats';
 
-const ROOT = join(__dirname, '..');
 const DEFAULT_SAMPLES = 40;
 const WARMUP_ROUNDS = 3;
 const BCRYPT_COST = 12;
@@ -32,7 +27,6 @@ const WRONG_PASSWORD = 'correct horse battery stable';
 // The service refuses an email's attempts once it has 10 failures in the window
 // (LOGIN_MAX_FAILURES_PER_ACCOUNT cannot go higher), so no email gets more than this.
 const FAILURES_PER_EMAIL = 8;
-const STARTUP_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 const KINDS = ['unknown_email', 'wrong_password', 'correct_password'] as const;
@@ -56,112 +50,11 @@ interface Summary {
   p90: number;
 }
 
-const interruption = new AbortController();
-
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
 
 function readSampleCount(): number {
   const raw = process.env.BENCH_SAMPLES?.trim() || String(DEFAULT_SAMPLES);
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`BENCH_SAMPLES must be a positive integer, got "${raw}"`);
   return Number(raw);
-}
-
-/** A database next to the configured one, so the run neither reads nor disturbs its data. */
-async function createBenchDatabase(configuredUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = new URL(configuredUrl);
-  const name = `${decodeURIComponent(url.pathname.slice(1)) || 'auth'}_bench`;
-  // Connected to no database: the configured one need not exist yet.
-  url.pathname = '/';
-  const admin = await mysql.createConnection(url.toString());
-  const id = admin.escapeId(name);
-  try {
-    // Left behind by a run that was killed outright.
-    await admin.query(`DROP DATABASE IF EXISTS ${id}`);
-    await admin.query(`CREATE DATABASE ${id} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } catch (error) {
-    await admin.end();
-    throw error;
-  }
-  url.pathname = `/${encodeURIComponent(name)}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${id}`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-function startService(port: number, databaseUrl: string): ChildProcess {
-  return spawn(process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
-    // The service's logs go to stderr so that stdout holds the report alone.
-    stdio: ['ignore', 2, 2],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      CSRF_SECRET: randomBytes(32).toString('hex'),
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      DATABASE_MIGRATE_ON_START: 'true',
-      BCRYPT_COST: String(BCRYPT_COST),
-      LOG_LEVEL: 'warn',
-      LOGIN_MAX_FAILURES_PER_ACCOUNT: '10',
-      LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
-      REGISTRATIONS_PER_CLIENT: '1000000',
-      // Past the limit each login also revokes a token, which would change what the reference measures.
-      MAX_TOKENS_PER_USER: '10000',
-    },
-  });
-}
-
-function hasExited(service: ChildProcess): boolean {
-  return service.exitCode !== null || service.signalCode !== null;
-}
-
-async function waitUntilHealthy(baseUrl: string, service: ChildProcess): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    interruption.signal.throwIfAborted();
-    if (hasExited(service)) {
-      throw new Error(`the service exited (code ${service.exitCode}, signal ${service.signalCode}) before it was healthy`);
-    }
-    try {
-      const response = await fetch(`${baseUrl}/health`, {
-        signal: AbortSignal.any([interruption.signal, AbortSignal.timeout(2_000)]),
-      });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // Not listening yet; an interruption is rethrown at the top of the loop.
-    }
-    if (Date.now() > deadline) throw new Error(`GET /health did not answer 200 within ${STARTUP_TIMEOUT_MS / 1000} s`);
-    await sleep(250, undefined, { signal: interruption.signal });
-  }
-}
-
-async function stopService(service: ChildProcess): Promise<void> {
-  if (hasExited(service)) return;
-  const exited = once(service, 'exit');
-  service.kill('SIGTERM');
-  const escalation = setTimeout(() => service.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(escalation);
 }
 
 /** Times one request up to its last body byte; the body is serialised before the clock starts. */
@@ -218,13 +111,6 @@ function shuffled<T>(items: readonly T[]): T[] {
     [copy[i], copy[j]] = [copy[j], copy[i]];
   }
   return copy;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
 }
 
 function summarise(times: number[]): Summary {
@@ -293,17 +179,14 @@ async function main(): Promise<number> {
   const configuredUrl = process.env.DATABASE_URL;
   if (!configuredUrl) throw new Error('DATABASE_URL is not set: run through npm run bench:timing');
 
-  const database = await createBenchDatabase(configuredUrl);
-  let service: ChildProcess | undefined;
+  const database = await createBenchDatabase(configuredUrl, 'bench');
+  let service: Server | undefined;
   try {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    log(`starting dist/main.js on port ${port}`);
-    service = startService(port, database.url);
-    await waitUntilHealthy(baseUrl, service);
-    return report(samples, await measure(baseUrl, samples)) ? 0 : 1;
+    // The service's own settings keep throttling and the per-user token cap out of the measurement.
+    service = await startService({ name: 'service', databaseUrl: database.url, bcryptCost: BCRYPT_COST, tokenCacheTtlMs: 5000 });
+    return report(samples, await measure(service.baseUrl, samples)) ? 0 : 1;
   } finally {
-    if (service) await stopService(service);
+    if (service) await stopProcess(service.process);
     await database.drop();
   }
 }

@@ -466,7 +466,7 @@ async function main(): Promise<void> {
   if (backgroundCores > BACKGROUND_WARNING_CORES) {
     log(`warning: ${backgroundCores.toFixed(2)} cores were busy before the bench started anything: its figures will be low and noisy`);
   }
-  const database = await createBenchDatabase(configuredUrl);
+  const database = await createBenchDatabase(configuredUrl, 'bench_suite');
   try {
     await measure(await setUp(settings, database.url), startedAt, backgroundCores);
   } finally {

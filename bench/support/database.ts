@@ -33,9 +33,9 @@ export interface Seed {
 }
 
 /** A database next to the configured one, so the run neither reads nor disturbs its data. */
-export async function createBenchDatabase(configuredUrl: string): Promise<BenchDatabase> {
+export async function createBenchDatabase(configuredUrl: string, suffix: string): Promise<BenchDatabase> {
   const url = new URL(configuredUrl);
-  const name = `${decodeURIComponent(url.pathname.slice(1)) || 'auth'}_bench_suite`;
+  const name = `${decodeURIComponent(url.pathname.slice(1)) || 'auth'}_${suffix}`;
   // Connected to no database: the configured one need not exist yet.
   url.pathname = '/';
   const admin = await mysql.createConnection(url.toString());
