@@ -47,8 +47,9 @@ import { forkWorker, Worker } from './support/worker-rpc';
 const BCRYPT_COST = 12;
 const TOKEN_CACHE_TTL_MS = 5000;
 const READ_CONNECTIONS = 50;
-// Enough to keep both bcrypt slots and the queue busy, few enough that no login is shed.
-const PASSWORD_CONNECTIONS = 8;
+// Two per core keep every bcrypt slot busy with one request queued behind each. More would
+// queue past PASSWORD_HASHING_MAX_WAIT_MS on a slow round and measure shedding, not throughput.
+const PASSWORD_CONNECTIONS = 2 * availableParallelism();
 const OVERLOAD_FACTOR = 4;
 // The logins get a head start, so the reads beside them meet a queue already full.
 const OVERLOAD_LEAD_SECONDS = 1;

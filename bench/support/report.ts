@@ -63,7 +63,7 @@ export interface OverloadDetails {
 
 export interface Details {
   mode: 'full' | 'smoke';
-  settings: object;
+  settings: { readConnections: number; passwordConnections: number; [setting: string]: unknown };
   reads: Series[];
   passwords: Series[];
   overload: OverloadDetails;
@@ -148,8 +148,11 @@ function machine(): object {
 
 /** The table on stdout, bench/results.json, and last the summary as one JSON line. */
 export function report(summary: Summary, details: Details): void {
-  printSeries('Guarded reads, 50 connections (GET /users/me with rotating tokens vs the baseline app)', details.reads);
-  printSeries('Password work, 8 connections (service vs raw bcrypt at the same cost, one op per core)', details.passwords);
+  printSeries(`Guarded reads, ${details.settings.readConnections} connections (GET /users/me with rotating tokens vs the baseline app)`, details.reads);
+  printSeries(
+    `Password work, ${details.settings.passwordConnections} connections (service vs raw bcrypt at the same cost, one op per core)`,
+    details.passwords,
+  );
   printOverload(details.overload);
   for (const [name, memory] of Object.entries(details.memory)) {
     console.log(
