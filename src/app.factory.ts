@@ -1,8 +1,10 @@
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { httpConfig, HttpConfig } from './config/app.config';
+import { ApiDocs } from './docs/api-docs';
 
 /**
  * Settings that live on the HTTP server rather than in a module. Tests call
@@ -14,12 +16,13 @@ export function configureApp(app: INestApplication): void {
   express.set('etag', false);
   // Off by default: X-Forwarded-For is whatever the client wrote, unless a proxy we trust wrote it.
   express.set('trust proxy', app.get<HttpConfig>(httpConfig.KEY).trustProxy);
-  express.enableShutdownHooks();
+  app.get(ApiDocs).publishOn(app);
 }
 
-export async function createApp(logger: LoggerService): Promise<NestExpressApplication> {
+export async function createApp(): Promise<NestExpressApplication> {
   // Bodies are parsed by BodyParserMiddleware inside the Nest pipeline instead.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
   configureApp(app);
   return app;
 }

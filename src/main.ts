@@ -1,16 +1,17 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
-import { createAppLogger } from './app-logger';
 import { validateEnvironment } from './config/environment';
+import { closeGracefullyOnSignals } from './graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   // Variables already in the environment win over `.env`.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const environment = validateEnvironment(process.env);
-  const format = environment.LOG_FORMAT ?? (environment.NODE_ENV === 'production' ? 'json' : 'text');
-  const logger = createAppLogger(format, environment.LOG_LEVEL);
-  const app = await createApp(logger);
+  const app = await createApp();
+  const logger = app.get(Logger);
+  closeGracefullyOnSignals(app, logger);
   await app.listen(environment.PORT);
   logger.log({ event: 'listening', port: environment.PORT }, 'Bootstrap');
 }

@@ -1,24 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
 import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp } from './support/test-app';
-
-const INSTALL_SCRIPT = join(__dirname, '..', 'scripts', 'install-chromium.sh');
-// Root in a container, no GPU, and no traffic of Chromium's own to the network.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const EMAIL = 'ada@example.com';
 const NEW_EMAIL = 'ada.lovelace@example.com';
@@ -95,16 +79,6 @@ function answered(outcome: FetchOutcome): FetchAnswer {
   return outcome;
 }
 
-/**
- * Like local-db.sh for MariaDB, the script installs the browser when it is missing, so that
- * a fresh CI machine needs no manual step. Returns the path of the executable.
- */
-function installChromium(): string {
-  // stderr is captured, not inherited, so that the script's reason for failing ends up in the test's error.
-  const stdout = execFileSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 280_000 });
-  return stdout.trim().split('\n').pop() ?? '';
-}
-
 /** A blank HTML page: its only purpose is to give the scripts run in it an origin. */
 function pageServer(): Server {
   return createServer((_request, response) => {
@@ -124,8 +98,8 @@ async function close(server: Server): Promise<void> {
 
 describe('Cookie sessions in a real browser (headless Chromium)', () => {
   let t: TestApp;
+  let browser: HeadlessChromium;
   let context: BrowserContext;
-  let userDataDir: string;
   let page: Page;
   let api: string;
   let userId: number;
@@ -138,9 +112,7 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
   const crossSitePage = pageServer();
   let origins: { allowed: string; sameSite: string; crossSite: string };
 
-  // Installing Chromium on a fresh machine takes a while.
   beforeAll(async () => {
-    const executablePath = installChromium();
     origins = {
       allowed: `http://localhost:${await listen(allowedPage)}`,
       sameSite: `http://localhost:${await listen(sameSitePage)}`,
@@ -154,15 +126,14 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
     api = `http://localhost:${(apiServer.address() as AddressInfo).port}`;
     apiServer.prependListener('request', (request: IncomingMessage) => arrived.push({ method: request.method ?? '', path: request.url ?? '' }));
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'browser-e2e-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath, args: CHROMIUM_ARGS });
-  }, 300_000);
+    browser = await launchChromium();
+    context = browser.context;
+  }, CHROMIUM_LAUNCH_TIMEOUT_MS);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await Promise.all([allowedPage, sameSitePage, crossSitePage].filter((server) => server.listening).map(close));
     await t?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   beforeEach(async () => {

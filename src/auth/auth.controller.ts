@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiErrors } from '../docs/api-errors.decorator';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AuthContext } from './authenticated-user';
 import { AuthService } from './auth.service';
@@ -10,12 +21,25 @@ import { LoginCredentialsBody } from './decorators/login-credentials.decorator';
 import { Public } from './decorators/public.decorator';
 import { CsrfTokenResponse } from './dto/csrf-token.response';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
-import { LoginCredentials } from './dto/login.request';
+import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
 import { RegisterRequest } from './dto/register.request';
 import { TokenResponse, toTokenResponse } from './dto/token.response';
 import { TokenIdPipe } from './token-id.pipe';
 import { AccessTokenService } from './tokens/access-token.service';
 
+/** Both bodies `POST /auth/token` and the cookie login take: the custom parameter decorator hides them from Swagger. */
+const LOGIN_BODY = {
+  required: true,
+  content: {
+    'application/x-www-form-urlencoded': { schema: { $ref: getSchemaPath(PasswordGrantForm) } },
+    'application/json': { schema: { $ref: getSchemaPath(LoginRequest) } },
+  },
+};
+const LOGIN_ERRORS = ['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE'] as const;
+const CSRF_HEADER = { name: 'X-CSRF-Token', required: false, description: 'With the cookie session: the token from the login or GET /auth/cookie/csrf' };
+
+@ApiTags('Auth')
+@ApiExtraModels(LoginRequest, PasswordGrantForm)
 @Controller('auth')
 export class AuthController {
   constructor(
@@ -24,12 +48,22 @@ export class AuthController {
     private readonly sessionCookies: SessionCookies,
   ) {}
 
+  @ApiOperation({ summary: 'Create an account' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TAKEN', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @Public()
   @Post('register')
   async register(@Body() body: RegisterRequest, @Ip() clientAddress: string): Promise<UserResponse> {
     return toUserResponse(await this.auth.register(body.email, body.password, clientAddress));
   }
 
+  @ApiOperation({
+    summary: 'Log in: an access token for an email and password',
+    description: 'The OAuth 2.0 password grant (a form with username and password), or JSON with email and password.',
+    requestBody: LOGIN_BODY,
+  })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors(...LOGIN_ERRORS)
   @Public()
   @Post('token')
   @HttpCode(HttpStatus.OK)
@@ -38,6 +72,13 @@ export class AuthController {
   }
 
   /** The browser login: the token goes into an HttpOnly cookie, never into the page's reach. */
+  @ApiOperation({
+    summary: 'Log in a browser: the session goes into an HttpOnly cookie',
+    description: 'Sets the session and CSRF cookies, and returns the CSRF token in X-CSRF-Token. Refused for an untrusted Origin.',
+    requestBody: LOGIN_BODY,
+  })
+  @ApiNoContentResponse({ description: 'Logged in', headers: { 'X-CSRF-Token': { description: 'Echo it on every write' } } })
+  @ApiErrors(...LOGIN_ERRORS, 'FORBIDDEN')
   @Public()
   @UseGuards(TrustedOriginGuard)
   @Post('cookie/login')
@@ -50,6 +91,8 @@ export class AuthController {
     this.sessionCookies.write(response, await this.auth.login(credentials, clientAddress));
   }
 
+  @ApiOperation({ summary: 'The CSRF token of the cookie session, again (after a page reload)' })
+  @ApiOkResponse({ type: CsrfTokenResponse })
   @Get('cookie/csrf')
   csrfToken(
     @CurrentSession() session: AuthContext,
@@ -59,6 +102,9 @@ export class AuthController {
     return { csrfToken: this.sessionCookies.csrfTokenFor(request, response, session.tokenId) };
   }
 
+  @ApiOperation({ summary: 'Log out a browser: revokes the token and expires both cookies' })
+  @ApiHeader(CSRF_HEADER)
+  @ApiNoContentResponse({ description: 'Logged out' })
   @Post('cookie/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async cookieLogout(@CurrentSession() session: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
@@ -66,24 +112,36 @@ export class AuthController {
     this.sessionCookies.clear(response);
   }
 
+  @ApiOperation({ summary: 'Revoke the token of this request' })
+  @ApiHeader(CSRF_HEADER)
+  @ApiNoContentResponse({ description: 'Revoked' })
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentSession() session: AuthContext): Promise<void> {
     await this.auth.logout(session.user.id, session.tokenId);
   }
 
+  @ApiOperation({ summary: "The caller's live tokens, newest first" })
+  @ApiOkResponse({ type: [AccessTokenSummaryResponse] })
   @Get('tokens')
   async listTokens(@CurrentSession() session: AuthContext): Promise<AccessTokenSummaryResponse[]> {
     const summaries = await this.tokens.list(session.user.id, session.tokenId);
     return summaries.map(toAccessTokenSummaryResponse);
   }
 
+  @ApiOperation({ summary: "Revoke one of the caller's tokens" })
+  @ApiHeader(CSRF_HEADER)
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
   @Delete('tokens/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeToken(@CurrentSession() session: AuthContext, @Param('id', TokenIdPipe) id: number): Promise<void> {
     await this.tokens.revokeOwned(session.user.id, id);
   }
 
+  @ApiOperation({ summary: "Revoke every token of the caller but this one" })
+  @ApiHeader(CSRF_HEADER)
+  @ApiNoContentResponse({ description: 'Revoked' })
   @Delete('tokens')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeOtherTokens(@CurrentSession() session: AuthContext): Promise<void> {

@@ -55,8 +55,20 @@ export const throttlingConfig = registerAs('throttling', () => {
   };
 });
 
+/** LOG_LEVEL keeps Nest's level names; pino calls `log` info and `verbose` trace. */
+const PINO_LEVELS = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
+
+export const loggingConfig = registerAs('logging', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    level: PINO_LEVELS[env.LOG_LEVEL],
+    format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text'),
+  };
+});
+
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type SessionConfig = ConfigType<typeof sessionConfig>;
 export type ThrottlingConfig = ConfigType<typeof throttlingConfig>;
+export type LoggingConfig = ConfigType<typeof loggingConfig>;

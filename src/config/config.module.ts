@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { authConfig, databaseConfig, httpConfig, sessionConfig, throttlingConfig } from './app.config';
+import { authConfig, databaseConfig, httpConfig, loggingConfig, sessionConfig, throttlingConfig } from './app.config';
 
 /**
  * Typed, namespaced configuration. Each namespace validates the environment
@@ -8,6 +8,6 @@ import { authConfig, databaseConfig, httpConfig, sessionConfig, throttlingConfig
  * refused to start on a bad value with a message naming the variable.
  */
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig] })],
+  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig, loggingConfig] })],
 })
 export class AppConfigModule {}

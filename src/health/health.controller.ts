@@ -1,24 +1,38 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators/public.decorator';
-import { DatabaseHealthRepository } from './database-health.repository';
+import { HealthResponse } from './health.response';
 
-export interface HealthResponse {
-  status: 'ok' | 'error';
-  database: 'up' | 'down';
-}
+/** A probe that waits longer than this tells the orchestrator nothing it can act on in time. */
+const DATABASE_PING_TIMEOUT_MS = 2000;
+const RETRY_AFTER_SECONDS = 5;
 
+@ApiTags('Health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly database: DatabaseHealthRepository) {}
+  private readonly logger = new Logger(HealthController.name);
 
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  @ApiOperation({ summary: 'Liveness and readiness: 200 while the database answers within two seconds' })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database is down or slower than two seconds' })
   @Public()
   @Get()
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthResponse> {
-    if (await this.database.isUp()) {
+    try {
+      await this.health.check([() => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS)]);
       return { status: 'ok', database: 'up' };
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      this.logger.warn({ event: 'health.database_down' });
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return { status: 'error', database: 'down' };
     }
-    response.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
-    return { status: 'error', database: 'down' };
   }
 }

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { createAppLogger } from '../../src/app-logger';
 import { AccessTokenService } from '../../src/auth/tokens/access-token.service';
 import { AccessTokensRepository } from '../../src/auth/tokens/access-tokens.repository';
+import { LogCapture } from '../support/log-capture';
 import { sendRaw } from '../support/raw-request';
 import { cookieLogin } from '../support/session-cookies';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
@@ -84,14 +84,8 @@ describe('Security checklist: tokens, guard and logout', () => {
   });
 
   it('item 20: logs name login success and failure with the user id, and never hold a password, token, Authorization or Cookie', async () => {
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-    const logged = await createTestApp({ logger: createAppLogger('json', 'verbose') });
+    const logs = new LogCapture();
+    const logged = await createTestApp({ logs });
     let issued = '';
     try {
       await logged.http.post('/auth/register').send({ email: 'logs@example.com', password: PASSWORD }).expect(201);
@@ -105,18 +99,15 @@ describe('Security checklist: tokens, guard and logout', () => {
       await logged.http.post('/auth/logout').set(bearer(issued)).expect(204);
       await logged.close();
 
-      const log = lines.join('');
+      const log = logs.text();
       for (const secret of [PASSWORD, 'a wrong passphrase', 'another long passphrase', issued, issued.slice(4, 24), session.token, session.csrf]) {
         expect(log).not.toContain(secret);
       }
       expect(log).not.toMatch(/"(authorization|cookie|set-cookie)"\s*:|Bearer nat_|__Host-session=/i);
-      const events = lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-      const names = events.map((event) => event.message?.event);
+      const names = logs.lines().map((line) => line.event);
       expect(names).toEqual(expect.arrayContaining(['user.registered', 'login.failed', 'login.succeeded', 'user.password_changed', 'logout']));
-      expect(events.find((event) => event.message?.event === 'login.succeeded').message.userId).toEqual(expect.any(Number));
+      expect(logs.lines().find((line) => line.event === 'login.succeeded')?.userId).toEqual(expect.any(Number));
     } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
       // Nest's Logger is process-wide: give the suite's other app back its errors-only console.
       Logger.overrideLogger(['error']);
     }

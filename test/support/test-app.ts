@@ -1,10 +1,12 @@
-import { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
+import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
+import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
 import { Clock } from '../../src/common/time/clock';
 import {
   authConfig,
@@ -12,12 +14,14 @@ import {
   databaseConfig,
   httpConfig,
   HttpConfig,
+  loggingConfig,
   sessionConfig,
   SessionConfig,
   throttlingConfig,
   ThrottlingConfig,
 } from '../../src/config/app.config';
 import { FakeClock } from './fake-clock';
+import { LogCapture, testLogDestination } from './log-capture';
 
 export interface TestApp {
   app: INestApplication;
@@ -35,8 +39,8 @@ export interface TestAppOptions {
   /** Another database than the worker's own. */
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
-  /** Where the application logs; by default errors only, to the console. */
-  logger?: LoggerService;
+  /** Sends the application's own events (Nest's Logger) to the JSON log too, where this capture reads them. */
+  logs?: LogCapture;
   /** Real time instead of the fake clock. */
   realClock?: boolean;
 }
@@ -57,11 +61,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (options.databaseUrl) {
     builder = builder.overrideProvider(databaseConfig.KEY).useValue({ ...databaseConfig(), url: options.databaseUrl });
   }
+  builder = builder
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(testLogDestination)
+    .overrideProvider(loggingConfig.KEY)
+    .useValue({ level: 'trace', format: 'json' });
   if (!options.realClock) {
     builder = builder.overrideProvider(Clock).useValue(clock);
   }
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: options.logger ?? ['error'] });
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'], bufferLogs: Boolean(options.logs) });
+  if (options.logs) app.useLogger(app.get(Logger));
   configureApp(app);
   await app.init();
   const db = app.get(DataSource);

@@ -1,10 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { AccessTokenSummary } from '../tokens/access-token.service';
 
 export class AccessTokenSummaryResponse {
+  @ApiProperty({ example: 7 })
   id!: number;
+  @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+  @ApiProperty({ format: 'date-time' })
   expiresAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'Written at most once a minute' })
   lastUsedAt!: string;
+  @ApiProperty({ description: 'True for the token of this request' })
   current!: boolean;
 }
 

@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_STATUS, ErrorCode } from './error-code';
+
+export class FieldErrorResponse {
+  @ApiProperty({ example: 'email' })
+  field!: string;
+
+  @ApiProperty({ example: 'must be an email address' })
+  message!: string;
+}
+
+/** The body of every error answer, whatever the route. */
+export class ErrorResponse {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ enum: Object.keys(ERROR_STATUS), description: 'Stable and machine-readable: branch on this, not on the message' })
+  code!: ErrorCode;
+
+  @ApiProperty({ example: 'The request is invalid' })
+  message!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorResponse], description: 'With VALIDATION_FAILED: what is wrong with which field' })
+  errors?: FieldErrorResponse[];
+}

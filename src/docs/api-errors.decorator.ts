@@ -1,0 +1,35 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_STATUS, ErrorCode } from '../common/errors/error-code';
+import { ErrorResponse } from '../common/errors/error.response';
+
+/** One documented answer per status, listing the codes a client may branch on. */
+export function errorResponses(codes: readonly ErrorCode[]): Map<number, ErrorCode[]> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return byStatus;
+}
+
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
+
+export function errorResponseObject(codes: readonly ErrorCode[]) {
+  const retries = codes.some((code) => code === 'TOO_MANY_REQUESTS' || code === 'SERVICE_UNAVAILABLE');
+  return {
+    description: codes.join(', '),
+    headers: retries ? RETRY_AFTER : {},
+    content: {
+      'application/json': {
+        schema: { allOf: [{ $ref: getSchemaPath(ErrorResponse) }, { properties: { code: { type: 'string', enum: [...codes] } } }] },
+      },
+    },
+  };
+}
+
+/** Documents the error answers a route can give, by code; statuses come from the contract's table. */
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
+  const decorators = [...errorResponses(codes)].map(([status, statusCodes]) => ApiResponse({ status, ...errorResponseObject(statusCodes) }));
+  return applyDecorators(...decorators);
+}

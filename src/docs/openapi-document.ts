@@ -1,0 +1,61 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ErrorResponse } from '../common/errors/error.response';
+import { errorResponseObject } from './api-errors.decorator';
+
+/** Set by @Public() on an operation; replaced by an empty security requirement. */
+export const PUBLIC_OPERATION = 'x-public';
+
+const GUARDED_ERRORS: Record<string, ErrorCode[]> = {
+  '400': ['BAD_REQUEST'],
+  '401': ['UNAUTHENTICATED', 'INVALID_TOKEN'],
+  '503': ['SERVICE_UNAVAILABLE'],
+};
+const COOKIE_WRITE_ERRORS: ErrorCode[] = ['CSRF_FAILED'];
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+const DESCRIPTION = `Users, passwords and revocable opaque access tokens.
+
+Authenticate with \`Authorization: Bearer <access_token>\` from \`POST /auth/token\`
+(or use **Authorize** above: the OAuth2 password flow logs in with an email and password).
+Browsers may use the cookie session instead (\`POST /auth/cookie/login\`), whose writes need
+the \`X-CSRF-Token\` header. Every error has the body \`ErrorResponse\`, with a stable \`code\`.`;
+
+/**
+ * The OpenAPI document, built from the controllers' decorators. Every route is
+ * guarded unless marked @Public(), as the global guard does: the guard's
+ * answers are added here once instead of on every route.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Auth service')
+    .setDescription(DESCRIPTION)
+    .setVersion(process.env.npm_package_version ?? '0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token from POST /auth/token' }, 'bearer')
+    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: {} } } }, 'oauth2')
+    .addSecurityRequirements('bearer')
+    .addSecurityRequirements('oauth2')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
+  for (const pathItem of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(pathItem)) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      if (operation[PUBLIC_OPERATION]) {
+        operation.security = [];
+        delete operation[PUBLIC_OPERATION];
+        continue;
+      }
+      for (const [status, codes] of Object.entries(GUARDED_ERRORS)) addErrors(operation.responses, status, codes);
+      if (WRITE_METHODS.has(method)) addErrors(operation.responses, '403', COOKIE_WRITE_ERRORS);
+    }
+  }
+  return document;
+}
+
+/** Adds codes to a documented error answer, or documents it. */
+function addErrors(responses: ResponsesObject, status: string, codes: ErrorCode[]): void {
+  const existing = responses[status] as { description?: string } | undefined;
+  const known = existing?.description?.split(', ') ?? [];
+  responses[status] = errorResponseObject([...new Set([...known, ...codes])] as ErrorCode[]);
+}
