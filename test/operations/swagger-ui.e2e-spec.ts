@@ -1,0 +1,86 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Page } from 'playwright-core';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
+import { createTestApp, PASSWORD, resetDatabase, TestApp } from '../support/test-app';
+
+const EMAIL = 'swagger@example.com';
+// Each test drives a page through several steps, each waiting for the UI to render.
+const UI_TEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Swagger UI in headless Chromium, as a developer uses it: Authorize with the
+ * OAuth2 password flow (an email and password), then "Try it out" on
+ * GET /users/me. Nothing is faked: the UI posts the form to /auth/token and
+ * sends the bearer token it got back.
+ */
+describe('Swagger UI in a real browser', () => {
+  let t: TestApp;
+  let browser: HeadlessChromium;
+  let page: Page;
+  let docsUrl: string;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ realClock: true });
+    await t.app.listen(0, '127.0.0.1');
+    docsUrl = `http://127.0.0.1:${((t.app.getHttpServer() as Server).address() as AddressInfo).port}/docs`;
+    browser = await launchChromium();
+  }, CHROMIUM_LAUNCH_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  beforeEach(async () => {
+    await resetDatabase(t.db);
+    await t.http.post('/auth/register').send({ email: EMAIL, password: PASSWORD }).expect(201);
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(8000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+  });
+
+  afterEach(() => page.close());
+
+  it('logs in with Authorize (OAuth2 password flow) and shows the user from GET /users/me', async () => {
+    await page.goto(docsUrl);
+    await page.locator('button.authorize').first().click();
+
+    const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
+    await oauth2.locator('#oauth_username').fill(EMAIL);
+    await oauth2.locator('#oauth_password').fill(PASSWORD);
+    const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
+    await oauth2.locator('button.authorize').click();
+    expect((await tokenAnswer).status()).toBe(200);
+    await oauth2.getByText('Authorized', { exact: true }).waitFor();
+    await page.locator('.modal-ux button.close-modal').click();
+
+    const operation = page.locator('#operations-Users-UsersController_me');
+    await operation.locator('.opblock-summary').click();
+    await operation.locator('button.try-out__btn').click();
+    const meAnswer = page.waitForResponse((response) => response.url().endsWith('/users/me'));
+    await operation.locator('button.execute').click();
+    expect((await meAnswer).status()).toBe(200);
+
+    const shown = operation.locator('.live-responses-table .response .response-col_description');
+    await shown.getByText(EMAIL).first().waitFor();
+    expect(await operation.locator('.live-responses-table tbody .response-col_status').first().innerText()).toBe('200');
+    expect(consoleErrors.filter((error) => /Content Security Policy|Refused/.test(error))).toEqual([]);
+  }, UI_TEST_TIMEOUT_MS);
+
+  it('shows the 401 error body when the password is wrong', async () => {
+    await page.goto(docsUrl);
+    await page.locator('button.authorize').first().click();
+    const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
+    await oauth2.locator('#oauth_username').fill(EMAIL);
+    await oauth2.locator('#oauth_password').fill('not the password at all');
+    const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
+    await oauth2.locator('button.authorize').click();
+    expect((await tokenAnswer).status()).toBe(401);
+    await page.locator('.modal-ux').getByText('Error: Unauthorized').waitFor();
+    expect(await oauth2.getByText('Authorized', { exact: true }).count()).toBe(0);
+  }, UI_TEST_TIMEOUT_MS);
+});
