@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module';
 import { HttpPipelineModule } from './common/http/http-pipeline.module';
 import { LoggingModule } from './common/logging/logging.module';
@@ -15,6 +16,7 @@ import { UsersModule } from './users/users.module';
     AppConfigModule,
     LoggingModule,
     ClockModule,
+    ScheduleModule.forRoot(),
     DatabaseModule,
     HttpPipelineModule,
     UsersModule,

@@ -123,6 +123,23 @@ export class AccessTokensRepository {
     return ids;
   }
 
+  /**
+   * Deletes at most `limit` dead tokens: expired, or (with an idle cutoff)
+   * unused since then. Small batches keep each statement's locks short.
+   */
+  async deleteDead(now: Date, idleCutoff: Date | null, limit: number): Promise<number> {
+    const expired: { affectedRows: number } = await this.tokens.query(
+      'DELETE FROM access_tokens WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
+      [now, limit],
+    );
+    if (idleCutoff === null || expired.affectedRows >= limit) return expired.affectedRows;
+    const idle: { affectedRows: number } = await this.tokens.query('DELETE FROM access_tokens WHERE last_used_at <= ? LIMIT ?', [
+      idleCutoff,
+      limit - expired.affectedRows,
+    ]);
+    return expired.affectedRows + idle.affectedRows;
+  }
+
   async deleteById(id: number): Promise<void> {
     await this.tokens.delete({ id });
   }

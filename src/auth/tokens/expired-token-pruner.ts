@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { Clock } from '../../common/time/clock';
+import { authConfig, AuthConfig } from '../../config/app.config';
+import { LAST_USE_RESOLUTION_MS } from './access-token.service';
+import { AccessTokensRepository } from './access-tokens.repository';
+
+export const PRUNE_JOB_NAME = 'prune-dead-access-tokens';
+const DEFAULT_BATCH_SIZE = 1000;
+/**
+ * `last_used_at` lags the last use by up to LAST_USE_RESOLUTION_MS plus a
+ * flush: a token is pruned for idleness only once that lag cannot be what
+ * makes it look idle.
+ */
+const IDLE_MARGIN_MS = 2 * LAST_USE_RESOLUTION_MS;
+
+/**
+ * Deletes dead tokens, which the guard already refuses, so that the table
+ * holds only live ones. Runs every ten minutes on every instance (the work is
+ * idempotent, so instances need no coordination) and from `npm run tokens:prune`.
+ */
+@Injectable()
+export class ExpiredTokenPruner {
+  private readonly logger = new Logger(ExpiredTokenPruner.name);
+
+  constructor(
+    private readonly repository: AccessTokensRepository,
+    private readonly clock: Clock,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  @Cron(CronExpression.EVERY_10_MINUTES, { name: PRUNE_JOB_NAME })
+  async pruneOnSchedule(): Promise<void> {
+    try {
+      await this.prune();
+    } catch (error) {
+      this.logger.warn({ event: 'tokens.prune_failed', error: (error as Error).message });
+    }
+  }
+
+  /** Deletes every token dead at this instant, one bounded batch at a time; returns how many. */
+  async prune(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+    const now = this.clock.now();
+    const idleSeconds = this.config.accessTokenIdleTtlSeconds;
+    const idleCutoff = idleSeconds > 0 ? new Date(now.getTime() - idleSeconds * 1000 - IDLE_MARGIN_MS) : null;
+    let deleted = 0;
+    let batches = 0;
+    for (;;) {
+      const batch = await this.repository.deleteDead(now, idleCutoff, batchSize);
+      deleted += batch;
+      batches += 1;
+      if (batch < batchSize) break;
+    }
+    this.logger.log({ event: 'tokens.pruned', deleted, batches });
+    return deleted;
+  }
+}

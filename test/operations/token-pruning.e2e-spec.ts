@@ -1,0 +1,68 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { ExpiredTokenPruner, PRUNE_JOB_NAME } from '../../src/auth/tokens/expired-token-pruner';
+import { TokenUsageRecorder } from '../../src/auth/tokens/token-usage.recorder';
+import { bearer, createTestApp, login, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
+
+const HOUR_MS = 3600_000;
+
+describe('Pruning dead access tokens (injected clock)', () => {
+  let t: TestApp;
+  let pruner: ExpiredTokenPruner;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { accessTokenTtlSeconds: 2 * 3600, accessTokenIdleTtlSeconds: 0 } });
+    pruner = t.app.get(ExpiredTokenPruner);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t.db));
+
+  it('deletes expired tokens in bounded batches, keeps live ones, and does nothing the second time', async () => {
+    const { token: oldToken } = await registerAndLogin(t.http, 'old@example.com');
+    for (let i = 0; i < 4; i++) await login(t.http, 'old@example.com');
+    t.clock.advance(HOUR_MS + 1000);
+    const { token: newToken } = await registerAndLogin(t.http, 'new@example.com');
+    t.clock.advance(HOUR_MS);
+
+    expect((await rowCounts(t.db)).tokens).toBe(6);
+    expect(await pruner.prune(2)).toBe(5);
+    expect((await rowCounts(t.db)).tokens).toBe(1);
+    await t.http.get('/users/me').set(bearer(newToken)).expect(200);
+    await t.http.get('/users/me').set(bearer(oldToken)).expect(401);
+
+    expect(await pruner.prune(2)).toBe(0);
+    expect((await rowCounts(t.db)).tokens).toBe(1);
+  });
+
+  it('deletes tokens idle past the idle timeout plus the last-use write lag, never a recently used one', async () => {
+    // Tokens die after 30 minutes unused.
+    const idleApp = await createTestApp({ auth: { accessTokenIdleTtlSeconds: 1800, tokenCacheTtlMs: 0 } });
+    try {
+      const { token: idle } = await registerAndLogin(idleApp.http, 'idle@example.com');
+      const { token: busy } = await registerAndLogin(idleApp.http, 'busy@example.com');
+      for (let minute = 0; minute < 31; minute++) {
+        idleApp.clock.advance(60_000);
+        await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
+      }
+      await idleApp.app.get(TokenUsageRecorder).flush();
+      // Unused 31 minutes: dead, but within the 2-minute margin for a late last-use write.
+      expect(await idleApp.app.get(ExpiredTokenPruner).prune()).toBe(0);
+      idleApp.clock.advance(2 * 60_000);
+      await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
+      await idleApp.app.get(TokenUsageRecorder).flush();
+      expect(await idleApp.app.get(ExpiredTokenPruner).prune()).toBe(1);
+      await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
+      await idleApp.http.get('/users/me').set(bearer(idle)).expect(401);
+    } finally {
+      await idleApp.close();
+    }
+  });
+
+  it('runs as a scheduled job', async () => {
+    await registerAndLogin(t.http, 'scheduled@example.com');
+    t.clock.advance(3 * HOUR_MS);
+    const job = t.app.get(SchedulerRegistry).getCronJob(PRUNE_JOB_NAME);
+    expect(job).toBeDefined();
+    await job.fireOnTick();
+    expect((await rowCounts(t.db)).tokens).toBe(0);
+  });
+});
