@@ -1,0 +1,84 @@
+import { request as httpRequest } from 'node:http';
+import { DataSource } from 'typeorm';
+import { PASSWORD } from '../support/test-app';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
+
+interface HeldRequest {
+  /** Sends the rest of the body. */
+  release(): void;
+  response: Promise<{ status: number; body: string }>;
+}
+
+/**
+ * A registration the server has already started: it asks for 100-continue,
+ * and the server only answers that once it has parsed the request. The body
+ * is held back until `release()`, so the request stays in flight as long as
+ * the test wants.
+ */
+async function registrationInFlight(baseUrl: string, email: string): Promise<HeldRequest> {
+  const body = JSON.stringify({ email, password: PASSWORD });
+  const request = httpRequest(`${baseUrl}/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.on('response', (answer) => {
+      let text = '';
+      answer.on('data', (chunk: Buffer) => (text += chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+  });
+  await new Promise<void>((resolve) => request.once('continue', resolve));
+  return { release: () => request.end(body), response };
+}
+
+async function connectionRefused(baseUrl: string): Promise<boolean> {
+  try {
+    await fetch(`${baseUrl}/health`);
+    return false;
+  } catch (error) {
+    return /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? error));
+  }
+}
+
+describe('Graceful shutdown (the service in its own process)', () => {
+  let service: ServiceProcess;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    db = await new DataSource({ type: 'mysql', url: process.env.DATABASE_URL }).initialize();
+    await db.query('DELETE FROM users');
+  });
+  afterAll(async () => {
+    service?.process.kill('SIGKILL');
+    await db.destroy();
+  });
+
+  it(
+    'on SIGTERM stops accepting, finishes the request in flight, closes the pool and exits 0',
+    async () => {
+      service = await startServiceProcess();
+      const inFlight = await registrationInFlight(service.baseUrl, 'in-flight@example.com');
+
+      service.process.kill('SIGTERM');
+      await service.waitForLog((line) => line.event === 'shutdown.started');
+      expect(await connectionRefused(service.baseUrl)).toBe(true);
+
+      inFlight.release();
+      const answer = await inFlight.response;
+      expect(answer.status).toBe(201);
+      expect(JSON.parse(answer.body)).toEqual(expect.objectContaining({ email: 'in-flight@example.com' }));
+
+      expect(await service.exited).toBe(0);
+      const events = service.logs.map((line) => line.event ?? line.msg);
+      expect(events.indexOf('user.registered')).toBeLessThan(events.indexOf('shutdown.completed'));
+      expect(service.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
+      const [row] = await db.query('SELECT COUNT(*) AS n FROM users WHERE email = ?', ['in-flight@example.com']);
+      expect(Number(row.n)).toBe(1);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,103 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { LogLine } from './log-capture';
+
+const ROOT = join(__dirname, '..', '..');
+const START_TIMEOUT_MS = 40_000;
+
+/** One CSRF key for every instance a test starts: instances behind one load balancer share it. */
+export const SHARED_CSRF_SECRET = randomBytes(32).toString('hex');
+
+export interface ServiceProcess {
+  baseUrl: string;
+  process: ChildProcess;
+  /** Every JSON line the service wrote to stdout so far. */
+  logs: LogLine[];
+  /** Everything else it wrote, for the failure message. */
+  otherOutput: string[];
+  exited: Promise<number | null>;
+  /** Resolves with the first log line that matches. */
+  waitForLog(matches: (line: LogLine) => boolean): Promise<LogLine>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * The service in a process of its own, as `npm start` runs it but from the
+ * TypeScript sources (transpiled on load), in production mode with JSON logs,
+ * on the worker's test database.
+ */
+export async function startServiceProcess(env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--max-old-space-size=128', '-r', 'ts-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      TS_NODE_TRANSPILE_ONLY: 'true',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      CSRF_SECRET: SHARED_CSRF_SECRET,
+      DATABASE_MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'log',
+      ...env,
+    },
+  });
+  const logs: LogLine[] = [];
+  const otherOutput: string[] = [];
+  const waiters: Array<{ matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    if (!text.startsWith('{')) return void otherOutput.push(text);
+    const line = JSON.parse(text) as LogLine;
+    logs.push(line);
+    for (const waiter of waiters.filter((candidate) => candidate.matches(line))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(line);
+    }
+  });
+  createInterface({ input: child.stderr! }).on('line', (text) => otherOutput.push(text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const waitForLog = (matches: (line: LogLine) => boolean) =>
+    new Promise<LogLine>((resolve) => {
+      const found = logs.find(matches);
+      if (found) resolve(found);
+      else waiters.push({ matches, resolve });
+    });
+  const service: ServiceProcess = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    process: child,
+    logs,
+    otherOutput,
+    exited,
+    waitForLog,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+
+  const listening = waitForLog((line) => line.event === 'listening');
+  const outcome = await Promise.race([
+    listening.then(() => 'listening' as const),
+    exited.then(() => 'exited' as const),
+    new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), START_TIMEOUT_MS).unref()),
+  ]);
+  if (outcome !== 'listening') {
+    child.kill('SIGKILL');
+    throw new Error(`the service did not start (${outcome}):\n${otherOutput.join('\n')}`);
+  }
+  return service;
+}
