@@ -60,9 +60,18 @@ function requestSummary(incoming: IncomingMessage, response: ServerResponse) {
   const request = incoming as Request;
   return {
     method: request.method,
-    // The route template (/auth/tokens/:id), so lines group by route and carry no identifiers.
-    route: (request.route?.path as string | undefined) ?? null,
+    route: routeTemplate(request),
     path: request.originalUrl.split('?', 1)[0],
     status: response.statusCode,
   };
+}
+
+/**
+ * The matched route's template (/auth/tokens/:id), so that lines group by
+ * route; null when no controller route matched. Nest mounts middleware as
+ * wildcard routes, which Express leaves in `req.route` when nothing else matched.
+ */
+function routeTemplate(request: Request): string | null {
+  const path = request.route?.path as string | undefined;
+  return path === undefined || path.includes('*') ? null : path;
 }
