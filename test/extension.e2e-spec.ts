@@ -23,6 +23,14 @@ describe('Adding a guarded module (README: "Add a guarded module")', () => {
     expect(response.body).toEqual({ owner: { id: userId, email: 'notes@example.com' }, notes: [] });
   });
 
+  it('shows up in the API docs, secured unless @Public()', async () => {
+    const { paths } = (await t.http.get('/docs-json').expect(200)).body;
+
+    expect(paths['/notes'].get.security).toBeUndefined();
+    expect(Object.keys(paths['/notes'].get.responses)).toEqual(expect.arrayContaining(['401']));
+    expect(paths['/notes/about'].get.security).toEqual([]);
+  });
+
   it('refuses a revoked token there too', async () => {
     const { token } = await registerAndLogin(t.http, 'revoked-notes@example.com');
     await t.http.post('/auth/logout').set(bearer(token)).expect(204);
