@@ -9,6 +9,7 @@ export const databaseConfig = registerAs('database', () => {
     url: env.DATABASE_URL,
     migrateOnStart: env.DATABASE_MIGRATE_ON_START,
     poolSize: env.DATABASE_POOL_SIZE,
+    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
   };
 });
 

@@ -91,6 +91,13 @@ export class Environment {
   @Max(1000)
   DATABASE_POOL_SIZE = 10;
 
+  // Bounds each query, so that a stalled database gives 503s instead of requests that hang.
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 5000;
+
   @Transform(toInteger)
   @IsInt()
   @Min(10, { message: 'BCRYPT_COST must be at least 10' })

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { DatabaseLogger } from './database-logger';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
@@ -6,6 +7,8 @@ export interface DataSourceSettings {
   url: string;
   poolSize: number;
   migrateOnStart: boolean;
+  /** Per query; a query past it fails as the database being unavailable (503). Unset or 0: none. */
+  queryTimeoutMs?: number;
 }
 
 /** One definition of the connection, shared by the app, the CLI and the tests. */
@@ -25,5 +28,7 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
     poolSize: settings.poolSize,
     connectTimeout: 5000,
     extra: { enableKeepAlive: true },
+    logger: new DatabaseLogger(),
+    ...(settings.queryTimeoutMs ? { maxQueryExecutionTime: settings.queryTimeoutMs, enableQueryTimeout: true } : {}),
   };
 }

@@ -34,14 +34,22 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+export interface ServiceProcessOptions {
+  /** Run `dist/main.js` (built beforehand) instead of the sources. */
+  built?: boolean;
+  /** A port of its own by default; a restarted instance may reuse its predecessor's. */
+  port?: number;
+}
+
 /**
- * The service in a process of its own, as `npm start` runs it but from the
- * TypeScript sources (transpiled on load), in production mode with JSON logs,
- * on the worker's test database.
+ * The service in a process of its own, as `npm start` runs it, by default
+ * from the TypeScript sources (transpiled on load), in production mode with
+ * JSON logs, on the worker's test database (DATABASE_URL).
  */
-export async function startServiceProcess(env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--max-old-space-size=128', '-r', 'ts-node/register', 'src/main.ts'], {
+export async function startServiceProcess(env: Record<string, string> = {}, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const entry = options.built ? ['dist/main.js'] : ['-r', 'ts-node/register', 'src/main.ts'];
+  const child = spawn(process.execPath, ['--max-old-space-size=128', ...entry], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Not, Repository } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
+import { databaseConfig, DatabaseConfig } from '../../config/app.config';
 import { isMissingParentRowError } from '../../database/database-errors';
 import { AccessToken } from './access-token.entity';
 
@@ -47,7 +48,14 @@ const FIND_WITH_OWNER_BY_DIGEST = `
 export class AccessTokensRepository {
   private promisePool?: Pool;
 
-  constructor(@InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>) {}
+  private readonly queryTimeoutMs: number | undefined;
+
+  constructor(
+    @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
+    @Inject(databaseConfig.KEY) database: DatabaseConfig,
+  ) {
+    this.queryTimeoutMs = database.queryTimeoutMs || undefined;
+  }
 
   /** The new token's id, or null when its user was deleted meanwhile. */
   async insert(token: NewAccessToken): Promise<number | null> {
@@ -66,7 +74,8 @@ export class AccessTokensRepository {
    * mysql2 (parsed once per connection, then only the digest travels).
    */
   async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
-    const [rows] = await this.pool().execute<TokenWithOwnerRow[]>(FIND_WITH_OWNER_BY_DIGEST, [tokenHash]);
+    // The pool itself, not TypeORM: the statement timeout must be passed here too.
+    const [rows] = await this.pool().execute<TokenWithOwnerRow[]>({ sql: FIND_WITH_OWNER_BY_DIGEST, timeout: this.queryTimeoutMs }, [tokenHash]);
     const row = rows[0];
     if (!row) return null;
     return {

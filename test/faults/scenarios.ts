@@ -1,0 +1,371 @@
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import {
+  Answer,
+  call,
+  caseVariants,
+  loadUntil,
+  login,
+  me,
+  quantile,
+  queryRows,
+  register,
+  rssMb,
+  serverErrors,
+  sleep,
+  statusCounts,
+  threadsConnected,
+} from './fault-support';
+import { LatencyProxy } from './latency-proxy';
+
+export const PASSWORD = 'correct horse battery staple';
+export const MAX_TOKENS_PER_USER = 50;
+const QUERY_TIMEOUT_MS = 1000;
+const TOKEN_CACHE_TTL_MS = 5000;
+
+/** The service as the fault suite runs it: the production build, its bcrypt queue out of the way of the races. */
+export const SERVICE_ENV: Record<string, string> = {
+  BCRYPT_COST: '10',
+  MAX_TOKENS_PER_USER: String(MAX_TOKENS_PER_USER),
+  TOKEN_CACHE_TTL_MS: String(TOKEN_CACHE_TTL_MS),
+  DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+  DATABASE_POOL_SIZE: '10',
+  // Shedding is its own subject (test/admission.e2e-spec.ts); here every request must be served.
+  PASSWORD_HASHING_QUEUE: '1000',
+  PASSWORD_HASHING_MAX_WAIT_MS: '0',
+  REGISTRATIONS_PER_CLIENT: '1000000',
+  LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+  LOG_LEVEL: 'warn',
+};
+
+export interface FaultContext {
+  databaseUrl: string;
+  service: ServiceProcess;
+  /** Stops and starts the database server with the project's script. */
+  stopDatabase(): Promise<void>;
+  startDatabase(): Promise<void>;
+  /** Another instance of the service, stopped by the suite at the end. */
+  startInstance(env?: Record<string, string>, port?: number): Promise<ServiceProcess>;
+  /** Replaces the main instance (after a crash). */
+  replaceService(service: ServiceProcess): void;
+  soakSeconds: number;
+}
+
+export interface ScenarioOutcome {
+  figures: string;
+  problems: string[];
+}
+
+export interface Scenario {
+  name: string;
+  run(context: FaultContext): Promise<ScenarioOutcome>;
+}
+
+const check = (problems: string[], holds: boolean, problem: string) => {
+  if (!holds) problems.push(problem);
+};
+
+const json = (value: unknown) => JSON.stringify(value);
+
+export const registrationRace: Scenario = {
+  name: 'registration race',
+  async run({ service, databaseUrl }) {
+    const answers = await Promise.all(caseVariants('race@example.com', 50).map((email) => register(service, email, PASSWORD)));
+    const [row] = await queryRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE email = 'race@example.com'");
+    const counts = statusCounts(answers);
+    const problems: string[] = [];
+    check(problems, counts[201] === 1 && counts[409] === 49, `expected one 201 and 49 409, got ${json(counts)}`);
+    check(problems, Number(row.n) === 1, `${row.n} rows for the email`);
+    return { figures: `50 concurrent, case variants: ${json(counts)}, rows ${row.n}`, problems };
+  },
+};
+
+export const parallelLogins: Scenario = {
+  name: 'parallel logins',
+  async run({ service, databaseUrl }) {
+    const registered = await register(service, 'parallel@example.com', PASSWORD);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => login(service, 'parallel@example.com', PASSWORD)));
+    const tokens = answers.filter((answer) => answer.status === 200).map((answer) => answer.body.access_token as string);
+    const checks = await Promise.all(tokens.map((token) => me(service, token)));
+    const working = checks.filter((answer) => answer.status === 200).length;
+    const [row] = await queryRows(databaseUrl, 'SELECT COUNT(*) AS n FROM access_tokens WHERE user_id = ?', [registered.body.id]);
+    const problems: string[] = [];
+    check(problems, tokens.length === 200, `logins: ${json(statusCounts(answers))}`);
+    check(problems, new Set(tokens).size === tokens.length, 'two logins got the same token');
+    check(problems, working === MAX_TOKENS_PER_USER, `${working} tokens work, expected the per-user cap ${MAX_TOKENS_PER_USER}`);
+    check(problems, checks.every((answer) => answer.status === 200 || answer.body?.code === 'INVALID_TOKEN'), `checks: ${json(statusCounts(checks))}`);
+    check(problems, Number(row.n) === MAX_TOKENS_PER_USER, `${row.n} token rows for the user`);
+    check(problems, serverErrors([...answers, ...checks]).length === 0, '5xx answers');
+    return {
+      figures: `200 concurrent: ${new Set(tokens).size} distinct tokens, ${working} work (cap ${MAX_TOKENS_PER_USER}), rows ${row.n}, 5xx ${serverErrors([...answers, ...checks]).length}`,
+      problems,
+    };
+  },
+};
+
+export const logoutRace: Scenario = {
+  name: 'logout race',
+  async run({ service }) {
+    await register(service, 'logout-race@example.com', PASSWORD);
+    const token = (await login(service, 'logout-race@example.com', PASSWORD)).body.access_token as string;
+    let logoutAnsweredAt = Infinity;
+    let stopAt = Infinity;
+    const reads = loadUntil(50, () => performance.now() > stopAt, () => me(service, token));
+    await sleep(300);
+    const logout = await call(service.baseUrl, 'POST', '/auth/logout', { token });
+    logoutAnsweredAt = performance.now();
+    stopAt = logoutAnsweredAt + 300;
+    const answers = await reads;
+    const after = answers.filter((answer) => answer.sentAt > logoutAnsweredAt);
+    const problems: string[] = [];
+    check(problems, logout.status === 204, `logout answered ${logout.status}`);
+    check(problems, after.length > 0, 'no read started after the logout');
+    check(problems, after.every((answer) => answer.status === 401), `reads sent after the logout: ${json(statusCounts(after))}`);
+    check(problems, serverErrors(answers).length === 0, `5xx: ${json(statusCounts(answers))}`);
+    const before = answers.filter((answer) => answer.sentAt <= logoutAnsweredAt);
+    return {
+      figures: `50 readers: ${before.length} reads around the logout ${json(statusCounts(before))}, ${after.length} after it ${json(statusCounts(after))}`,
+      problems,
+    };
+  },
+};
+
+/** Tokens the instance has never checked, so none is in its cache when the database goes away. */
+async function freshTokens(service: ServiceProcess, email: string, count: number): Promise<string[]> {
+  await register(service, email, PASSWORD);
+  const answers = await Promise.all(Array.from({ length: count }, () => login(service, email, PASSWORD)));
+  return answers.map((answer) => answer.body.access_token as string);
+}
+
+export const databaseOutage: Scenario = {
+  name: 'database outage',
+  async run({ service, stopDatabase, startDatabase }) {
+    const cached = (await freshTokens(service, 'outage-cached@example.com', 1))[0];
+    const unseen = await freshTokens(service, 'outage@example.com', 40);
+    await me(service, cached);
+    let next = 0;
+    let stopping = false;
+    const during: Answer[] = [];
+    await stopDatabase();
+    const stoppedAt = performance.now();
+    // Every token the instance has not checked must be refused, whatever happens to its cache.
+    during.push(...(await loadUntil(10, () => stopping || next >= unseen.length, () => me(service, unseen[next++], 10_000))));
+    const cachedDuring = await me(service, cached, 10_000);
+    await sleep(TOKEN_CACHE_TTL_MS);
+    const cachedAfterTtl = await me(service, cached, 10_000);
+    stopping = true;
+    const health = await call(service.baseUrl, 'GET', '/health', { timeoutMs: 10_000 });
+    const alive = service.process.exitCode === null;
+
+    await startDatabase();
+    const restartedAt = performance.now();
+    let recovered: Answer | undefined;
+    while (performance.now() - restartedAt < 15_000) {
+      recovered = await me(service, cached, 10_000);
+      if (recovered.status === 200) break;
+      await sleep(100);
+    }
+    const recoveryMs = performance.now() - restartedAt;
+
+    const refused = [...during, cachedAfterTtl];
+    const slowest = Math.max(...refused.map((answer) => answer.ms), health.ms);
+    const problems: string[] = [];
+    check(problems, refused.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'), `answers without the database: ${json(statusCounts(refused))}`);
+    check(problems, refused.every((answer) => !/ECONN|PROTOCOL|mysql|ER_|127\.0\.0\.1/i.test(JSON.stringify(answer.body))), 'an answer names internals');
+    check(problems, slowest <= 2000, `slowest 503 took ${Math.round(slowest)} ms (bound 2 s)`);
+    check(problems, health.status === 503 && health.body?.database === 'down', `/health answered ${health.status}`);
+    check(problems, alive, 'the process died');
+    check(problems, recovered?.status === 200 && recoveryMs <= 5000, `recovered: ${recovered?.status} after ${Math.round(recoveryMs)} ms (bound 5 s)`);
+    return {
+      figures:
+        `${refused.length} guarded reads without the database: ${json(statusCounts(refused))}, slowest ${Math.round(slowest)} ms; ` +
+        `a token checked ${Math.round(performance.now() - stoppedAt) > 0 ? 'just before' : ''} the outage: ${cachedDuring.status} within the ${TOKEN_CACHE_TTL_MS} ms cache TTL, ${cachedAfterTtl.status} after it; ` +
+        `recovered ${Math.round(recoveryMs)} ms after the server was back, no restart`,
+      problems,
+    };
+  },
+};
+
+export const slowDatabase: Scenario = {
+  name: 'slow database',
+  async run({ databaseUrl, startInstance }) {
+    const target = new URL(databaseUrl);
+    const proxy = new LatencyProxy(target.hostname, Number(target.port));
+    const proxied = new URL(databaseUrl);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(await proxy.listen());
+    const instance = await startInstance({ DATABASE_URL: proxied.toString(), TOKEN_CACHE_TTL_MS: '0' });
+    try {
+      const tokens = await freshTokens(instance, 'slow@example.com', 30);
+      const connectionsBefore = proxy.openConnections;
+      proxy.delayMs = 3000;
+      const slow = await Promise.all(tokens.map((token) => me(instance, token, 15_000)));
+      proxy.delayMs = 0;
+      // The late answers drain; then the pool must serve as before, with no more connections than it may hold.
+      await sleep(4000);
+      const after = await Promise.all(tokens.map((token) => me(instance, token)));
+      const connectionsAfter = proxy.openConnections;
+      const slowest = Math.max(...slow.map((answer) => answer.ms));
+      const problems: string[] = [];
+      check(problems, slow.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'), `with 3 s of latency: ${json(statusCounts(slow))}`);
+      // Queued behind the pool's connections, a request may wait for a few timeouts in a row.
+      check(problems, slowest <= 4 * QUERY_TIMEOUT_MS + 1000, `slowest answer ${Math.round(slowest)} ms`);
+      check(problems, after.every((answer) => answer.status === 200), `after the latency: ${json(statusCounts(after))}`);
+      check(problems, connectionsAfter <= Number(SERVICE_ENV.DATABASE_POOL_SIZE), `${connectionsAfter} connections open after (pool size ${SERVICE_ENV.DATABASE_POOL_SIZE})`);
+      return {
+        figures:
+          `30 guarded reads with 3 s added per answer, ${QUERY_TIMEOUT_MS} ms query timeout: ${json(statusCounts(slow))}, ` +
+          `p50 ${Math.round(quantile(slow.map((a) => a.ms), 0.5))} ms, slowest ${Math.round(slowest)} ms; afterwards ${json(statusCounts(after))}; ` +
+          `connections through the proxy ${connectionsBefore} before, ${connectionsAfter} after (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`,
+        problems,
+      };
+    } finally {
+      await instance.stop();
+      await proxy.close();
+    }
+  },
+};
+
+export const crashSafety: Scenario = {
+  name: 'crash safety',
+  async run({ service, databaseUrl, startInstance, replaceService }) {
+    const port = Number(new URL(service.baseUrl).port);
+    const registered: string[] = [];
+    const tokens: string[] = [];
+    let sequence = 0;
+    let crashed = false;
+    const load = loadUntil(8, () => crashed, async () => {
+      const email = `crash-${sequence++}@example.com`;
+      const created = await register(service, email, PASSWORD);
+      if (created.status === 201) {
+        registered.push(email);
+        const issued = await login(service, email, PASSWORD);
+        if (issued.status === 200) tokens.push(issued.body.access_token);
+        return issued;
+      }
+      return created;
+    });
+    await sleep(2500);
+    service.process.kill('SIGKILL');
+    crashed = true;
+    await load;
+    await service.exited;
+
+    const restarted = await startInstance({}, port);
+    replaceService(restarted);
+    const logins = await Promise.all(registered.map((email) => login(restarted, email, PASSWORD)));
+    const reads = await Promise.all(tokens.map((token) => me(restarted, token)));
+    const [halfUsers] = await queryRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE hashed_password NOT LIKE '$2b$%'");
+    const [orphans] = await queryRows(databaseUrl, 'SELECT COUNT(*) AS n FROM access_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE u.id IS NULL');
+    const problems: string[] = [];
+    check(problems, registered.length > 0 && tokens.length > 0, 'no registration or login succeeded before the crash');
+    check(problems, logins.every((answer) => answer.status === 200), `logins of registered users after the restart: ${json(statusCounts(logins))}`);
+    check(problems, reads.every((answer) => answer.status === 200), `tokens returned before the crash: ${json(statusCounts(reads))}`);
+    check(problems, Number(halfUsers.n) === 0 && Number(orphans.n) === 0, `${halfUsers.n} users without a hash, ${orphans.n} tokens without a user`);
+    return {
+      figures: `kill -9 under load: ${registered.length} registrations answered 201 all log in, ${tokens.length} tokens returned all work; half-written rows 0`,
+      problems,
+    };
+  },
+};
+
+export const timeZones: Scenario = {
+  name: 'clock and time zones',
+  async run({ service, startInstance }) {
+    const kiritimati = await startInstance({ TZ: 'Pacific/Kiritimati' });
+    try {
+      await register(service, 'tz@example.com', PASSWORD);
+      const issuedAt = Date.now();
+      const utcToken = (await login(service, 'tz@example.com', PASSWORD)).body.access_token as string;
+      const kiritimatiToken = (await login(kiritimati, 'tz@example.com', PASSWORD)).body.access_token as string;
+      const seenByUtc = (await call(service.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{ expiresAt: string; current: boolean }>;
+      const seenByKiritimati = (await call(kiritimati.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{ expiresAt: string }>;
+      const expiries = seenByUtc.map((token) => Date.parse(token.expiresAt));
+      const expected = issuedAt + 24 * 3600_000;
+      const problems: string[] = [];
+      check(problems, json(seenByUtc.map((t) => t.expiresAt)) === json(seenByKiritimati.map((t) => t.expiresAt)), 'the two instances show different expiries');
+      check(problems, expiries.length === 2 && expiries.every((expiry) => Math.abs(expiry - expected) < 60_000), `expiries ${json(seenByUtc.map((t) => t.expiresAt))}, expected about ${new Date(expected).toISOString()}`);
+      check(problems, (await me(kiritimati, utcToken)).status === 200 && (await me(service, kiritimatiToken)).status === 200, 'a token of one instance fails on the other');
+      return {
+        figures: `a token issued in UTC and one in UTC+14: expiries ${seenByUtc.map((t) => t.expiresAt).join(', ')}, identical on both instances, each about 24 h after issue`,
+        problems,
+      };
+    } finally {
+      await kiritimati.stop();
+    }
+  },
+};
+
+/** Mixed traffic at a steady rate; per period, the p99 of guarded reads, the RSS and the server's connections. */
+export const soak: Scenario = {
+  name: 'soak',
+  async run({ service, databaseUrl, soakSeconds }) {
+    const periodSeconds = soakSeconds >= 300 ? 60 : 10;
+    const users = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        const email = `soak-${index}@example.com`;
+        await register(service, email, PASSWORD);
+        return { email, token: (await login(service, email, PASSWORD)).body.access_token as string };
+      }),
+    );
+    const endsAt = performance.now() + soakSeconds * 1000;
+    const answers: Array<Answer & { kind: string; period: number }> = [];
+    const startedAt = performance.now();
+    let sequence = 0;
+    const periodOf = () => Math.floor((performance.now() - startedAt) / (periodSeconds * 1000));
+    const one = async (kind: string, request: () => Promise<Answer>) => answers.push({ ...(await request()), kind, period: periodOf() });
+
+    const samples: Array<{ period: number; rssMb: number; threads: number }> = [];
+    const sampler = (async () => {
+      while (performance.now() < endsAt) {
+        await sleep(periodSeconds * 1000);
+        samples.push({ period: periodOf() - 1, rssMb: rssMb(service.process.pid!), threads: await threadsConnected(databaseUrl) });
+      }
+    })();
+
+    // About 100 requests a second: 80 guarded reads, 10 bad inputs, and registrations, logins and logouts.
+    const TICK_MS = 100;
+    while (performance.now() < endsAt) {
+      const tickStart = performance.now();
+      const tick = sequence++;
+      const user = users[tick % users.length];
+      const batch: Array<Promise<unknown>> = [];
+      for (let read = 0; read < 8; read++) batch.push(one('read', () => me(service, users[(tick + read) % users.length].token)));
+      batch.push(one('bad input', () => call(service.baseUrl, 'POST', '/auth/token', { rawBody: '{"email": "x@example.com", "password": ', contentType: 'application/json' })));
+      if (tick % 5 === 0) batch.push(one('register', () => register(service, `soak-new-${tick}@example.com`, PASSWORD)));
+      if (tick % 5 === 2) {
+        batch.push(
+          one('login and logout', async () => {
+            const issued = await login(service, user.email, PASSWORD);
+            return issued.status === 200 ? call(service.baseUrl, 'POST', '/auth/logout', { token: issued.body.access_token }) : issued;
+          }),
+        );
+      }
+      await Promise.all(batch);
+      await sleep(Math.max(0, TICK_MS - (performance.now() - tickStart)));
+    }
+    await sampler;
+
+    const failures = serverErrors(answers);
+    const periods = samples.map((sample) => {
+      const reads = answers.filter((answer) => answer.kind === 'read' && answer.period === sample.period).map((answer) => answer.ms);
+      return { ...sample, p99Ms: Math.round(quantile(reads, 0.99) * 10) / 10, reads: reads.length };
+    });
+    const warm = periods.slice(1);
+    const rssGrowth = warm.length > 1 ? warm[warm.length - 1].rssMb - Math.min(...warm.map((period) => period.rssMb)) : 0;
+    const threads = periods.map((period) => period.threads);
+    const problems: string[] = [];
+    check(problems, failures.length === 0, `${failures.length} 5xx or failed requests: ${json(statusCounts(failures))}`);
+    check(problems, answers.filter((a) => a.kind === 'bad input').every((a) => a.status === 400), 'a bad input did not get 400');
+    check(problems, rssGrowth <= 20, `RSS grew by ${rssGrowth.toFixed(1)} MB after warm-up`);
+    check(problems, Math.max(...threads) <= Number(SERVICE_ENV.DATABASE_POOL_SIZE), `server connections ${json(threads)} (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`);
+    const rate = Math.round(answers.length / soakSeconds);
+    return {
+      figures:
+        `${soakSeconds} s at ${rate} req/s, ${answers.length} requests, 5xx ${failures.length}; per ${periodSeconds} s: ` +
+        periods.map((period) => `p99 ${period.p99Ms} ms / RSS ${period.rssMb} MB / ${period.threads} conns`).join('; '),
+      problems,
+    };
+  },
+};
+
+export const SCENARIOS: Scenario[] = [registrationRace, parallelLogins, logoutRace, databaseOutage, slowDatabase, crashSafety, soak, timeZones];
