@@ -26,6 +26,7 @@ describe('AuthService.login', () => {
       beginLogin: jest.fn().mockResolvedValue(attempt),
       loginSucceeded: jest.fn().mockResolvedValue(undefined),
       loginAbandoned: jest.fn().mockResolvedValue(undefined),
+      endLogin: jest.fn(),
     };
     const service = new AuthService(
       users as unknown as UsersService,
@@ -56,6 +57,7 @@ describe('AuthService.login', () => {
     expect(throttle.beginLogin).toHaveBeenCalledWith('ada@example.com', '203.0.113.7');
     expect(throttle.loginSucceeded).toHaveBeenCalledWith(attempt);
     expect(throttle.loginAbandoned).not.toHaveBeenCalled();
+    expect(throttle.endLogin).toHaveBeenCalledTimes(1);
   });
 
   it('takes the count back when the attempt ends before the password was judged', async () => {
@@ -65,6 +67,7 @@ describe('AuthService.login', () => {
     await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('SERVICE_UNAVAILABLE'));
     expect(throttle.loginAbandoned).toHaveBeenCalledWith(attempt);
     expect(throttle.loginSucceeded).not.toHaveBeenCalled();
+    expect(throttle.endLogin).toHaveBeenCalledWith(attempt);
   });
 
   it('runs the one bcrypt comparison for an unknown email too, against no hash', async () => {

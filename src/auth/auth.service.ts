@@ -33,15 +33,19 @@ export class AuthService {
   async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
     this.hasher.assertCapacity();
     const attempt = await this.throttle.beginLogin(email, clientAddress);
-    let issued: IssuedAccessToken;
     try {
-      issued = await this.verifyAndIssue(email, password);
-    } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'INVALID_CREDENTIALS')) await this.throttle.loginAbandoned(attempt);
-      throw error;
+      let issued: IssuedAccessToken;
+      try {
+        issued = await this.verifyAndIssue(email, password);
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'INVALID_CREDENTIALS')) await this.throttle.loginAbandoned(attempt);
+        throw error;
+      }
+      await this.throttle.loginSucceeded(attempt);
+      return issued;
+    } finally {
+      this.throttle.endLogin(attempt);
     }
-    await this.throttle.loginSucceeded(attempt);
-    return issued;
   }
 
   private async verifyAndIssue(email: string, password: string): Promise<IssuedAccessToken> {

@@ -34,6 +34,7 @@ export const httpConfig = registerAs('http', () => {
   return {
     corsOrigins: new Set(listItems(env.CORS_ORIGINS)) as ReadonlySet<string>,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
   };
 });
 

@@ -100,6 +100,12 @@ export class Environment {
 
   @Transform(toInteger)
   @IsInt()
+  @Min(0)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS = 10_000;
+
+  @Transform(toInteger)
+  @IsInt()
   @Min(10, { message: 'BCRYPT_COST must be at least 10' })
   @Max(16)
   BCRYPT_COST = 12;

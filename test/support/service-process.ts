@@ -26,6 +26,21 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
+/** Resolves once GET /health answers at all (200, or 503 while the database is away); never once the process has exited. */
+async function answersHealth(baseUrl: string, exited: Promise<unknown>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (!gone) {
+    try {
+      await fetch(`${baseUrl}/health`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await new Promise(() => undefined);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -97,9 +112,8 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
     },
   };
 
-  const listening = waitForLog((line) => line.event === 'listening');
   const outcome = await Promise.race([
-    listening.then(() => 'listening' as const),
+    answersHealth(service.baseUrl, exited).then(() => 'listening' as const),
     exited.then(() => 'exited' as const),
     new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), START_TIMEOUT_MS).unref()),
   ]);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { throttlingConfig, ThrottlingConfig } from '../../config/app.config';
+import { AccountAttemptGate } from './account-attempt-gate';
 import { throttlingClientKey } from './client-network';
 import { CounterState, ThrottleCountersRepository } from './throttle-counters.repository';
 
@@ -31,26 +32,46 @@ function counterKey(kind: CounterKind, value: string): Buffer {
 export class AttemptThrottle {
   private readonly logger = new Logger(AttemptThrottle.name);
   private nextPruneAt = 0;
+  private readonly accountGate: AccountAttemptGate;
 
   constructor(
     private readonly counters: ThrottleCountersRepository,
     private readonly clock: Clock,
     @Inject(throttlingConfig.KEY) private readonly config: ThrottlingConfig,
-  ) {}
+  ) {
+    this.accountGate = new AccountAttemptGate(config.loginFailuresPerAccount);
+  }
 
   /**
    * Counts a login attempt as a failure before any bcrypt work, and refuses it
    * past either limit. Counting first, in one atomic statement per counter,
    * is what holds the limit against guesses sent in parallel: a check made
    * before the counts went up would let every request in flight through.
+   * Logins of one account beyond the limit in flight wait their turn first
+   * (AccountAttemptGate). Every attempt begun must be ended with endLogin.
    */
   async beginLogin(email: string, clientAddress: string): Promise<LoginAttempt> {
-    const now = this.clock.now();
-    this.pruneNowAndThen(now);
     const attempt = {
       account: counterKey('login-account', email),
       client: counterKey('login-client', throttlingClientKey(clientAddress)),
     };
+    await this.accountGate.enter(attempt.account);
+    try {
+      await this.count(attempt);
+    } catch (error) {
+      this.endLogin(attempt);
+      throw error;
+    }
+    return attempt;
+  }
+
+  endLogin(attempt: LoginAttempt): void {
+    this.accountGate.leave(attempt.account);
+  }
+
+  private async count(attempt: LoginAttempt): Promise<void> {
+    const now = this.clock.now();
+    this.pruneNowAndThen(now);
     const windowEndsAt = this.windowEnd(now, this.config.loginFailureWindowSeconds);
     const [accountHits, clientHits] = await Promise.all([
       this.counters.increment(attempt.account, now, windowEndsAt),
@@ -61,7 +82,6 @@ export class AttemptThrottle {
       ...(clientHits > this.config.loginFailuresPerClient ? [attempt.client] : []),
     ];
     if (over.length > 0) this.refuse('login', now, await this.counters.findOpen(over, now));
-    return attempt;
   }
 
   /** A success is no failure: it takes back the client's count and clears the account's. */

@@ -3,11 +3,12 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { BodyParserMiddleware } from './body-parser.middleware';
 import { CorsMiddleware } from './cors.middleware';
+import { RequestDeadlineMiddleware } from './request-deadline.middleware';
 import { RequestValidationPipe } from './request-validation.pipe';
 import { SecurityHeadersMiddleware } from './security-headers.middleware';
 
 /**
- * Security headers, CORS, body parsing, validation and error mapping, registered in a module rather
+ * Security headers, the request deadline, CORS, body parsing, validation and error mapping, registered in a module rather
  * than in main.ts so that every test application gets the production pipeline.
  */
 @Module({
@@ -18,6 +19,6 @@ import { SecurityHeadersMiddleware } from './security-headers.middleware';
 })
 export class HttpPipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SecurityHeadersMiddleware, CorsMiddleware, BodyParserMiddleware).forRoutes('{*path}');
+    consumer.apply(SecurityHeadersMiddleware, RequestDeadlineMiddleware, CorsMiddleware, BodyParserMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,0 +1,49 @@
+import { DomainError } from '../../common/errors/domain-error';
+import { AccountAttemptGate } from './account-attempt-gate';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('AccountAttemptGate', () => {
+  const ada = Buffer.from('ada');
+  const bob = Buffer.from('bob');
+
+  it('lets `capacity` attempts of one account in at once; the next waits for one to leave', async () => {
+    const gate = new AccountAttemptGate(2);
+    await gate.enter(ada);
+    await gate.enter(ada);
+    let thirdIn = false;
+    const third = gate.enter(ada).then(() => (thirdIn = true));
+    await settle();
+    expect(thirdIn).toBe(false);
+
+    gate.leave(ada);
+    await third;
+    expect(thirdIn).toBe(true);
+  });
+
+  it('keeps accounts apart', async () => {
+    const gate = new AccountAttemptGate(1);
+    await gate.enter(ada);
+    await expect(gate.enter(bob)).resolves.toBeUndefined();
+  });
+
+  it('admits waiters in arrival order', async () => {
+    const gate = new AccountAttemptGate(1);
+    await gate.enter(ada);
+    const order: number[] = [];
+    const waiting = [1, 2, 3].map((n) => gate.enter(ada).then(() => order.push(n)));
+    for (let left = 0; left < 3; left++) {
+      gate.leave(ada);
+      await settle();
+    }
+    await Promise.all(waiting);
+    expect(order).toEqual([1, 2, 3]);
+  });
+
+  it('refuses with 429 once too many wait for one account', async () => {
+    const gate = new AccountAttemptGate(1);
+    await gate.enter(ada);
+    for (let n = 0; n < 256; n++) void gate.enter(ada);
+    await expect(gate.enter(ada)).rejects.toEqual(new DomainError('TOO_MANY_REQUESTS'));
+  });
+});

@@ -1,0 +1,50 @@
+import { DomainError } from '../../common/errors/domain-error';
+
+/** Past this many logins waiting for one account on one instance, more are refused at once. */
+const MAX_WAITING_PER_ACCOUNT = 256;
+const RETRY_AFTER_SECONDS = 1;
+
+interface AccountQueue {
+  running: number;
+  waiting: Array<() => void>;
+}
+
+/**
+ * At most `capacity` logins of one account in flight on this instance; the
+ * others wait their turn instead of being counted at once. Every attempt is
+ * counted as a failure until it succeeds, so without this gate a burst of
+ * correct logins (an app reconnecting many clients) would count past the
+ * limit and be refused. With it, a success clears the count before the next
+ * attempt is counted, while parallel guesses still stop at the limit: the
+ * ones let through count before they wait for bcrypt.
+ */
+export class AccountAttemptGate {
+  private readonly queues = new Map<string, AccountQueue>();
+
+  constructor(private readonly capacity: number) {}
+
+  async enter(account: Buffer): Promise<void> {
+    const key = account.toString('base64');
+    const queue = this.queues.get(key) ?? { running: 0, waiting: [] };
+    this.queues.set(key, queue);
+    if (queue.running < this.capacity) {
+      queue.running++;
+      return;
+    }
+    if (queue.waiting.length >= MAX_WAITING_PER_ACCOUNT) {
+      throw new DomainError('TOO_MANY_REQUESTS', undefined, undefined, RETRY_AFTER_SECONDS);
+    }
+    // The leaving attempt hands its place over, so `running` stays counted.
+    await new Promise<void>((admit) => queue.waiting.push(admit));
+  }
+
+  leave(account: Buffer): void {
+    const key = account.toString('base64');
+    const queue = this.queues.get(key);
+    if (!queue) return;
+    const next = queue.waiting.shift();
+    if (next) return next();
+    queue.running--;
+    if (queue.running === 0) this.queues.delete(key);
+  }
+}
