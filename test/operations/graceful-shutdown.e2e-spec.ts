@@ -64,7 +64,10 @@ describe('Graceful shutdown (the service in its own process)', () => {
       const inFlight = await registrationInFlight(service.baseUrl, 'in-flight@example.com');
 
       service.process.kill('SIGTERM');
-      await service.waitForLog((line) => line.event === 'shutdown.started');
+      await Promise.race([
+        service.waitForLog((line) => line.event === 'shutdown.started'),
+        service.exited.then((code) => Promise.reject(new Error(`exited (${code}) instead of draining`))),
+      ]);
       expect(await connectionRefused(service.baseUrl)).toBe(true);
 
       inFlight.release();
