@@ -17,12 +17,14 @@ export function closeGracefullyOnSignals(app: INestApplication, logger: LoggerSe
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
+    const drained = drain(app.getHttpServer() as Server);
+    // Logged once the listening socket is closed: whoever reads it may rely on new connections being refused.
     logger.log({ event: 'shutdown.started', signal }, 'Shutdown');
     setTimeout(() => {
       logger.error({ event: 'shutdown.timed_out', gracePeriodMs: GRACE_PERIOD_MS }, undefined, 'Shutdown');
       process.exit(1);
     }, GRACE_PERIOD_MS).unref();
-    drain(app.getHttpServer() as Server)
+    drained
       .then(() => app.close())
       .then(
         () => {

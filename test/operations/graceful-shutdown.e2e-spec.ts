@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { PASSWORD } from '../support/test-app';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
@@ -31,17 +32,23 @@ async function registrationInFlight(baseUrl: string, email: string): Promise<Hel
     });
     request.on('error', reject);
   });
+  // Handled here too, so that a test failing before it awaits the answer leaves no unhandled rejection behind.
+  response.catch(() => undefined);
   await new Promise<void>((resolve) => request.once('continue', resolve));
   return { release: () => request.end(body), response };
 }
 
-async function connectionRefused(baseUrl: string): Promise<boolean> {
-  try {
-    await fetch(`${baseUrl}/health`);
-    return false;
-  } catch (error) {
-    return /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? error));
-  }
+/** A new TCP connection, not one a client library keeps alive: refused once the server stopped listening. */
+function connectionRefused(baseUrl: string): Promise<boolean> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
 }
 
 describe('Graceful shutdown (the service in its own process)', () => {
