@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
-import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
+import { LOG_DESTINATION } from '../../src/common/logging/root-logger.module';
 import { Clock } from '../../src/common/time/clock';
 import {
   authConfig,
