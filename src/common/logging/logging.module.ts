@@ -5,7 +5,7 @@ import { RequestLogMiddleware } from './request-log.middleware';
 import { ROOT_LOGGER, RootLoggerModule } from './root-logger.module';
 
 // nestjs-pino's own request middleware (a pino-http child logger per request, run in
-// its AsyncLocalStorage) is mounted on no route: RequestLogMiddleware writes the request lines.
+// an AsyncLocalStorage) is mounted on no route: RequestLogMiddleware writes the request lines.
 const NO_ROUTE = '/nestjs-pino-request-logging-is-replaced';
 
 /**

@@ -1,16 +1,17 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { requestContext } from './request-context';
 import { assignRequestId } from './request-id';
 import { ROOT_LOGGER } from './root-logger.module';
 
 /**
  * One line per request, written when the response closes: request id,
  * method, route template, path, status and duration. Fields are picked one by
- * one, so no header or body can end up in the log. Cheaper than pino-http's
- * middleware, which builds a child logger for every request: on the hot path
- * that cost more than the guard itself.
+ * one, so no header or body can end up in the log. Two cheaper choices than
+ * nestjs-pino's own middleware, measured on the guarded read: no pino child
+ * logger per request, and no AsyncLocalStorage (on Node 20 it hooks every
+ * promise, which cost about a quarter of the guarded read's throughput). The
+ * application's events therefore carry the user id, not the request id.
  */
 @Injectable()
 export class RequestLogMiddleware implements NestMiddleware {
@@ -21,7 +22,8 @@ export class RequestLogMiddleware implements NestMiddleware {
     const startedAt = performance.now();
     response.once('close', () => {
       const status = response.statusCode;
-      const level = status >= 500 ? 'error' : 'info';
+      // A 503 is the service shedding load or waiting out the database, which are logged once on their own.
+      const level = status >= 500 && status !== 503 ? 'error' : 'info';
       if (!this.logger.isLevelEnabled(level)) return;
       this.logger[level](
         {
@@ -35,7 +37,7 @@ export class RequestLogMiddleware implements NestMiddleware {
         response.writableFinished ? 'request completed' : 'request aborted',
       );
     });
-    requestContext.run({ requestId }, next);
+    next();
   }
 }
 

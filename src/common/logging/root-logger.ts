@@ -1,7 +1,6 @@
 import pino, { DestinationStream, Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { LoggingConfig } from '../../config/app.config';
-import { requestContext } from './request-context';
 
 /** Anything a secret could sit under, wherever a caller might log it: replaced before the line is written. */
 const REDACTED_PATHS = [
@@ -13,7 +12,7 @@ const REDACTED_PATHS = [
 
 /**
  * The one pino logger of the application: JSON lines in production, readable
- * ones otherwise; every line written while a request is handled carries its id.
+ * ones otherwise.
  */
 export function createRootLogger(config: LoggingConfig, destination: DestinationStream): Logger {
   const output =
@@ -24,11 +23,6 @@ export function createRootLogger(config: LoggingConfig, destination: Destination
     {
       level: config.level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Only when a line is written: a request that logs nothing pays nothing here.
-      mixin: () => {
-        const context = requestContext.getStore();
-        return context ? { requestId: context.requestId } : {};
-      },
     },
     output,
   );
