@@ -1,4 +1,4 @@
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import type { ServiceProcess } from '../support/service-process';
 import {
   Answer,
   call,
