@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Not exercised by CI here (no Docker engine on the CI machines); test/container.e2e-spec.ts
+# Not exercised by CI here (no Docker engine on the CI machines); test/operations/container.e2e-spec.ts
 # checks its shape. Build: docker build -t nest-auth-service .
 
 FROM node:20-bookworm-slim AS build
@@ -23,5 +23,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node is PID 1's only child of interest: it gets SIGTERM directly and drains before exiting.
+# Run with an init (docker run --init, or init: true as in compose.yaml): node gets SIGTERM from it and drains before exiting.
 CMD ["node", "--max-old-space-size=128", "dist/main.js"]

@@ -36,6 +36,8 @@ export class AuthService {
     try {
       let issued: IssuedAccessToken;
       try {
+        // Again: the attempt may have waited for its account's turn, and the queue may have filled meanwhile.
+        this.hasher.assertCapacity();
         issued = await this.verifyAndIssue(email, password);
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'INVALID_CREDENTIALS')) await this.throttle.loginAbandoned(attempt);

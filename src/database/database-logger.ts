@@ -15,7 +15,7 @@ export class DatabaseLogger implements Logger {
 
   logQuery(): void {}
 
-  // Failed queries reach the exception filter, which logs them once, with the request id.
+  // A failed query fails its caller: the exception filter or the job that ran it logs it once.
   logQueryError(): void {}
 
   logSchemaBuild(): void {}

@@ -1,7 +1,23 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 import { databaseConfig, DatabaseConfig } from '../config/app.config';
 import { buildDataSourceOptions } from './data-source-options';
+
+/**
+ * Pending migrations run first, on a connection of their own without the
+ * query timeout: a long ALTER must not be cut off at DATABASE_QUERY_TIMEOUT_MS.
+ */
+async function migratedDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const mysqlOptions = options as MysqlDataSourceOptions;
+  if (mysqlOptions.migrationsRun) {
+    const migrator = new DataSource({ ...mysqlOptions, enableQueryTimeout: false, poolSize: 1 });
+    await migrator.initialize();
+    await migrator.destroy();
+  }
+  return new DataSource({ ...mysqlOptions, migrationsRun: false }).initialize();
+}
 
 @Module({
   imports: [
@@ -12,6 +28,7 @@ import { buildDataSourceOptions } from './data-source-options';
         retryAttempts: 3,
         retryDelay: 1000,
       }),
+      dataSourceFactory: async (options) => migratedDataSource(options!),
     }),
   ],
 })

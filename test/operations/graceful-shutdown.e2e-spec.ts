@@ -84,6 +84,7 @@ describe('Graceful shutdown (the service in its own process)', () => {
 
       expect(await service.exited).toBe(0);
       const events = service.logs.map((line) => line.event ?? line.msg);
+      expect(events).toEqual(expect.arrayContaining(['user.registered', 'shutdown.completed']));
       expect(events.indexOf('user.registered')).toBeLessThan(events.indexOf('shutdown.completed'));
       expect(service.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
       const [row] = await db.query('SELECT COUNT(*) AS n FROM users WHERE email = ?', ['in-flight@example.com']);

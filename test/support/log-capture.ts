@@ -5,8 +5,8 @@ export type LogLine = Record<string, unknown> & { msg?: string; event?: string; 
 const activeCaptures = new Set<LogCapture>();
 
 /**
- * The log destination of every test application. nestjs-pino builds one
- * request logger per process, from the first application's settings, so all
+ * The log destination of every test application. nestjs-pino keeps one root
+ * logger per process, built from the first application's settings, so all
  * test applications share this destination at the most verbose level, and it
  * hands each line to the captures that are listening.
  */

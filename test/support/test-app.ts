@@ -2,6 +2,7 @@ import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
@@ -74,6 +75,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (options.logs) app.useLogger(app.get(Logger));
   configureApp(app);
   await app.init();
+  // The scheduled jobs would run at the wall clock's pace against the test's fake clock; tests fire them by hand.
+  for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
   const db = app.get(DataSource);
   return { app, http: request(app.getHttpServer()), db, clock, close: () => app.close() };
 }

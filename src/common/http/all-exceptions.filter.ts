@@ -29,11 +29,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { body, retryAfterSeconds } = this.resolve(exception);
+    // Already answered (by the request deadline, most often): the late failure
+    // of the work behind it, typically "headers already sent", is no news.
     if (response.headersSent) {
       response.end();
       return;
     }
+    const { body, retryAfterSeconds } = this.resolve(exception);
     if (body.statusCode === HttpStatus.UNAUTHORIZED) {
       response.setHeader('WWW-Authenticate', body.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer');
     }

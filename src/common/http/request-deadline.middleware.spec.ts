@@ -51,6 +51,7 @@ describe('RequestDeadlineMiddleware', () => {
     middleware(2000).use({ method: 'GET' } as Request, response as unknown as Response, jest.fn());
     response.json({ fine: true });
     response.emit('close');
+    expect(jest.getTimerCount()).toBe(0);
     jest.advanceTimersByTime(5000);
     expect(response.body).toEqual({ fine: true });
     expect(response.statusCode).toBe(200);
