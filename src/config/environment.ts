@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP } from 'node:net';
 import {
@@ -64,6 +65,17 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** An integer variable, written in decimal, within [min, max]. */
+function IsIntegerSetting(min: number, max: number, messages: { min?: string; max?: string } = {}): PropertyDecorator {
+  // Listed in the order TypeScript applies a stack written Transform, IsInt, Min, Max: the errors keep their order.
+  return applyDecorators(
+    Max(max, messages.max === undefined ? undefined : { message: messages.max }),
+    Min(min, messages.min === undefined ? undefined : { message: messages.min }),
+    IsInt(),
+    Transform(toInteger),
+  );
+}
+
 /**
  * Every environment variable the service reads, with its default.
  * `.env.example` lists the same variables; a test keeps the two in step.
@@ -72,10 +84,7 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsIntegerSetting(0, 65535)
   PORT = 3000;
 
   @Matches(/^mysql:\/\/[^\s]+$/, { message: 'DATABASE_URL must be a mysql://user:password@host:port/database URL' })
@@ -85,29 +94,17 @@ export class Environment {
   @IsBoolean()
   DATABASE_MIGRATE_ON_START = true;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IsIntegerSetting(1, 1000)
   DATABASE_POOL_SIZE = 10;
 
   // Bounds each query, so that a stalled database gives 503s instead of requests that hang.
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
+  @IsIntegerSetting(0, 600_000)
   DATABASE_QUERY_TIMEOUT_MS = 5000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
+  @IsIntegerSetting(0, 600_000)
   REQUEST_TIMEOUT_MS = 10_000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(10, { message: 'BCRYPT_COST must be at least 10' })
-  @Max(16)
+  @IsIntegerSetting(10, 16, { min: 'BCRYPT_COST must be at least 10' })
   BCRYPT_COST = 12;
 
   @Matches(DURATION_PATTERN, { message: 'ACCESS_TOKEN_TTL must be a duration such as 3600, 90m, 24h or 7d' })
@@ -119,41 +116,23 @@ export class Environment {
   })
   ACCESS_TOKEN_IDLE_TTL = '0';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @IsIntegerSetting(1, 10000)
   MAX_TOKENS_PER_USER = 50;
 
   // Another instance sees a revocation only when its cached copy expires: the TTL bounds that delay.
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(60_000, { message: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 60000' })
+  @IsIntegerSetting(0, 60_000, { max: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 60000' })
   TOKEN_CACHE_TTL_MS = 5000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
+  @IsIntegerSetting(1, 10_000_000)
   TOKEN_CACHE_MAX_ENTRIES = 10_000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(64)
+  @IsIntegerSetting(0, 64)
   PASSWORD_HASHING_CONCURRENCY = 0;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(10000)
+  @IsIntegerSetting(0, 10000)
   PASSWORD_HASHING_QUEUE = 16;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
+  @IsIntegerSetting(0, 60_000)
   PASSWORD_HASHING_MAX_WAIT_MS = 1000;
 
   @ValidateBy({ name: 'isOriginList', validator: { validate: isOriginList } }, {
@@ -175,25 +154,16 @@ export class Environment {
   @MinLength(32, { message: 'CSRF_SECRET must be at least 32 characters (required when NODE_ENV=production)' })
   CSRF_SECRET = '';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(10, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be between 1 and 10' })
+  @IsIntegerSetting(1, 10, { max: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be between 1 and 10' })
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IsIntegerSetting(1, 1_000_000)
   LOGIN_MAX_FAILURES_PER_CLIENT = 100;
 
   @Matches(DURATION_PATTERN, { message: 'LOGIN_FAILURE_WINDOW must be a duration such as 900, 15m or 1h' })
   LOGIN_FAILURE_WINDOW = '15m';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IsIntegerSetting(1, 1_000_000)
   REGISTRATIONS_PER_CLIENT = 100;
 
   @Matches(DURATION_PATTERN, { message: 'REGISTRATION_WINDOW must be a duration such as 3600, 60m or 1h' })
