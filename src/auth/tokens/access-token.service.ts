@@ -11,6 +11,11 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 /** `last_used_at` is refreshed at most this often per token, never on every request. */
 export const LAST_USE_RESOLUTION_MS = 60_000;
 
+/** Tokens last used at or before this instant are idle; null when there is no idle timeout (0). */
+export function idleCutoff(now: Date, idleSeconds: number): Date | null {
+  return idleSeconds > 0 ? new Date(now.getTime() - idleSeconds * 1000) : null;
+}
+
 export interface IssuedAccessToken {
   id: number;
   token: string;
@@ -126,8 +131,7 @@ export class AccessTokenService {
   }
 
   private idleCutoff(now: Date): Date | null {
-    const idleSeconds = this.config.accessTokenIdleTtlSeconds;
-    return idleSeconds > 0 ? new Date(now.getTime() - idleSeconds * 1000) : null;
+    return idleCutoff(now, this.config.accessTokenIdleTtlSeconds);
   }
 
   private latest(stored: Date, pending: Date | undefined): Date {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
-import { LAST_USE_RESOLUTION_MS } from './access-token.service';
+import { idleCutoff, LAST_USE_RESOLUTION_MS } from './access-token.service';
 import { AccessTokensRepository } from './access-tokens.repository';
 
 export const PRUNE_JOB_NAME = 'prune-dead-access-tokens';
@@ -41,12 +41,11 @@ export class ExpiredTokenPruner {
   /** Deletes every token dead at this instant, one bounded batch at a time; returns how many. */
   async prune(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
     const now = this.clock.now();
-    const idleSeconds = this.config.accessTokenIdleTtlSeconds;
-    const idleCutoff = idleSeconds > 0 ? new Date(now.getTime() - idleSeconds * 1000 - IDLE_MARGIN_MS) : null;
+    const idleCutoffWithMargin = idleCutoff(new Date(now.getTime() - IDLE_MARGIN_MS), this.config.accessTokenIdleTtlSeconds);
     let deleted = 0;
     let batches = 0;
     for (;;) {
-      const batch = await this.repository.deleteDead(now, idleCutoff, batchSize);
+      const batch = await this.repository.deleteDead(now, idleCutoffWithMargin, batchSize);
       deleted += batch;
       batches += 1;
       if (batch < batchSize) break;
