@@ -1,20 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { currentRssMb } from '../../bench/support/proc';
+import { quantile, roundTo } from '../../bench/support/stats';
+import { Answer, call, login, me, register } from '../support/service-http';
 import type { ServiceProcess } from '../support/service-process';
-import {
-  Answer,
-  call,
-  caseVariants,
-  loadUntil,
-  login,
-  me,
-  quantile,
-  queryRows,
-  register,
-  rssMb,
-  serverErrors,
-  sleep,
-  statusCounts,
-  threadsConnected,
-} from './fault-support';
+import { caseVariants, loadUntil, queryRows, serverErrors, statusCounts, threadsConnected } from './fault-support';
 import { LatencyProxy } from './latency-proxy';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -222,7 +211,7 @@ export const slowDatabase: Scenario = {
       return {
         figures:
           `30 guarded reads with 3 s added per answer, query timeout ${QUERY_TIMEOUT_MS} ms, request timeout ${REQUEST_TIMEOUT_MS} ms: ${json(statusCounts(slow))}, ` +
-          `p50 ${Math.round(quantile(slow.map((a) => a.ms), 0.5))} ms, slowest ${Math.round(slowest)} ms; afterwards ${json(statusCounts(after))}; ` +
+          `p50 ${Math.round(quantile(slow.map((a) => a.ms).sort((a, b) => a - b), 0.5))} ms, slowest ${Math.round(slowest)} ms; afterwards ${json(statusCounts(after))}; ` +
           `connections through the proxy ${connectionsBefore} before, ${connectionsAfter} after (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`,
         problems,
       };
@@ -326,7 +315,7 @@ export const soak: Scenario = {
     const sampler = (async () => {
       while (performance.now() < endsAt) {
         await sleep(periodSeconds * 1000);
-        samples.push({ period: periodOf() - 1, rssMb: rssMb(service.process.pid!), threads: await threadsConnected(databaseUrl) });
+        samples.push({ period: periodOf() - 1, rssMb: roundTo(currentRssMb(service.process.pid!), 1), threads: await threadsConnected(databaseUrl) });
       }
     })();
 
@@ -355,8 +344,11 @@ export const soak: Scenario = {
 
     const failures = serverErrors(answers);
     const periods = samples.map((sample) => {
-      const reads = answers.filter((answer) => answer.kind === 'read' && answer.period === sample.period).map((answer) => answer.ms);
-      return { ...sample, p99Ms: Math.round(quantile(reads, 0.99) * 10) / 10, reads: reads.length };
+      const reads = answers
+        .filter((answer) => answer.kind === 'read' && answer.period === sample.period)
+        .map((answer) => answer.ms)
+        .sort((a, b) => a - b);
+      return { ...sample, p99Ms: roundTo(quantile(reads, 0.99), 1), reads: reads.length };
     });
     const warm = periods.slice(1);
     const rssGrowth = warm.length > 1 ? warm[warm.length - 1].rssMb - Math.min(...warm.map((period) => period.rssMb)) : 0;

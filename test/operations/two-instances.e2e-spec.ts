@@ -1,27 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { PASSWORD } from '../support/test-app';
+import { call, login, me, register } from '../support/service-http';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
 const CACHE_TTL_MS = 1000;
 const PROCESSES_TIMEOUT_MS = 90_000;
-
-async function call(service: ServiceProcess, method: string, path: string, options: { token?: string; json?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  if (options.json !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${service.baseUrl}${path}`, {
-    method,
-    headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(service: ServiceProcess, email: string, password = PASSWORD) {
-  return call(service, 'POST', '/auth/token', { json: { email, password } });
-}
 
 /**
  * Two instances of the service, each in its own process on its own port,
@@ -47,40 +31,42 @@ describe('Two instances on one database', () => {
   });
 
   it('accepts on one instance a token issued by the other, both ways', async () => {
-    expect((await call(a, 'POST', '/auth/register', { json: { email: 'both@example.com', password: PASSWORD } })).status).toBe(201);
-    const fromA = (await login(a, 'both@example.com')).body.access_token;
-    const fromB = (await login(b, 'both@example.com')).body.access_token;
+    expect((await register(a, 'both@example.com', PASSWORD)).status).toBe(201);
+    const fromA = (await login(a, 'both@example.com', PASSWORD)).body.access_token;
+    const fromB = (await login(b, 'both@example.com', PASSWORD)).body.access_token;
 
-    expect(await call(b, 'GET', '/users/me', { token: fromA })).toEqual({ status: 200, body: expect.objectContaining({ email: 'both@example.com' }) });
-    expect((await call(a, 'GET', '/users/me', { token: fromB })).status).toBe(200);
+    expect(await me(b, fromA)).toEqual(
+      expect.objectContaining({ status: 200, body: expect.objectContaining({ email: 'both@example.com' }) }),
+    );
+    expect((await me(a, fromB)).status).toBe(200);
   });
 
   it('refuses on one instance a token logged out on the other, once its cached copy is TOKEN_CACHE_TTL_MS old', async () => {
-    expect((await call(a, 'POST', '/auth/register', { json: { email: 'logout@example.com', password: PASSWORD } })).status).toBe(201);
-    const token = (await login(a, 'logout@example.com')).body.access_token;
+    expect((await register(a, 'logout@example.com', PASSWORD)).status).toBe(201);
+    const token = (await login(a, 'logout@example.com', PASSWORD)).body.access_token;
     // B has checked the token, so it holds a cached copy.
-    expect((await call(b, 'GET', '/users/me', { token })).status).toBe(200);
+    expect((await me(b, token)).status).toBe(200);
 
-    expect((await call(a, 'POST', '/auth/logout', { token })).status).toBe(204);
-    expect((await call(a, 'GET', '/users/me', { token })).status).toBe(401);
+    expect((await call(a.baseUrl, 'POST', '/auth/logout', { token })).status).toBe(204);
+    expect((await me(a, token)).status).toBe(401);
     await sleep(CACHE_TTL_MS + 200);
-    expect((await call(b, 'GET', '/users/me', { token })).body).toEqual(expect.objectContaining({ code: 'INVALID_TOKEN' }));
+    expect((await me(b, token)).body).toEqual(expect.objectContaining({ code: 'INVALID_TOKEN' }));
   });
 
   it('counts failed logins across both instances', async () => {
-    expect((await call(a, 'POST', '/auth/register', { json: { email: 'guessed@example.com', password: PASSWORD } })).status).toBe(201);
+    expect((await register(a, 'guessed@example.com', PASSWORD)).status).toBe(201);
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 10; attempt++) {
       statuses.push((await login(attempt % 2 === 0 ? a : b, 'guessed@example.com', 'wrong password guess')).status);
     }
     expect(statuses).toEqual(Array(10).fill(401));
     expect((await login(a, 'guessed@example.com', 'wrong password guess')).status).toBe(429);
-    expect((await login(b, 'guessed@example.com')).status).toBe(429);
+    expect((await login(b, 'guessed@example.com', PASSWORD)).status).toBe(429);
   });
 
   it('writes JSON logs on both, without passwords or tokens', async () => {
-    const token = (await login(b, 'both@example.com')).body.access_token;
-    await call(a, 'GET', '/users/me', { token });
+    const token = (await login(b, 'both@example.com', PASSWORD)).body.access_token;
+    await me(a, token);
     for (const service of [a, b]) {
       const text = JSON.stringify(service.logs);
       expect(service.logs.some((line) => line.msg === 'request completed')).toBe(true);

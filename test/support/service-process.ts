@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from '../../bench/support/processes';
 import type { LogLine } from './log-capture';
 
 const ROOT = join(__dirname, '..', '..');
@@ -39,14 +38,6 @@ async function answersHealth(baseUrl: string, exited: Promise<unknown>): Promise
     }
   }
   await new Promise(() => undefined);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface ServiceProcessOptions {

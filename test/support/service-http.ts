@@ -1,0 +1,45 @@
+import type { ServiceProcess } from './service-process';
+
+export interface Answer {
+  status: number;
+  body: any;
+  ms: number;
+  /** performance.now() when the request was sent. */
+  sentAt: number;
+}
+
+/** One request to a service process; a network failure is answered as status 0 with the error's code as body. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; rawBody?: string; contentType?: string; timeoutMs?: number } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.json !== undefined || options.rawBody !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+  const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+  const sentAt = performance.now();
+  try {
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: kept as text for the report.
+    }
+    return { status: response.status, body: parsed, ms: performance.now() - sentAt, sentAt };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { status: 0, body: cause?.code ?? (error as Error).name, ms: performance.now() - sentAt, sentAt };
+  }
+}
+
+export const register = (service: ServiceProcess, email: string, password: string) =>
+  call(service.baseUrl, 'POST', '/auth/register', { json: { email, password } });
+
+export const login = (service: ServiceProcess, email: string, password: string) =>
+  call(service.baseUrl, 'POST', '/auth/token', { json: { email, password } });
+
+export const me = (service: ServiceProcess, token: string, timeoutMs?: number) => call(service.baseUrl, 'GET', '/users/me', { token, timeoutMs });
