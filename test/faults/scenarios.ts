@@ -315,7 +315,7 @@ export const soak: Scenario = {
     const sampler = (async () => {
       while (performance.now() < endsAt) {
         await sleep(periodSeconds * 1000);
-        samples.push({ period: periodOf() - 1, rssMb: roundTo(currentRssMb(service.process.pid!), 1), threads: await threadsConnected(databaseUrl) });
+        samples.push({ period: samples.length, rssMb: roundTo(currentRssMb(service.process.pid!), 1), threads: await threadsConnected(databaseUrl) });
       }
     })();
 
