@@ -24,6 +24,9 @@ const shared = {
 };
 
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project. Some e2e suites start
+  // a database server or a service process of their own, and CI machines are shared.
+  testTimeout: 30000,
   projects: [
     {
       ...shared,
@@ -35,8 +38,6 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       rootDir: '.',
-      // Some suites start a database server of their own.
-      testTimeout: 30000,
       testRegex: 'test/.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/worker-env.ts'],
