@@ -28,6 +28,14 @@ export function errorResponseObject(codes: readonly ErrorCode[]) {
   };
 }
 
+type ErrorResponseObject = ReturnType<typeof errorResponseObject>;
+
+/** The codes an answer documented by errorResponseObject lists; none for any other answer. */
+export function documentedErrorCodes(response: unknown): ErrorCode[] {
+  const schema = (response as Partial<ErrorResponseObject> | undefined)?.content?.['application/json']?.schema;
+  return (schema?.allOf?.[1]?.properties?.code?.enum ?? []) as ErrorCode[];
+}
+
 /** Documents the error answers a route can give, by code; statuses come from the contract's table. */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
   const decorators = [...errorResponses(codes)].map(([status, statusCodes]) => ApiResponse({ status, ...errorResponseObject(statusCodes) }));

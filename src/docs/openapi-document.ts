@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors/error-code';
 import { ErrorResponse } from '../common/errors/error.response';
-import { errorResponseObject } from './api-errors.decorator';
+import { documentedErrorCodes, errorResponseObject } from './api-errors.decorator';
 
 /** Set by @Public() on an operation; replaced by an empty security requirement. */
 export const PUBLIC_OPERATION = 'x-public';
@@ -55,7 +55,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /** Adds codes to a documented error answer, or documents it. */
 function addErrors(responses: ResponsesObject, status: string, codes: ErrorCode[]): void {
-  const existing = responses[status] as { description?: string } | undefined;
-  const known = existing?.description?.split(', ') ?? [];
-  responses[status] = errorResponseObject([...new Set([...known, ...codes])] as ErrorCode[]);
+  const known = documentedErrorCodes(responses[status]);
+  responses[status] = errorResponseObject([...new Set([...known, ...codes])]);
 }
