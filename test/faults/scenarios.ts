@@ -183,6 +183,11 @@ export const databaseOutage: Scenario = {
   },
 };
 
+const ADDED_LATENCY_MS = 3000;
+// Slack for 30 timers firing together on a shared 2-core machine, still short of the added
+// latency: an answer that waited for the database cannot pass.
+const DEADLINE_BOUND_MS = REQUEST_TIMEOUT_MS + 800;
+
 export const slowDatabase: Scenario = {
   name: 'slow database',
   async run({ databaseUrl, startInstance }) {
@@ -195,7 +200,7 @@ export const slowDatabase: Scenario = {
     try {
       const tokens = await freshTokens(instance, 'slow@example.com', 30);
       const connectionsBefore = proxy.openConnections;
-      proxy.delayMs = 3000;
+      proxy.delayMs = ADDED_LATENCY_MS;
       const slow = await Promise.all(tokens.map((token) => me(instance, token, 15_000)));
       proxy.delayMs = 0;
       // The late answers drain; then the pool must serve as before, with no more connections than it may hold.
@@ -204,13 +209,13 @@ export const slowDatabase: Scenario = {
       const connectionsAfter = proxy.openConnections;
       const slowest = Math.max(...slow.map((answer) => answer.ms));
       const problems: string[] = [];
-      check(problems, slow.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'), `with 3 s of latency: ${json(statusCounts(slow))}`);
-      check(problems, slowest <= REQUEST_TIMEOUT_MS + 500, `slowest answer ${Math.round(slowest)} ms (request timeout ${REQUEST_TIMEOUT_MS} ms)`);
+      check(problems, slow.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'), `with ${ADDED_LATENCY_MS} ms of latency: ${json(statusCounts(slow))}`);
+      check(problems, slowest <= DEADLINE_BOUND_MS, `slowest answer ${Math.round(slowest)} ms (request timeout ${REQUEST_TIMEOUT_MS} ms)`);
       check(problems, after.every((answer) => answer.status === 200), `after the latency: ${json(statusCounts(after))}`);
       check(problems, connectionsAfter <= Number(SERVICE_ENV.DATABASE_POOL_SIZE), `${connectionsAfter} connections open after (pool size ${SERVICE_ENV.DATABASE_POOL_SIZE})`);
       return {
         figures:
-          `30 guarded reads with 3 s added per answer, query timeout ${QUERY_TIMEOUT_MS} ms, request timeout ${REQUEST_TIMEOUT_MS} ms: ${json(statusCounts(slow))}, ` +
+          `30 guarded reads with ${ADDED_LATENCY_MS} ms added per answer, query timeout ${QUERY_TIMEOUT_MS} ms, request timeout ${REQUEST_TIMEOUT_MS} ms: ${json(statusCounts(slow))}, ` +
           `p50 ${Math.round(quantile(slow.map((a) => a.ms).sort((a, b) => a - b), 0.5))} ms, slowest ${Math.round(slowest)} ms; afterwards ${json(statusCounts(after))}; ` +
           `connections through the proxy ${connectionsBefore} before, ${connectionsAfter} after (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`,
         problems,
