@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { isJsonContentType } from '../common/http/body-parser.middleware';
+import { logRequestUser } from '../common/logging/request-log.middleware';
 import { rawHeaderValues } from '../common/http/raw-headers';
 import { AUTH_CONTEXT, AuthContext, RequestWithAuth } from './authenticated-user';
 import { CsrfTokens } from './cookies/csrf-tokens';
@@ -47,6 +48,7 @@ export class AccessTokenGuard implements CanActivate {
       this.assertSameSiteWrite(request, session);
     }
     request[AUTH_CONTEXT] = session;
+    logRequestUser(context.switchToHttp().getResponse<Response>(), session.user.id);
     return true;
   }
 

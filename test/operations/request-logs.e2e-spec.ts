@@ -20,21 +20,21 @@ describe('Structured logs', () => {
   const requestLine = (requestId: string): LogLine | undefined =>
     logs.lines().find((line) => line.requestId === requestId && line.msg === 'request completed');
 
-  it('writes one JSON line per request: request id, method, route template, status and duration', async () => {
-    const { token } = await registerAndLogin(t.http, 'lines@example.com');
+  it('writes one JSON line per request: request id, method, route template, status, user and duration', async () => {
+    const { token, userId } = await registerAndLogin(t.http, 'lines@example.com');
     const answer = await t.http.delete('/auth/tokens/999999').set(bearer(token)).set('X-Request-Id', 'edge-proxy:4711').expect(404);
 
     expect(answer.headers['x-request-id']).toBe('edge-proxy:4711');
     expect(logs.lines().filter((line) => line.requestId === 'edge-proxy:4711' && line.msg === 'request completed')).toHaveLength(1);
     expect(requestLine('edge-proxy:4711')).toEqual(
-      expect.objectContaining({ method: 'DELETE', route: '/auth/tokens/:id', path: '/auth/tokens/999999', status: 404, durationMs: expect.any(Number) }),
+      expect.objectContaining({ method: 'DELETE', route: '/auth/tokens/:id', path: '/auth/tokens/999999', status: 404, userId, durationMs: expect.any(Number) }),
     );
   });
 
   it('makes up a request id when none is sent, or when the one sent could forge a log line', async () => {
     const generated = (await t.http.get('/health').expect(200)).headers['x-request-id'];
     expect(generated).toMatch(UUID);
-    expect(requestLine(generated)).toEqual(expect.objectContaining({ route: '/health', status: 200 }));
+    expect(requestLine(generated)).toEqual(expect.objectContaining({ route: '/health', status: 200, userId: null }));
 
     for (const sent of ['has spaces', 'x'.repeat(129), '"quoted"']) {
       const replaced = (await t.http.get('/health').set('X-Request-Id', sent)).headers['x-request-id'];
@@ -61,7 +61,7 @@ describe('Structured logs', () => {
     expect(event('token.revoked')).toEqual([expect.objectContaining({ tokenId })]);
     expect(event('logout')).toHaveLength(1);
     expect(requestLine('reg-1')).toEqual(expect.objectContaining({ route: '/auth/register', status: 201 }));
-    expect(requestLine('fail-1')).toEqual(expect.objectContaining({ route: '/auth/token', status: 401 }));
+    expect(requestLine('fail-1')).toEqual(expect.objectContaining({ route: '/auth/token', status: 401, userId: null }));
   });
 
   it('redacts secrets wherever a caller puts them in a logged object', () => {
