@@ -54,7 +54,7 @@ describe('AuthService.login', () => {
     expect(hasher.verify).not.toHaveBeenCalled();
 
     await service.login(credentials, '203.0.113.7');
-    expect(throttle.beginLogin).toHaveBeenCalledWith('ada@example.com', '203.0.113.7');
+    expect(throttle.beginLogin).toHaveBeenCalledWith('ada@example.com', '203.0.113.7', expect.any(Function));
     expect(throttle.loginSucceeded).toHaveBeenCalledWith(attempt);
     expect(throttle.loginAbandoned).not.toHaveBeenCalled();
     expect(throttle.endLogin).toHaveBeenCalledTimes(1);

@@ -32,12 +32,11 @@ export class AuthService {
    */
   async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
     this.hasher.assertCapacity();
-    const attempt = await this.throttle.beginLogin(email, clientAddress);
+    // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
+    const attempt = await this.throttle.beginLogin(email, clientAddress, () => this.hasher.assertCapacity());
     try {
       let issued: IssuedAccessToken;
       try {
-        // Again: the attempt may have waited for its account's turn, and the queue may have filled meanwhile.
-        this.hasher.assertCapacity();
         issued = await this.verifyAndIssue(email, password);
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'INVALID_CREDENTIALS')) await this.throttle.loginAbandoned(attempt);

@@ -7,24 +7,24 @@ describe('AccountAttemptGate', () => {
   const ada = Buffer.from('ada');
   const bob = Buffer.from('bob');
 
-  it('lets `capacity` attempts of one account in at once; the next waits for one to leave', async () => {
+  it('lets `capacity` attempts of one account in at once; the next waits for one to leave, and says it waited', async () => {
     const gate = new AccountAttemptGate(2);
-    await gate.enter(ada);
-    await gate.enter(ada);
-    let thirdIn = false;
-    const third = gate.enter(ada).then(() => (thirdIn = true));
+    await expect(gate.enter(ada)).resolves.toBe(false);
+    await expect(gate.enter(ada)).resolves.toBe(false);
+    let thirdWaited: boolean | undefined;
+    const third = gate.enter(ada).then((waited) => (thirdWaited = waited));
     await settle();
-    expect(thirdIn).toBe(false);
+    expect(thirdWaited).toBeUndefined();
 
     gate.leave(ada);
     await third;
-    expect(thirdIn).toBe(true);
+    expect(thirdWaited).toBe(true);
   });
 
   it('keeps accounts apart', async () => {
     const gate = new AccountAttemptGate(1);
     await gate.enter(ada);
-    await expect(gate.enter(bob)).resolves.toBeUndefined();
+    await expect(gate.enter(bob)).resolves.toBe(false);
   });
 
   it('admits waiters in arrival order', async () => {

@@ -23,19 +23,21 @@ export class AccountAttemptGate {
 
   constructor(private readonly capacity: number) {}
 
-  async enter(account: Buffer): Promise<void> {
+  /** Resolves once the attempt may run: false when it was let in at once, true when it waited its turn. */
+  async enter(account: Buffer): Promise<boolean> {
     const key = account.toString('base64');
     const queue = this.queues.get(key) ?? { running: 0, waiting: [] };
     this.queues.set(key, queue);
     if (queue.running < this.capacity) {
       queue.running++;
-      return;
+      return false;
     }
     if (queue.waiting.length >= MAX_WAITING_PER_ACCOUNT) {
       throw new DomainError('TOO_MANY_REQUESTS', undefined, undefined, RETRY_AFTER_SECONDS);
     }
     // The leaving attempt hands its place over, so `running` stays counted.
     await new Promise<void>((admit) => queue.waiting.push(admit));
+    return true;
   }
 
   leave(account: Buffer): void {

@@ -48,15 +48,18 @@ export class AttemptThrottle {
    * is what holds the limit against guesses sent in parallel: a check made
    * before the counts went up would let every request in flight through.
    * Logins of one account beyond the limit in flight wait their turn first
-   * (AccountAttemptGate). Every attempt begun must be ended with endLogin.
+   * (AccountAttemptGate); `afterWaiting` runs when such a login's turn comes,
+   * before it is counted, and may still refuse it. Every attempt begun must
+   * be ended with endLogin.
    */
-  async beginLogin(email: string, clientAddress: string): Promise<LoginAttempt> {
+  async beginLogin(email: string, clientAddress: string, afterWaiting: () => void = () => {}): Promise<LoginAttempt> {
     const attempt = {
       account: counterKey('login-account', email),
       client: counterKey('login-client', throttlingClientKey(clientAddress)),
     };
-    await this.accountGate.enter(attempt.account);
+    const waited = await this.accountGate.enter(attempt.account);
     try {
+      if (waited) afterWaiting();
       await this.count(attempt);
     } catch (error) {
       this.endLogin(attempt);
