@@ -6,13 +6,14 @@ import { ROOT_LOGGER } from './root-logger.module';
 
 /**
  * One line per request, written when the response closes: request id,
- * method, route template, path, status, authenticated user and duration. Fields are picked one by
- * one, so no header or body can end up in the log. Two cheaper choices than
- * nestjs-pino's own middleware, measured on the guarded read: no pino child
- * logger per request, and no AsyncLocalStorage (on Node 20 it hooks every
- * promise, which cost about a quarter of the guarded read's throughput). The
- * application's events therefore carry the user id, not the request id, and a
- * request line names its authenticated user, so that the two can be joined.
+ * method, route template, path, status, authenticated user and duration.
+ * Fields are picked one by one, so no header or body can end up in the log.
+ * Two cheaper choices than nestjs-pino's own middleware, measured on the
+ * guarded read: no pino child logger per request, and no AsyncLocalStorage
+ * (on Node 20 it hooks every promise, which cost about a quarter of the
+ * guarded read's throughput). The application's events therefore carry the
+ * user id, not the request id, and a request line names its authenticated
+ * user, so that the two can be joined.
  */
 @Injectable()
 export class RequestLogMiddleware implements NestMiddleware {
