@@ -355,8 +355,12 @@ export const soak: Scenario = {
         .sort((a, b) => a - b);
       return { ...sample, p99Ms: roundTo(quantile(reads, 0.99), 1), reads: reads.length };
     });
+    // A leak raises the level RSS keeps coming back to. A collection that hands memory back to
+    // the system makes a dip, which is no growth: so the later half's peak is compared with the earlier half's.
     const warm = periods.slice(1);
-    const rssGrowth = warm.length > 1 ? warm[warm.length - 1].rssMb - Math.min(...warm.map((period) => period.rssMb)) : 0;
+    const half = Math.floor(warm.length / 2);
+    const peakRss = (list: typeof warm) => Math.max(...list.map((period) => period.rssMb));
+    const rssGrowth = half > 0 ? peakRss(warm.slice(half)) - peakRss(warm.slice(0, half)) : 0;
     const threads = periods.map((period) => period.threads);
     const problems: string[] = [];
     check(problems, failures.length === 0, `${failures.length} 5xx or failed requests: ${json(statusCounts(failures))}`);
@@ -366,7 +370,8 @@ export const soak: Scenario = {
     const rate = Math.round(answers.length / soakSeconds);
     return {
       figures:
-        `${soakSeconds} s at ${rate} req/s, ${answers.length} requests, 5xx ${failures.length}; per ${periodSeconds} s: ` +
+        `${soakSeconds} s at ${rate} req/s, ${answers.length} requests, 5xx ${failures.length}, ` +
+        `RSS peak growth after warm-up ${rssGrowth.toFixed(1)} MB; per ${periodSeconds} s: ` +
         periods.map((period) => `p99 ${period.p99Ms} ms / RSS ${period.rssMb} MB / ${period.threads} conns`).join('; '),
       problems,
     };
