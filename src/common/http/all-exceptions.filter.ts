@@ -1,17 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailableError } from '../../database/database-errors';
-import { DomainError, FieldError, validationFailed } from '../errors/domain-error';
-import { DEFAULT_MESSAGES, ERROR_STATUS, ErrorCode } from '../errors/error-code';
+import { DomainError, validationFailed } from '../errors/domain-error';
+import { ErrorBody, errorBody } from '../errors/error-body';
+import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;
-
-interface ErrorBody {
-  statusCode: number;
-  code: ErrorCode;
-  message: string;
-  errors?: FieldError[];
-}
 
 interface Resolved {
   body: ErrorBody;
@@ -48,26 +42,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private resolve(exception: unknown): Resolved {
     if (exception instanceof DomainError) {
       return {
-        body: this.body(exception.code, exception.message, exception.fieldErrors),
+        body: errorBody(exception.code, exception.message, exception.fieldErrors),
         retryAfterSeconds: exception.retryAfterSeconds,
       };
     }
     if (exception instanceof HttpException) {
-      return { body: this.body(this.codeForStatus(exception.getStatus())) };
+      return { body: errorBody(this.codeForStatus(exception.getStatus())) };
     }
     if (this.isUnparsableBody(exception)) {
       return this.resolve(validationFailed([{ field: 'body', message: 'must be valid JSON or form data' }]));
     }
     const clientError = this.clientErrorOf(exception);
     if (clientError) {
-      return { body: this.body(clientError) };
+      return { body: errorBody(clientError) };
     }
     if (isDatabaseUnavailableError(exception)) {
       this.logger.warn({ event: 'database.unavailable', error: this.describe(exception) });
-      return { body: this.body('SERVICE_UNAVAILABLE'), retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS };
+      return { body: errorBody('SERVICE_UNAVAILABLE'), retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS };
     }
     this.logger.error({ event: 'request.failed', error: this.describe(exception) });
-    return { body: this.body('INTERNAL_ERROR') };
+    return { body: errorBody('INTERNAL_ERROR') };
   }
 
   private isUnparsableBody(exception: unknown): boolean {
@@ -87,12 +81,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const named = HttpStatus[status] as ErrorCode | undefined;
     if (named && named in ERROR_STATUS) return named;
     return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
-  }
-
-  private body(code: ErrorCode, message = DEFAULT_MESSAGES[code], errors?: FieldError[]): ErrorBody {
-    const body: ErrorBody = { statusCode: ERROR_STATUS[code], code, message };
-    if (errors) body.errors = errors;
-    return body;
   }
 
   private describe(exception: unknown): { name?: string; message?: string; stack?: string } {

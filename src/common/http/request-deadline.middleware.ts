@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { httpConfig, HttpConfig } from '../../config/app.config';
-import { DEFAULT_MESSAGES, ERROR_STATUS } from '../errors/error-code';
+import { errorBody } from '../errors/error-body';
+import { ERROR_STATUS } from '../errors/error-code';
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -29,7 +30,7 @@ export class RequestDeadlineMiddleware implements NestMiddleware {
       response
         .status(ERROR_STATUS.SERVICE_UNAVAILABLE)
         .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
-        .json({ statusCode: ERROR_STATUS.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', message: DEFAULT_MESSAGES.SERVICE_UNAVAILABLE });
+        .json(errorBody('SERVICE_UNAVAILABLE'));
     }, this.timeoutMs);
     response.once('close', () => clearTimeout(timer));
     next();
