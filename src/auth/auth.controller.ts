@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, R
 import {
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -36,7 +35,6 @@ const LOGIN_BODY = {
   },
 };
 const LOGIN_ERRORS = ['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE'] as const;
-const CSRF_HEADER = { name: 'X-CSRF-Token', required: false, description: 'With the cookie session: the token from the login or GET /auth/cookie/csrf' };
 
 @ApiTags('Auth')
 @ApiExtraModels(LoginRequest, PasswordGrantForm)
@@ -103,7 +101,6 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'Log out a browser: revokes the token and expires both cookies' })
-  @ApiHeader(CSRF_HEADER)
   @ApiNoContentResponse({ description: 'Logged out' })
   @Post('cookie/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -113,7 +110,6 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: 'Revoke the token of this request' })
-  @ApiHeader(CSRF_HEADER)
   @ApiNoContentResponse({ description: 'Revoked' })
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -130,7 +126,6 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: "Revoke one of the caller's tokens" })
-  @ApiHeader(CSRF_HEADER)
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
   @Delete('tokens/:id')
@@ -140,7 +135,6 @@ export class AuthController {
   }
 
   @ApiOperation({ summary: "Revoke every token of the caller but this one" })
-  @ApiHeader(CSRF_HEADER)
   @ApiNoContentResponse({ description: 'Revoked' })
   @Delete('tokens')
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, ParameterObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
+import { CSRF_HEADER } from '../auth/cookies/session-cookies';
 import { ErrorCode } from '../common/errors/error-code';
 import { ErrorResponse } from '../common/errors/error.response';
 import { documentedErrorCodes, errorResponseObject } from './api-errors.decorator';
@@ -13,6 +14,13 @@ const GUARDED_ERRORS: Record<string, ErrorCode[]> = {
   '503': ['SERVICE_UNAVAILABLE'],
 };
 const COOKIE_WRITE_ERRORS: ErrorCode[] = ['CSRF_FAILED'];
+const CSRF_TOKEN_PARAMETER: ParameterObject = {
+  name: CSRF_HEADER,
+  in: 'header',
+  description: 'With the cookie session: the token from the login or GET /auth/cookie/csrf',
+  required: false,
+  schema: { type: 'string' },
+};
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
 const DESCRIPTION = `Users, passwords and revocable opaque access tokens.
@@ -25,7 +33,8 @@ the \`X-CSRF-Token\` header. Every error has the body \`ErrorResponse\`, with a 
 /**
  * The OpenAPI document, built from the controllers' decorators. Every route is
  * guarded unless marked @Public(), as the global guard does: the guard's
- * answers are added here once instead of on every route.
+ * answers, and on writes the CSRF header it checks for cookie sessions, are
+ * added here once instead of on every route.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -47,7 +56,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         continue;
       }
       for (const [status, codes] of Object.entries(GUARDED_ERRORS)) addErrors(operation.responses, status, codes);
-      if (WRITE_METHODS.has(method)) addErrors(operation.responses, '403', COOKIE_WRITE_ERRORS);
+      if (WRITE_METHODS.has(method)) {
+        addErrors(operation.responses, '403', COOKIE_WRITE_ERRORS);
+        operation.parameters = [...(operation.parameters ?? []), CSRF_TOKEN_PARAMETER];
+      }
     }
   }
   return document;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentSession } from '../auth/decorators/current-session.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -21,7 +21,6 @@ export class UsersController {
   }
 
   @ApiOperation({ summary: 'Change the email or password (the current password is required)' })
-  @ApiHeader({ name: 'X-CSRF-Token', required: false, description: 'With the cookie session' })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURRENT_PASSWORD', 'EMAIL_TAKEN', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE')
   @Patch('me')

@@ -8,6 +8,7 @@ interface RouteLayer {
 interface Operation {
   operationId: string;
   security?: unknown[];
+  parameters?: Array<{ name: string; in: string }>;
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
 
@@ -78,6 +79,17 @@ describe('OpenAPI document and Swagger UI', () => {
       }
     }
     expect(document.components.schemas.ErrorResponse.required).toEqual(expect.arrayContaining(['statusCode', 'code', 'message']));
+  });
+
+  it('documents the X-CSRF-Token header and CSRF_FAILED on exactly the secured writes', () => {
+    const writes = documentedOperations(document).filter(([route]) => /^(POST|PUT|PATCH|DELETE) /.test(route));
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    for (const [route, operation] of documentedOperations(document)) {
+      const securedWrite = writes.some(([write]) => write === route) && (operation.security ?? ['global']).length > 0;
+      const csrfHeader = (operation.parameters ?? []).some((parameter) => parameter.in === 'header' && parameter.name === 'X-CSRF-Token');
+      const csrfFailed = operation.responses['403']?.description.split(', ').includes('CSRF_FAILED') ?? false;
+      expect({ route, csrfHeader, csrfFailed }).toEqual({ route, csrfHeader: securedWrite, csrfFailed: securedWrite });
+    }
   });
 
   it('documents both login bodies: the password-grant form and JSON', () => {
