@@ -1,14 +1,11 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
-import { validateEnvironment } from './config/environment';
+import { loadEnvironment } from './config/environment';
 import { closeGracefullyOnSignals } from './graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
-  // Variables already in the environment win over `.env`.
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const environment = validateEnvironment(process.env);
+  const environment = loadEnvironment();
   const app = await createApp();
   const logger = app.get(Logger);
   closeGracefullyOnSignals(app, logger);

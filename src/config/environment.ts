@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import {
   IsBoolean,
@@ -195,4 +196,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     throw new InvalidEnvironmentError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return environment;
+}
+
+/**
+ * The environment of an entry point: `.env` is read into process.env when
+ * there is one (variables already set win over it), then the entry point's own
+ * defaults fill what is still unset, then the whole is validated.
+ */
+export function loadEnvironment(defaults: Partial<Record<keyof Environment, string>> = {}): Environment {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  return validateEnvironment(process.env);
 }
