@@ -24,6 +24,9 @@ function driverErrorOf(error: unknown): { code?: unknown; errno?: unknown; messa
   return typeof candidate === 'object' && candidate !== null ? candidate : undefined;
 }
 
+/** What a client unable to reach the database through us is told to wait (Retry-After), wherever it learns it. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export function isDatabaseUnavailableError(error: unknown): boolean {
   const driverError = driverErrorOf(error);
   if (!driverError) return false;

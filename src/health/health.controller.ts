@@ -3,11 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators/public.decorator';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-errors';
 import { HealthResponse } from './health.response';
 
 /** A probe that waits longer than this tells the orchestrator nothing it can act on in time. */
 const DATABASE_PING_TIMEOUT_MS = 2000;
-const RETRY_AFTER_SECONDS = 5;
 
 @ApiTags('Health')
 @Controller('health')
@@ -31,7 +31,7 @@ export class HealthController {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       this.logger.warn({ event: 'health.database_down' });
-      response.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       return { status: 'error', database: 'down' };
     }
   }

@@ -1,11 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { isDatabaseUnavailableError } from '../../database/database-errors';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailableError } from '../../database/database-errors';
 import { DomainError, validationFailed } from '../errors/domain-error';
 import { ErrorBody, errorBody } from '../errors/error-body';
 import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
-
-const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface Resolved {
   body: ErrorBody;
