@@ -50,7 +50,6 @@ interface Summary {
   p90: number;
 }
 
-
 function readSampleCount(): number {
   const raw = process.env.BENCH_SAMPLES?.trim() || String(DEFAULT_SAMPLES);
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`BENCH_SAMPLES must be a positive integer, got "${raw}"`);
@@ -84,9 +83,7 @@ function errorCode(body: string): unknown {
 /** A sample only counts if the service gave the answer the contract promises for it. */
 function assertAnswer(kind: Kind, answer: Answer): void {
   const ok =
-    kind === 'correct_password'
-      ? answer.status === 200
-      : answer.status === 401 && errorCode(answer.body) === 'INVALID_CREDENTIALS';
+    kind === 'correct_password' ? answer.status === 200 : answer.status === 401 && errorCode(answer.body) === 'INVALID_CREDENTIALS';
   if (!ok) {
     const expected = kind === 'correct_password' ? '200' : '401 INVALID_CREDENTIALS';
     throw new Error(`${LABELS[kind]}: expected ${expected}, got ${answer.status} ${answer.body.slice(0, 300)}`);

@@ -393,8 +393,18 @@ function threadPoolTimings(file: string, idle: { from: number; to: number }, loa
     : [];
   rmSync(file, { force: true });
   const p99 = (window: { from: number; to: number }, kind: ProbeSample['kind']) => {
-    const times = samples.filter((sample) => sample.kind === kind && sample.at >= window.from && sample.at <= window.to).map((sample) => sample.ms);
-    return times.length === 0 ? NaN : roundTo(quantile(times.sort((a, b) => a - b), 0.99), 1);
+    const times = samples
+      .filter((sample) => sample.kind === kind && sample.at >= window.from && sample.at <= window.to)
+      .map((sample) => sample.ms);
+    return times.length === 0
+      ? NaN
+      : roundTo(
+          quantile(
+            times.sort((a, b) => a - b),
+            0.99,
+          ),
+          1,
+        );
   };
   return {
     idleP99Ms: { file: p99(idle, 'file'), dns: p99(idle, 'dns') },

@@ -44,8 +44,22 @@ const bodyCases: BodyCase[] = [
     expected: [413],
     code: 'PAYLOAD_TOO_LARGE',
   },
-  { row: 5, name: 'an unknown Content-Encoding', headers: { 'Content-Encoding': 'x-squash' }, body: json(valid), expected: [415], code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { row: 6, name: 'JSON sent as text/plain', contentType: 'text/plain', body: json(valid), expected: [415], code: 'UNSUPPORTED_MEDIA_TYPE' },
+  {
+    row: 5,
+    name: 'an unknown Content-Encoding',
+    headers: { 'Content-Encoding': 'x-squash' },
+    body: json(valid),
+    expected: [415],
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    row: 6,
+    name: 'JSON sent as text/plain',
+    contentType: 'text/plain',
+    body: json(valid),
+    expected: [415],
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
   { row: 6, name: 'JSON with no Content-Type', contentType: '', body: json(valid), expected: [415], code: 'UNSUPPORTED_MEDIA_TYPE' },
   {
     row: 6,
@@ -56,10 +70,32 @@ const bodyCases: BodyCase[] = [
     code: 'UNSUPPORTED_MEDIA_TYPE',
   },
   { row: 7, name: 'arrays nested 10,000 deep', body: `{"email":${deepArray(10_000)}}`, expected: [400, 413] },
-  { row: 7, name: 'arrays nested 5,000 deep (under the size limit)', body: `{"email":${deepArray(5_000)}}`, expected: [400], code: 'VALIDATION_FAILED' },
-  { row: 9, name: 'a __proto__ key', body: '{"email":"p@example.com","password":"correct horse","__proto__":{"isAdmin":true}}', expected: [400] },
-  { row: 9, name: 'a constructor key', body: '{"email":"p@example.com","password":"correct horse","constructor":{"prototype":{"x":1}}}', expected: [400] },
-  ...['role', 'id', 'isActive'].map((field) => ({ row: 10, name: `the unknown field ${field}`, body: withField(field, 1), expected: [400], code: 'VALIDATION_FAILED' })),
+  {
+    row: 7,
+    name: 'arrays nested 5,000 deep (under the size limit)',
+    body: `{"email":${deepArray(5_000)}}`,
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    row: 9,
+    name: 'a __proto__ key',
+    body: '{"email":"p@example.com","password":"correct horse","__proto__":{"isAdmin":true}}',
+    expected: [400],
+  },
+  {
+    row: 9,
+    name: 'a constructor key',
+    body: '{"email":"p@example.com","password":"correct horse","constructor":{"prototype":{"x":1}}}',
+    expected: [400],
+  },
+  ...['role', 'id', 'isActive'].map((field) => ({
+    row: 10,
+    name: `the unknown field ${field}`,
+    body: withField(field, 1),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  })),
   ...[['x@example.com'], { $gt: '' }, 42, true, null].map((email) => ({
     row: 11,
     name: `email as ${json(email)}`,
@@ -82,7 +118,14 @@ const bodyCases: BodyCase[] = [
     code: 'VALIDATION_FAILED',
     routes: ['POST /auth/register', 'POST /auth/token', 'POST /auth/cookie/login'],
   })),
-  { row: 13, name: 'a missing currentPassword', body: without('currentPassword'), expected: [400], code: 'VALIDATION_FAILED', routes: ['PATCH /users/me'] },
+  {
+    row: 13,
+    name: 'a missing currentPassword',
+    body: without('currentPassword'),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+    routes: ['PATCH /users/me'],
+  },
   ...['nul\u0000@example.com', 'cr\r\nlf@example.com', 'tab\t@example.com'].map((email) => ({
     row: 14,
     name: `email with a control character ${json(email)}`,
@@ -90,12 +133,48 @@ const bodyCases: BodyCase[] = [
     expected: [400],
     code: 'VALIDATION_FAILED',
   })),
-  { row: 16, name: 'an email over 254 characters', body: withField('email', `${'a'.repeat(60)}@${['b'.repeat(63), 'c'.repeat(63), 'd'.repeat(63)].join('.')}.com`), expected: [400], code: 'VALIDATION_FAILED' },
-  { row: 16, name: 'a local part over 64 characters', body: withField('email', `${'a'.repeat(65)}@example.com`), expected: [400], code: 'VALIDATION_FAILED' },
-  { row: 18, name: "the email ' OR '1'='1'--@x.io", body: withField('email', "' OR '1'='1'--@x.io"), expected: [400], code: 'VALIDATION_FAILED' },
-  { row: 19, name: 'a lone surrogate in the email', body: '{"email":"\\ud800abc@example.com","password":"correct horse"}', expected: [400], code: 'VALIDATION_FAILED' },
-  { row: 19, name: 'a lone surrogate in the password', body: '{"email":"s@example.com","password":"\\ud800abcdefghij"}', expected: [400], code: 'VALIDATION_FAILED' },
-  { row: 20, name: 'a 10 MB password', body: json({ email: 'x@example.com', password: 'p'.repeat(10 * 1024 * 1024) }), expected: [413], code: 'PAYLOAD_TOO_LARGE' },
+  {
+    row: 16,
+    name: 'an email over 254 characters',
+    body: withField('email', `${'a'.repeat(60)}@${['b'.repeat(63), 'c'.repeat(63), 'd'.repeat(63)].join('.')}.com`),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    row: 16,
+    name: 'a local part over 64 characters',
+    body: withField('email', `${'a'.repeat(65)}@example.com`),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    row: 18,
+    name: "the email ' OR '1'='1'--@x.io",
+    body: withField('email', "' OR '1'='1'--@x.io"),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    row: 19,
+    name: 'a lone surrogate in the email',
+    body: '{"email":"\\ud800abc@example.com","password":"correct horse"}',
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    row: 19,
+    name: 'a lone surrogate in the password',
+    body: '{"email":"s@example.com","password":"\\ud800abcdefghij"}',
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    row: 20,
+    name: 'a 10 MB password',
+    body: json({ email: 'x@example.com', password: 'p'.repeat(10 * 1024 * 1024) }),
+    expected: [413],
+    code: 'PAYLOAD_TOO_LARGE',
+  },
 ];
 
 describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
@@ -140,7 +219,11 @@ describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
 
     expect(bodyCase.expected).toContain(response.status);
     expect(response.body).toEqual(
-      expect.objectContaining({ statusCode: response.status, code: bodyCase.code ?? expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }),
+      expect.objectContaining({
+        statusCode: response.status,
+        code: bodyCase.code ?? expect.stringMatching(/^[A-Z_]+$/),
+        message: expect.any(String),
+      }),
     );
     expect(JSON.stringify(response.body)).not.toMatch(/\bat .*\.(js|ts):\d+|ER_|SELECT|INSERT|mysql:\/\//);
   });
@@ -168,7 +251,11 @@ describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
   });
 
   it('row 6: a chunked body of no bytes and no Content-Type is no body (bytes without a type get 415 above)', async () => {
-    const empty = await sendRaw(t, { method: 'POST', path: '/auth/logout', headers: ['Authorization', `Bearer ${token}x`, 'Transfer-Encoding', 'chunked'] });
+    const empty = await sendRaw(t, {
+      method: 'POST',
+      path: '/auth/logout',
+      headers: ['Authorization', `Bearer ${token}x`, 'Transfer-Encoding', 'chunked'],
+    });
     expect(empty.status).toBe(401);
   });
 
@@ -267,9 +354,21 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
   const headerCases: HeaderCase[] = [
     { row: 21, name: 'Bearer and 10 KB', headers: () => ['Authorization', `Bearer ${'A'.repeat(10_240)}`], expected: [401], noQuery: true },
     { row: 23, name: 'two spaces', headers: ({ token }) => ['Authorization', `Bearer  ${token}`], expected: [400, 401], noQuery: true },
-    { row: 23, name: 'a trailing word', headers: ({ token }) => ['Authorization', `Bearer ${token} x`], expected: [400, 401], noQuery: true },
+    {
+      row: 23,
+      name: 'a trailing word',
+      headers: ({ token }) => ['Authorization', `Bearer ${token} x`],
+      expected: [400, 401],
+      noQuery: true,
+    },
     { row: 23, name: 'the Token scheme', headers: ({ token }) => ['Authorization', `Token ${token}`], expected: [400, 401], noQuery: true },
-    { row: 23, name: 'two credentials in one header', headers: ({ token }) => ['Authorization', `Bearer ${token},Bearer ${token}`], expected: [400, 401], noQuery: true },
+    {
+      row: 23,
+      name: 'two credentials in one header',
+      headers: ({ token }) => ['Authorization', `Bearer ${token},Bearer ${token}`],
+      expected: [400, 401],
+      noQuery: true,
+    },
     {
       row: 23,
       name: 'two Authorization headers',
@@ -277,11 +376,35 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
       expected: [400, 401],
       noQuery: true,
     },
-    { row: 24, name: 'a token with %00', headers: ({ token }) => ['Authorization', `Bearer ${token.slice(0, 20)}%00${token.slice(23)}`], expected: [401], noQuery: true },
-    { row: 24, name: 'non-base64url characters', headers: ({ token }) => ['Authorization', `Bearer ${token.slice(0, 20)}!*${token.slice(22)}`], expected: [401], noQuery: true },
+    {
+      row: 24,
+      name: 'a token with %00',
+      headers: ({ token }) => ['Authorization', `Bearer ${token.slice(0, 20)}%00${token.slice(23)}`],
+      expected: [401],
+      noQuery: true,
+    },
+    {
+      row: 24,
+      name: 'non-base64url characters',
+      headers: ({ token }) => ['Authorization', `Bearer ${token.slice(0, 20)}!*${token.slice(22)}`],
+      expected: [401],
+      noQuery: true,
+    },
     { row: 24, name: 'a token of length 1', headers: () => ['Authorization', 'Bearer x'], expected: [401], noQuery: true },
-    { row: 24, name: 'a token of length 1,000', headers: () => ['Authorization', `Bearer nat_${'a'.repeat(996)}`], expected: [401], noQuery: true },
-    { row: 25, name: 'a broken percent-encoded session cookie', headers: () => ['Cookie', `${SESSION_COOKIE}=%E0%A4%A; ${CSRF_COOKIE}=%`], expected: [401], noQuery: true },
+    {
+      row: 24,
+      name: 'a token of length 1,000',
+      headers: () => ['Authorization', `Bearer nat_${'a'.repeat(996)}`],
+      expected: [401],
+      noQuery: true,
+    },
+    {
+      row: 25,
+      name: 'a broken percent-encoded session cookie',
+      headers: () => ['Cookie', `${SESSION_COOKIE}=%E0%A4%A; ${CSRF_COOKIE}=%`],
+      expected: [401],
+      noQuery: true,
+    },
     {
       row: 25,
       name: 'the session cookie twice',
@@ -296,8 +419,20 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
       expected: [401],
       noQuery: true,
     },
-    { row: 25, name: 'a 4 KB session cookie', headers: () => ['Cookie', `${SESSION_COOKIE}=${'a'.repeat(4096)}`], expected: [401], noQuery: true },
-    { row: 26, name: 'an empty X-CSRF-Token', headers: (c) => ['Cookie', c.session.cookie, 'X-CSRF-Token', ''], expected: [403], writesOnly: true },
+    {
+      row: 25,
+      name: 'a 4 KB session cookie',
+      headers: () => ['Cookie', `${SESSION_COOKIE}=${'a'.repeat(4096)}`],
+      expected: [401],
+      noQuery: true,
+    },
+    {
+      row: 26,
+      name: 'an empty X-CSRF-Token',
+      headers: (c) => ['Cookie', c.session.cookie, 'X-CSRF-Token', ''],
+      expected: [403],
+      writesOnly: true,
+    },
     {
       row: 26,
       name: 'X-CSRF-Token twice',
@@ -305,7 +440,13 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
       expected: [403],
       writesOnly: true,
     },
-    { row: 26, name: 'a 10 KB X-CSRF-Token', headers: (c) => ['Cookie', c.session.cookie, 'X-CSRF-Token', 'x'.repeat(10_240)], expected: [403], writesOnly: true },
+    {
+      row: 26,
+      name: 'a 10 KB X-CSRF-Token',
+      headers: (c) => ['Cookie', c.session.cookie, 'X-CSRF-Token', 'x'.repeat(10_240)],
+      expected: [403],
+      writesOnly: true,
+    },
   ];
 
   beforeAll(async () => {
@@ -326,7 +467,12 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
   const send = (route: (typeof guardedRoutes)[number], headers: string[]) => {
     // An empty body still says so (Content-Length: 0): Node would otherwise send a chunked one.
     if (route.body === undefined) return sendRaw(t, { method: route.method, path: route.path, headers, body: '' });
-    return sendRaw(t, { method: route.method, path: route.path, headers: [...headers, 'Content-Type', 'application/json'], body: JSON.stringify(route.body) });
+    return sendRaw(t, {
+      method: route.method,
+      path: route.path,
+      headers: [...headers, 'Content-Type', 'application/json'],
+      body: JSON.stringify(route.body),
+    });
   };
 
   const cases = headerCases.flatMap((headerCase) =>
@@ -340,7 +486,9 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     try {
       const response = await send(route, headerCase.headers({ token, session }));
       expect(headerCase.expected).toContain(response.status);
-      expect(response.body).toEqual(expect.objectContaining({ statusCode: response.status, code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }));
+      expect(response.body).toEqual(
+        expect.objectContaining({ statusCode: response.status, code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }),
+      );
       if (headerCase.noQuery) expect(lookup).not.toHaveBeenCalled();
     } finally {
       lookup.mockRestore();
@@ -376,10 +524,17 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     'row 28: X-Forwarded-For %j is ignored without a trusted proxy',
     async (forwarded) => {
       for (const route of guardedRoutes.filter((candidate) => !isWrite(candidate.method))) {
-        const response = await sendRaw(t, { method: route.method, path: route.path, headers: ['Authorization', `Bearer ${token}`, 'X-Forwarded-For', forwarded] });
+        const response = await sendRaw(t, {
+          method: route.method,
+          path: route.path,
+          headers: ['Authorization', `Bearer ${token}`, 'X-Forwarded-For', forwarded],
+        });
         expect(response.status).toBe(200);
       }
-      const login = await t.http.post('/auth/token').set('X-Forwarded-For', forwarded).send({ email: 'owner@example.com', password: 'wrong password' });
+      const login = await t.http
+        .post('/auth/token')
+        .set('X-Forwarded-For', forwarded)
+        .send({ email: 'owner@example.com', password: 'wrong password' });
       expect(login.status).toBe(401);
       // One client counter for every case, whatever X-Forwarded-For said: the socket's address.
       const clientCounters = await t.db.query('SELECT key_hash FROM throttle_counters WHERE key_hash = ?', [
@@ -395,7 +550,10 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     const proxied = await createTestApp({ http: { trustProxy: ['loopback'] } });
     try {
       for (const forwarded of ['garbage', '999.999.1.1, <script>', ', , ,']) {
-        const response = await proxied.http.post('/auth/token').set('X-Forwarded-For', forwarded).send({ email: 'owner@example.com', password: 'wrong password' });
+        const response = await proxied.http
+          .post('/auth/token')
+          .set('X-Forwarded-For', forwarded)
+          .send({ email: 'owner@example.com', password: 'wrong password' });
         expect(response.status).toBe(401);
       }
     } finally {

@@ -124,7 +124,9 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
     await t.app.listen(0, '127.0.0.1');
     const apiServer = t.app.getHttpServer() as Server;
     api = `http://localhost:${(apiServer.address() as AddressInfo).port}`;
-    apiServer.prependListener('request', (request: IncomingMessage) => arrived.push({ method: request.method ?? '', path: request.url ?? '' }));
+    apiServer.prependListener('request', (request: IncomingMessage) =>
+      arrived.push({ method: request.method ?? '', path: request.url ?? '' }),
+    );
 
     browser = await launchChromium();
     context = browser.context;
@@ -157,7 +159,9 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
   /** Logs the browser in from the allowed page, and leaves the page there; returns the CSRF token. */
   async function logInOnAllowedPage(): Promise<string> {
     await page.goto(origins.allowed);
-    const answer = answered(await fetchFrom(page, `${api}/auth/cookie/login`, { method: 'POST', json: { email: EMAIL, password: PASSWORD } }));
+    const answer = answered(
+      await fetchFrom(page, `${api}/auth/cookie/login`, { method: 'POST', json: { email: EMAIL, password: PASSWORD } }),
+    );
     expect(answer).toEqual({ status: 204, body: null, csrfToken: expect.stringMatching(CSRF_TOKEN_FORMAT) });
     return answer.csrfToken!;
   }

@@ -46,23 +46,25 @@ describe('Schema migrations', () => {
     const columns = await dataSource.query(
       "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('users', 'access_tokens', 'throttle_counters') ORDER BY TABLE_NAME, ORDINAL_POSITION",
     );
-    expect(columns.map((column: { t: string; c: string; type: string }) => `${column.t}.${column.c} ${column.type}`)).toEqual([
-      'access_tokens.id int(10) unsigned',
-      'access_tokens.user_id int(10) unsigned',
-      'access_tokens.token_hash binary(32)',
-      'access_tokens.created_at datetime(6)',
-      'access_tokens.expires_at datetime(6)',
-      'access_tokens.last_used_at datetime(6)',
-      'throttle_counters.key_hash binary(32)',
-      'throttle_counters.hits int(10) unsigned',
-      'throttle_counters.window_ends_at datetime(6)',
-      'users.id int(10) unsigned',
-      'users.email varchar(254)',
-      'users.hashed_password varchar(255)',
-      'users.is_active tinyint(4)',
-      'users.created_at datetime(6)',
-      'users.updated_at datetime(6)',
-    ].map((line) => expect.stringMatching(new RegExp(`^${line.replace(/[()]/g, '\\$&').replace(/\\\(\d+\\\)/g, '(\\(\\d+\\))?')}$`))));
+    expect(columns.map((column: { t: string; c: string; type: string }) => `${column.t}.${column.c} ${column.type}`)).toEqual(
+      [
+        'access_tokens.id int(10) unsigned',
+        'access_tokens.user_id int(10) unsigned',
+        'access_tokens.token_hash binary(32)',
+        'access_tokens.created_at datetime(6)',
+        'access_tokens.expires_at datetime(6)',
+        'access_tokens.last_used_at datetime(6)',
+        'throttle_counters.key_hash binary(32)',
+        'throttle_counters.hits int(10) unsigned',
+        'throttle_counters.window_ends_at datetime(6)',
+        'users.id int(10) unsigned',
+        'users.email varchar(254)',
+        'users.hashed_password varchar(255)',
+        'users.is_active tinyint(4)',
+        'users.created_at datetime(6)',
+        'users.updated_at datetime(6)',
+      ].map((line) => expect.stringMatching(new RegExp(`^${line.replace(/[()]/g, '\\$&').replace(/\\\(\d+\\\)/g, '(\\(\\d+\\))?')}$`))),
+    );
 
     const uniques = await dataSource.query(
       "SELECT TABLE_NAME AS t, INDEX_NAME AS name, COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' ORDER BY TABLE_NAME",

@@ -32,7 +32,14 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
         .post('/auth/token')
         .set('Authorization', `Basic ${Buffer.from('swagger-ui:secret').toString('base64')}`)
         .type('form')
-        .send({ grant_type: 'password', username: 'ADA@example.com', password: PASSWORD, scope: 'read write', client_id: 'x', client_secret: 'y' })
+        .send({
+          grant_type: 'password',
+          username: 'ADA@example.com',
+          password: PASSWORD,
+          scope: 'read write',
+          client_id: 'x',
+          client_secret: 'y',
+        })
         .expect(200);
 
       expect(response.body.access_token).toMatch(TOKEN_FORMAT);
@@ -76,14 +83,14 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
       }
     });
 
-    it("answers an SQL-injection password with an ordinary 401", async () => {
+    it('answers an SQL-injection password with an ordinary 401', async () => {
       const response = await t.http.post('/auth/token').send({ email: 'ada@example.com', password: "' OR 1=1 --" }).expect(401);
       expect(response.body.code).toBe('INVALID_CREDENTIALS');
     });
   });
 
   describe('POST /auth/logout', () => {
-    it('revokes the token that made the call (204), leaving the user\'s other tokens', async () => {
+    it("revokes the token that made the call (204), leaving the user's other tokens", async () => {
       const { token } = await registerAndLogin(t.http, 'out@example.com');
       const other = await login(t.http, 'out@example.com');
 
@@ -123,7 +130,7 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
   });
 
   describe('DELETE /auth/tokens/:id', () => {
-    it('revokes one of the caller\'s tokens (204)', async () => {
+    it("revokes one of the caller's tokens (204)", async () => {
       const { token } = await registerAndLogin(t.http, 'del@example.com');
       const other = await login(t.http, 'del@example.com');
       const list = await t.http.get('/auth/tokens').set(bearer(token)).expect(200);
@@ -159,7 +166,7 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
   });
 
   describe('DELETE /auth/tokens', () => {
-    it("revokes every token of the caller but the current one (204)", async () => {
+    it('revokes every token of the caller but the current one (204)', async () => {
       const { token } = await registerAndLogin(t.http, 'all@example.com');
       const others = await Promise.all([login(t.http, 'all@example.com'), login(t.http, 'all@example.com')]);
       const bystander = await registerAndLogin(t.http, 'by@example.com');
@@ -306,7 +313,11 @@ describe('The token cache', () => {
     await t.http.get('/users/me').set(bearer(revoked)).expect(401);
     await t.http.get('/users/me').set(bearer(other)).expect(200);
 
-    await t.http.patch('/users/me').set(bearer(current)).send({ password: 'a brand new passphrase', currentPassword: PASSWORD }).expect(200);
+    await t.http
+      .patch('/users/me')
+      .set(bearer(current))
+      .send({ password: 'a brand new passphrase', currentPassword: PASSWORD })
+      .expect(200);
     await t.http.get('/users/me').set(bearer(other)).expect(401);
     await t.http.get('/users/me').set(bearer(current)).expect(200);
   });

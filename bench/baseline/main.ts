@@ -5,17 +5,7 @@
  * Started by bench/run.ts with PORT and BASELINE_JWT_SECRET (hex).
  */
 import 'reflect-metadata';
-import {
-  CanActivate,
-  Controller,
-  ExecutionContext,
-  Get,
-  Injectable,
-  Module,
-  Req,
-  UnauthorizedException,
-  UseGuards,
-} from '@nestjs/common';
+import { CanActivate, Controller, ExecutionContext, Get, Injectable, Module, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { NestExpressApplication } from '@nestjs/platform-express';

@@ -23,9 +23,7 @@ export interface BcryptResult {
 async function measure(command: BcryptCommand): Promise<BcryptResult> {
   const hash = await bcrypt.hash(command.password, command.cost);
   const operation =
-    command.operation === 'compare'
-      ? () => bcrypt.compare(command.password, hash)
-      : () => bcrypt.hash(command.password, command.cost);
+    command.operation === 'compare' ? () => bcrypt.compare(command.password, hash) : () => bcrypt.hash(command.password, command.cost);
   const startedAt = performance.now();
   const deadline = startedAt + command.seconds * 1000;
   let completed = 0;

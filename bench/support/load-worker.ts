@@ -93,7 +93,10 @@ async function openLoop(command: OpenLoopCommand): Promise<OpenLoopResult> {
       lags.push(Math.max(0, performance.now() - dueAt));
       samples.push(send(agent, command.baseUrl, next(), dueAt));
     }
-    const sendLagP99Ms = quantile(lags.sort((a, b) => a - b), 0.99);
+    const sendLagP99Ms = quantile(
+      lags.sort((a, b) => a - b),
+      0.99,
+    );
     return { ...summarise(await Promise.all(samples)), sendLagP99Ms };
   } finally {
     agent.destroy();

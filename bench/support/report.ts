@@ -148,7 +148,10 @@ function machine(): object {
 
 /** The table on stdout, bench/results.json, and last the summary as one JSON line. */
 export function report(summary: Summary, details: Details): void {
-  printSeries(`Guarded reads, ${details.settings.readConnections} connections (GET /users/me with rotating tokens vs the baseline app)`, details.reads);
+  printSeries(
+    `Guarded reads, ${details.settings.readConnections} connections (GET /users/me with rotating tokens vs the baseline app)`,
+    details.reads,
+  );
   printSeries(
     `Password work, ${details.settings.passwordConnections} connections (service vs raw bcrypt at the same cost, one op per core)`,
     details.passwords,

@@ -91,10 +91,7 @@ export class AccessTokenGuard implements CanActivate {
     const headers = rawHeaderValues(request, 'x-csrf-token');
     const cookies = this.cookies.csrfTokensOf(request);
     const valid =
-      headers.length === 1 &&
-      cookies.length === 1 &&
-      headers[0] === cookies[0] &&
-      this.csrf.isValid(session.tokenId, headers[0]);
+      headers.length === 1 && cookies.length === 1 && headers[0] === cookies[0] && this.csrf.isValid(session.tokenId, headers[0]);
     if (!valid) throw new DomainError('CSRF_FAILED');
   }
 }

@@ -34,7 +34,14 @@ const LOGIN_BODY = {
     'application/json': { schema: { $ref: getSchemaPath(LoginRequest) } },
   },
 };
-const LOGIN_ERRORS = ['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE'] as const;
+const LOGIN_ERRORS = [
+  'VALIDATION_FAILED',
+  'INVALID_CREDENTIALS',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
+  'SERVICE_UNAVAILABLE',
+] as const;
 
 @ApiTags('Auth')
 @ApiExtraModels(LoginRequest, PasswordGrantForm)
@@ -134,7 +141,7 @@ export class AuthController {
     await this.tokens.revokeOwned(session.user.id, id);
   }
 
-  @ApiOperation({ summary: "Revoke every token of the caller but this one" })
+  @ApiOperation({ summary: 'Revoke every token of the caller but this one' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @Delete('tokens')
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -8,6 +8,12 @@ import { authConfig, databaseConfig, httpConfig, loggingConfig, sessionConfig, t
  * refused to start on a bad value with a message naming the variable.
  */
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig, loggingConfig] })],
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig, loggingConfig],
+    }),
+  ],
 })
 export class AppConfigModule {}

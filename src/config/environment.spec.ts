@@ -29,7 +29,9 @@ describe('validateEnvironment', () => {
 
   it('accepts trusted proxies as a hop count or a list of addresses and subnets, and origins as a list', () => {
     expect(validateEnvironment({ ...minimal, TRUST_PROXY: '2' }).TRUST_PROXY).toBe('2');
-    expect(validateEnvironment({ ...minimal, TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8, fd00::/8');
+    expect(validateEnvironment({ ...minimal, TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).TRUST_PROXY).toBe(
+      'loopback, 10.0.0.0/8, fd00::/8',
+    );
     expect(validateEnvironment({ ...minimal, CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).CORS_ORIGINS).toBe(
       'https://app.example.com, http://localhost:5173',
     );
@@ -83,12 +85,7 @@ describe('README "Configuration"', () => {
     const example = envExampleEntries();
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
-    const rows = Object.fromEntries(
-      [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [
-        match[1],
-        match[2].trim(),
-      ]),
-    );
+    const rows = Object.fromEntries([...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2].trim()]));
 
     for (const [name, value] of example) {
       expect([name, rows[name]]).toEqual([name, value === '' ? '(empty)' : `\`${value}\``]);

@@ -2,19 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateBy,
-  ValidateIf,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 import { DURATION_PATTERN, parseDurationSeconds } from './duration';
 
 const MIN_IDLE_SECONDS = 120;
@@ -63,8 +51,7 @@ const toBoolean = ({ value }: { value: unknown }) => {
   return value;
 };
 
-const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 /** An integer variable, written in decimal, within [min, max]. */
 function IsIntegerSetting(min: number, max: number, messages: { min?: string; max?: string } = {}): PropertyDecorator {
@@ -112,9 +99,12 @@ export class Environment {
   ACCESS_TOKEN_TTL = '24h';
 
   // Uses are recorded once a minute at most, so a shorter idle timeout would end tokens in use.
-  @ValidateBy({ name: 'isIdleTimeout', validator: { validate: isIdleTimeout } }, {
-    message: 'ACCESS_TOKEN_IDLE_TTL must be 0 (off) or a duration of 2 minutes or more, such as 30m',
-  })
+  @ValidateBy(
+    { name: 'isIdleTimeout', validator: { validate: isIdleTimeout } },
+    {
+      message: 'ACCESS_TOKEN_IDLE_TTL must be 0 (off) or a duration of 2 minutes or more, such as 30m',
+    },
+  )
   ACCESS_TOKEN_IDLE_TTL = '0';
 
   @IsIntegerSetting(1, 10000)
@@ -136,14 +126,20 @@ export class Environment {
   @IsIntegerSetting(0, 60_000)
   PASSWORD_HASHING_MAX_WAIT_MS = 1000;
 
-  @ValidateBy({ name: 'isOriginList', validator: { validate: isOriginList } }, {
-    message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (no path, no *, no null)',
-  })
+  @ValidateBy(
+    { name: 'isOriginList', validator: { validate: isOriginList } },
+    {
+      message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (no path, no *, no null)',
+    },
+  )
   CORS_ORIGINS = '';
 
-  @ValidateBy({ name: 'isTrustProxy', validator: { validate: isTrustProxy } }, {
-    message: 'TRUST_PROXY must be false, a hop count, or a comma-separated list of proxy addresses/subnets (or loopback)',
-  })
+  @ValidateBy(
+    { name: 'isTrustProxy', validator: { validate: isTrustProxy } },
+    {
+      message: 'TRUST_PROXY must be false, a hop count, or a comma-separated list of proxy addresses/subnets (or loopback)',
+    },
+  )
   TRUST_PROXY = 'false';
 
   @Transform(toBoolean)

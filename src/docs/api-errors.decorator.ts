@@ -38,6 +38,8 @@ export function documentedErrorCodes(response: unknown): ErrorCode[] {
 
 /** Documents the error answers a route can give, by code; statuses come from the contract's table. */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
-  const decorators = [...errorResponses(codes)].map(([status, statusCodes]) => ApiResponse({ status, ...errorResponseObject(statusCodes) }));
+  const decorators = [...errorResponses(codes)].map(([status, statusCodes]) =>
+    ApiResponse({ status, ...errorResponseObject(statusCodes) }),
+  );
   return applyDecorators(...decorators);
 }

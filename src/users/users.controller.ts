@@ -22,7 +22,14 @@ export class UsersController {
 
   @ApiOperation({ summary: 'Change the email or password (the current password is required)' })
   @ApiOkResponse({ type: UserResponse })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURRENT_PASSWORD', 'EMAIL_TAKEN', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE')
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'INVALID_CURRENT_PASSWORD',
+    'EMAIL_TAKEN',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'PAYLOAD_TOO_LARGE',
+    'SERVICE_UNAVAILABLE',
+  )
   @Patch('me')
   async updateMe(@CurrentSession() session: AuthContext, @Body() body: UpdateProfileRequest): Promise<UserResponse> {
     return toUserResponse(await this.users.updateProfile(session, body));

@@ -42,7 +42,6 @@ export async function loadUntil(workers: number, until: () => boolean, work: (wo
   return answers;
 }
 
-
 /** Emails with random letter case: one account for the service, 50 spellings. */
 export function caseVariants(email: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) =>

@@ -82,7 +82,11 @@ export const parallelLogins: Scenario = {
     check(problems, tokens.length === 200, `logins: ${json(statusCounts(answers))}`);
     check(problems, new Set(tokens).size === tokens.length, 'two logins got the same token');
     check(problems, working === MAX_TOKENS_PER_USER, `${working} tokens work, expected the per-user cap ${MAX_TOKENS_PER_USER}`);
-    check(problems, checks.every((answer) => answer.status === 200 || answer.body?.code === 'INVALID_TOKEN'), `checks: ${json(statusCounts(checks))}`);
+    check(
+      problems,
+      checks.every((answer) => answer.status === 200 || answer.body?.code === 'INVALID_TOKEN'),
+      `checks: ${json(statusCounts(checks))}`,
+    );
     check(problems, Number(row.n) === MAX_TOKENS_PER_USER, `${row.n} token rows for the user`);
     check(problems, serverErrors([...answers, ...checks]).length === 0, '5xx answers');
     return {
@@ -99,7 +103,11 @@ export const logoutRace: Scenario = {
     const token = (await login(service, 'logout-race@example.com', PASSWORD)).body.access_token as string;
     let logoutAnsweredAt = Infinity;
     let stopAt = Infinity;
-    const reads = loadUntil(50, () => performance.now() > stopAt, () => me(service, token));
+    const reads = loadUntil(
+      50,
+      () => performance.now() > stopAt,
+      () => me(service, token),
+    );
     await sleep(300);
     const logout = await call(service.baseUrl, 'POST', '/auth/logout', { token });
     logoutAnsweredAt = performance.now();
@@ -109,7 +117,11 @@ export const logoutRace: Scenario = {
     const problems: string[] = [];
     check(problems, logout.status === 204, `logout answered ${logout.status}`);
     check(problems, after.length > 0, 'no read started after the logout');
-    check(problems, after.every((answer) => answer.status === 401), `reads sent after the logout: ${json(statusCounts(after))}`);
+    check(
+      problems,
+      after.every((answer) => answer.status === 401),
+      `reads sent after the logout: ${json(statusCounts(after))}`,
+    );
     check(problems, serverErrors(answers).length === 0, `5xx: ${json(statusCounts(answers))}`);
     const before = answers.filter((answer) => answer.sentAt <= logoutAnsweredAt);
     return {
@@ -136,12 +148,20 @@ export const databaseOutage: Scenario = {
     let next = 0;
     let stopping = false;
     // Load that runs through the outage: a token the instance has in its cache.
-    const background = loadUntil(5, () => stopping, () => me(service, cached, 10_000));
+    const background = loadUntil(
+      5,
+      () => stopping,
+      () => me(service, cached, 10_000),
+    );
     await sleep(500);
     await stopDatabase();
     const stoppedAt = performance.now();
     // Every token the instance has not checked must be refused, whatever happens to its cache.
-    const during = await loadUntil(10, () => next >= unseen.length, () => me(service, unseen[next++], 10_000));
+    const during = await loadUntil(
+      10,
+      () => next >= unseen.length,
+      () => me(service, unseen[next++], 10_000),
+    );
     const cachedDuring = await me(service, cached, 10_000);
     await sleep(TOKEN_CACHE_TTL_MS);
     const cachedAfterTtl = await me(service, cached, 10_000);
@@ -165,13 +185,29 @@ export const databaseOutage: Scenario = {
     const refused = [...during, cachedAfterTtl, ...staleAnswers];
     const slowest = Math.max(...refused.map((answer) => answer.ms), health.ms);
     const problems: string[] = [];
-    check(problems, refused.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'), `answers without the database: ${json(statusCounts(refused))}`);
-    check(problems, refused.every((answer) => !/ECONN|PROTOCOL|mysql|ER_|127\.0\.0\.1/i.test(JSON.stringify(answer.body))), 'an answer names internals');
+    check(
+      problems,
+      refused.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'),
+      `answers without the database: ${json(statusCounts(refused))}`,
+    );
+    check(
+      problems,
+      refused.every((answer) => !/ECONN|PROTOCOL|mysql|ER_|127\.0\.0\.1/i.test(JSON.stringify(answer.body))),
+      'an answer names internals',
+    );
     check(problems, slowest <= 2000, `slowest 503 took ${Math.round(slowest)} ms (bound 2 s)`);
     check(problems, health.status === 503 && health.body?.database === 'down', `/health answered ${health.status}`);
-    check(problems, throughOutage.every((answer) => answer.status === 200 || answer.status === 503), `reads through the outage: ${json(statusCounts(throughOutage))}`);
+    check(
+      problems,
+      throughOutage.every((answer) => answer.status === 200 || answer.status === 503),
+      `reads through the outage: ${json(statusCounts(throughOutage))}`,
+    );
     check(problems, alive, 'the process died');
-    check(problems, recovered?.status === 200 && recoveryMs <= 5000, `recovered: ${recovered?.status} after ${Math.round(recoveryMs)} ms (bound 5 s)`);
+    check(
+      problems,
+      recovered?.status === 200 && recoveryMs <= 5000,
+      `recovered: ${recovered?.status} after ${Math.round(recoveryMs)} ms (bound 5 s)`,
+    );
     return {
       figures:
         `${throughOutage.length} reads of a cached token through the outage ${json(statusCounts(throughOutage))}; ` +
@@ -196,7 +232,11 @@ export const slowDatabase: Scenario = {
     const proxied = new URL(databaseUrl);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(await proxy.listen());
-    const instance = await startInstance({ DATABASE_URL: proxied.toString(), TOKEN_CACHE_TTL_MS: '0', REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+    const instance = await startInstance({
+      DATABASE_URL: proxied.toString(),
+      TOKEN_CACHE_TTL_MS: '0',
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    });
     try {
       const tokens = await freshTokens(instance, 'slow@example.com', 30);
       const connectionsBefore = proxy.openConnections;
@@ -209,14 +249,31 @@ export const slowDatabase: Scenario = {
       const connectionsAfter = proxy.openConnections;
       const slowest = Math.max(...slow.map((answer) => answer.ms));
       const problems: string[] = [];
-      check(problems, slow.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'), `with ${ADDED_LATENCY_MS} ms of latency: ${json(statusCounts(slow))}`);
+      check(
+        problems,
+        slow.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'),
+        `with ${ADDED_LATENCY_MS} ms of latency: ${json(statusCounts(slow))}`,
+      );
       check(problems, slowest <= DEADLINE_BOUND_MS, `slowest answer ${Math.round(slowest)} ms (request timeout ${REQUEST_TIMEOUT_MS} ms)`);
-      check(problems, after.every((answer) => answer.status === 200), `after the latency: ${json(statusCounts(after))}`);
-      check(problems, connectionsAfter <= Number(SERVICE_ENV.DATABASE_POOL_SIZE), `${connectionsAfter} connections open after (pool size ${SERVICE_ENV.DATABASE_POOL_SIZE})`);
+      check(
+        problems,
+        after.every((answer) => answer.status === 200),
+        `after the latency: ${json(statusCounts(after))}`,
+      );
+      check(
+        problems,
+        connectionsAfter <= Number(SERVICE_ENV.DATABASE_POOL_SIZE),
+        `${connectionsAfter} connections open after (pool size ${SERVICE_ENV.DATABASE_POOL_SIZE})`,
+      );
       return {
         figures:
           `30 guarded reads with ${ADDED_LATENCY_MS} ms added per answer, query timeout ${QUERY_TIMEOUT_MS} ms, request timeout ${REQUEST_TIMEOUT_MS} ms: ${json(statusCounts(slow))}, ` +
-          `p50 ${Math.round(quantile(slow.map((a) => a.ms).sort((a, b) => a - b), 0.5))} ms, slowest ${Math.round(slowest)} ms; afterwards ${json(statusCounts(after))}; ` +
+          `p50 ${Math.round(
+            quantile(
+              slow.map((a) => a.ms).sort((a, b) => a - b),
+              0.5,
+            ),
+          )} ms, slowest ${Math.round(slowest)} ms; afterwards ${json(statusCounts(after))}; ` +
           `connections through the proxy ${connectionsBefore} before, ${connectionsAfter} after (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`,
         problems,
       };
@@ -235,17 +292,21 @@ export const crashSafety: Scenario = {
     const tokens: string[] = [];
     let sequence = 0;
     let crashed = false;
-    const load = loadUntil(8, () => crashed, async () => {
-      const email = `crash-${sequence++}@example.com`;
-      const created = await register(service, email, PASSWORD);
-      if (created.status === 201) {
-        registered.push(email);
-        const issued = await login(service, email, PASSWORD);
-        if (issued.status === 200) tokens.push(issued.body.access_token);
-        return issued;
-      }
-      return created;
-    });
+    const load = loadUntil(
+      8,
+      () => crashed,
+      async () => {
+        const email = `crash-${sequence++}@example.com`;
+        const created = await register(service, email, PASSWORD);
+        if (created.status === 201) {
+          registered.push(email);
+          const issued = await login(service, email, PASSWORD);
+          if (issued.status === 200) tokens.push(issued.body.access_token);
+          return issued;
+        }
+        return created;
+      },
+    );
     await sleep(2500);
     service.process.kill('SIGKILL');
     crashed = true;
@@ -257,12 +318,27 @@ export const crashSafety: Scenario = {
     const logins = await Promise.all(registered.map((email) => login(restarted, email, PASSWORD)));
     const reads = await Promise.all(tokens.map((token) => me(restarted, token)));
     const [halfUsers] = await queryRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE hashed_password NOT LIKE '$2b$%'");
-    const [orphans] = await queryRows(databaseUrl, 'SELECT COUNT(*) AS n FROM access_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE u.id IS NULL');
+    const [orphans] = await queryRows(
+      databaseUrl,
+      'SELECT COUNT(*) AS n FROM access_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE u.id IS NULL',
+    );
     const problems: string[] = [];
     check(problems, registered.length > 0 && tokens.length > 0, 'no registration or login succeeded before the crash');
-    check(problems, logins.every((answer) => answer.status === 200), `logins of registered users after the restart: ${json(statusCounts(logins))}`);
-    check(problems, reads.every((answer) => answer.status === 200), `tokens returned before the crash: ${json(statusCounts(reads))}`);
-    check(problems, Number(halfUsers.n) === 0 && Number(orphans.n) === 0, `${halfUsers.n} users without a hash, ${orphans.n} tokens without a user`);
+    check(
+      problems,
+      logins.every((answer) => answer.status === 200),
+      `logins of registered users after the restart: ${json(statusCounts(logins))}`,
+    );
+    check(
+      problems,
+      reads.every((answer) => answer.status === 200),
+      `tokens returned before the crash: ${json(statusCounts(reads))}`,
+    );
+    check(
+      problems,
+      Number(halfUsers.n) === 0 && Number(orphans.n) === 0,
+      `${halfUsers.n} users without a hash, ${orphans.n} tokens without a user`,
+    );
     return {
       figures: `kill -9 under load: ${registered.length} registrations answered 201 all log in, ${tokens.length} tokens returned all work; half-written rows 0`,
       problems,
@@ -279,14 +355,31 @@ export const timeZones: Scenario = {
       const issuedAt = Date.now();
       const utcToken = (await login(service, 'tz@example.com', PASSWORD)).body.access_token as string;
       const kiritimatiToken = (await login(kiritimati, 'tz@example.com', PASSWORD)).body.access_token as string;
-      const seenByUtc = (await call(service.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{ expiresAt: string; current: boolean }>;
-      const seenByKiritimati = (await call(kiritimati.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{ expiresAt: string }>;
+      const seenByUtc = (await call(service.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{
+        expiresAt: string;
+        current: boolean;
+      }>;
+      const seenByKiritimati = (await call(kiritimati.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{
+        expiresAt: string;
+      }>;
       const expiries = seenByUtc.map((token) => Date.parse(token.expiresAt));
       const expected = issuedAt + 24 * 3600_000;
       const problems: string[] = [];
-      check(problems, json(seenByUtc.map((t) => t.expiresAt)) === json(seenByKiritimati.map((t) => t.expiresAt)), 'the two instances show different expiries');
-      check(problems, expiries.length === 2 && expiries.every((expiry) => Math.abs(expiry - expected) < 60_000), `expiries ${json(seenByUtc.map((t) => t.expiresAt))}, expected about ${new Date(expected).toISOString()}`);
-      check(problems, (await me(kiritimati, utcToken)).status === 200 && (await me(service, kiritimatiToken)).status === 200, 'a token of one instance fails on the other');
+      check(
+        problems,
+        json(seenByUtc.map((t) => t.expiresAt)) === json(seenByKiritimati.map((t) => t.expiresAt)),
+        'the two instances show different expiries',
+      );
+      check(
+        problems,
+        expiries.length === 2 && expiries.every((expiry) => Math.abs(expiry - expected) < 60_000),
+        `expiries ${json(seenByUtc.map((t) => t.expiresAt))}, expected about ${new Date(expected).toISOString()}`,
+      );
+      check(
+        problems,
+        (await me(kiritimati, utcToken)).status === 200 && (await me(service, kiritimatiToken)).status === 200,
+        'a token of one instance fails on the other',
+      );
       return {
         figures: `a token issued in UTC and one in UTC+14: expiries ${seenByUtc.map((t) => t.expiresAt).join(', ')}, identical on both instances, each about 24 h after issue`,
         problems,
@@ -320,7 +413,11 @@ export const soak: Scenario = {
     const sampler = (async () => {
       while (performance.now() < endsAt) {
         await sleep(periodSeconds * 1000);
-        samples.push({ period: samples.length, rssMb: roundTo(currentRssMb(service.process.pid!), 1), threads: await threadsConnected(databaseUrl) });
+        samples.push({
+          period: samples.length,
+          rssMb: roundTo(currentRssMb(service.process.pid!), 1),
+          threads: await threadsConnected(databaseUrl),
+        });
       }
     })();
 
@@ -332,7 +429,14 @@ export const soak: Scenario = {
       const user = users[tick % users.length];
       const batch: Array<Promise<unknown>> = [];
       for (let read = 0; read < 8; read++) batch.push(one('read', () => me(service, users[(tick + read) % users.length].token)));
-      batch.push(one('bad input', () => call(service.baseUrl, 'POST', '/auth/token', { rawBody: '{"email": "x@example.com", "password": ', contentType: 'application/json' })));
+      batch.push(
+        one('bad input', () =>
+          call(service.baseUrl, 'POST', '/auth/token', {
+            rawBody: '{"email": "x@example.com", "password": ',
+            contentType: 'application/json',
+          }),
+        ),
+      );
       if (tick % 5 === 0) batch.push(one('register', () => register(service, `soak-new-${tick}@example.com`, PASSWORD)));
       if (tick % 5 === 2) {
         batch.push(
@@ -364,9 +468,17 @@ export const soak: Scenario = {
     const threads = periods.map((period) => period.threads);
     const problems: string[] = [];
     check(problems, failures.length === 0, `${failures.length} 5xx or failed requests: ${json(statusCounts(failures))}`);
-    check(problems, answers.filter((a) => a.kind === 'bad input').every((a) => a.status === 400), 'a bad input did not get 400');
+    check(
+      problems,
+      answers.filter((a) => a.kind === 'bad input').every((a) => a.status === 400),
+      'a bad input did not get 400',
+    );
     check(problems, rssGrowth <= 20, `RSS grew by ${rssGrowth.toFixed(1)} MB after warm-up`);
-    check(problems, Math.max(...threads) <= Number(SERVICE_ENV.DATABASE_POOL_SIZE), `server connections ${json(threads)} (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`);
+    check(
+      problems,
+      Math.max(...threads) <= Number(SERVICE_ENV.DATABASE_POOL_SIZE),
+      `server connections ${json(threads)} (pool ${SERVICE_ENV.DATABASE_POOL_SIZE})`,
+    );
     const rate = Math.round(answers.length / soakSeconds);
     return {
       figures:
@@ -378,4 +490,13 @@ export const soak: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [registrationRace, parallelLogins, logoutRace, databaseOutage, slowDatabase, crashSafety, soak, timeZones];
+export const SCENARIOS: Scenario[] = [
+  registrationRace,
+  parallelLogins,
+  logoutRace,
+  databaseOutage,
+  slowDatabase,
+  crashSafety,
+  soak,
+  timeZones,
+];

@@ -28,7 +28,9 @@ function servedRoutes(t: TestApp): string[] {
 
 function documentedOperations(document: { paths: Record<string, Record<string, Operation>> }): Array<[string, Operation]> {
   return Object.entries(document.paths)
-    .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, Operation]))
+    .flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, Operation]),
+    )
     .sort(([a], [b]) => a.localeCompare(b));
 }
 
@@ -68,13 +70,18 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('gives every operation a success answer and every error answer the error body with its codes', () => {
     const codesByStatus = new Map<string, string[]>();
-    for (const [code, status] of Object.entries(ERROR_STATUS)) codesByStatus.set(String(status), [...(codesByStatus.get(String(status)) ?? []), code]);
+    for (const [code, status] of Object.entries(ERROR_STATUS))
+      codesByStatus.set(String(status), [...(codesByStatus.get(String(status)) ?? []), code]);
     for (const [route, operation] of documentedOperations(document)) {
       const statuses = Object.keys(operation.responses);
       expect({ route, success: statuses.some((status) => /^2/.test(status)) }).toEqual({ route, success: true });
       for (const status of statuses.filter((status) => /^[45]/.test(status) && route !== 'GET /health')) {
         const codes = operation.responses[status].description.split(', ');
-        expect({ route, status, codes }).toEqual({ route, status, codes: codes.filter((code) => codesByStatus.get(status)?.includes(code)) });
+        expect({ route, status, codes }).toEqual({
+          route,
+          status,
+          codes: codes.filter((code) => codesByStatus.get(status)?.includes(code)),
+        });
         expect(JSON.stringify(operation.responses[status].content)).toContain('#/components/schemas/ErrorResponse');
       }
     }
@@ -93,7 +100,8 @@ describe('OpenAPI document and Swagger UI', () => {
   });
 
   it('documents both login bodies: the password-grant form and JSON', () => {
-    const requestBody = (document.paths['/auth/token'].post as Operation & { requestBody: { content: Record<string, unknown> } }).requestBody;
+    const requestBody = (document.paths['/auth/token'].post as Operation & { requestBody: { content: Record<string, unknown> } })
+      .requestBody;
     expect(Object.keys(requestBody.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
   });
 

@@ -27,7 +27,14 @@ describe('Structured logs', () => {
     expect(answer.headers['x-request-id']).toBe('edge-proxy:4711');
     expect(logs.lines().filter((line) => line.requestId === 'edge-proxy:4711' && line.msg === 'request completed')).toHaveLength(1);
     expect(requestLine('edge-proxy:4711')).toEqual(
-      expect.objectContaining({ method: 'DELETE', route: '/auth/tokens/:id', path: '/auth/tokens/999999', status: 404, userId, durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        method: 'DELETE',
+        route: '/auth/tokens/:id',
+        path: '/auth/tokens/999999',
+        status: 404,
+        userId,
+        durationMs: expect.any(Number),
+      }),
     );
   });
 
@@ -45,12 +52,21 @@ describe('Structured logs', () => {
   });
 
   it('logs auth events with the user id, and the request line of each with its status', async () => {
-    const registered = await t.http.post('/auth/register').set('X-Request-Id', 'reg-1').send({ email: 'events@example.com', password: 'correct horse battery staple' });
+    const registered = await t.http
+      .post('/auth/register')
+      .set('X-Request-Id', 'reg-1')
+      .send({ email: 'events@example.com', password: 'correct horse battery staple' });
     const userId = registered.body.id;
-    await t.http.post('/auth/token').set('X-Request-Id', 'fail-1').send({ email: 'events@example.com', password: 'not the password' }).expect(401);
-    const token = (await t.http.post('/auth/token').send({ email: 'events@example.com', password: 'correct horse battery staple' })).body.access_token;
+    await t.http
+      .post('/auth/token')
+      .set('X-Request-Id', 'fail-1')
+      .send({ email: 'events@example.com', password: 'not the password' })
+      .expect(401);
+    const token = (await t.http.post('/auth/token').send({ email: 'events@example.com', password: 'correct horse battery staple' })).body
+      .access_token;
     const tokenId = (await t.http.get('/auth/tokens').set(bearer(token))).body[0].id;
-    const second = (await t.http.post('/auth/token').send({ email: 'events@example.com', password: 'correct horse battery staple' })).body.access_token;
+    const second = (await t.http.post('/auth/token').send({ email: 'events@example.com', password: 'correct horse battery staple' })).body
+      .access_token;
     await t.http.delete(`/auth/tokens/${tokenId}`).set(bearer(second)).expect(204);
     await t.http.post('/auth/logout').set(bearer(second)).expect(204);
 
@@ -65,7 +81,11 @@ describe('Structured logs', () => {
   });
 
   it('redacts secrets wherever a caller puts them in a logged object', () => {
-    new Logger('Anywhere').log({ event: 'careless', password: 'hunter2-hunter2', session: { token: 'nat_secret', csrfToken: 'csrf-secret' } });
+    new Logger('Anywhere').log({
+      event: 'careless',
+      password: 'hunter2-hunter2',
+      session: { token: 'nat_secret', csrfToken: 'csrf-secret' },
+    });
     const line = logs.lines().find((candidate) => candidate.event === 'careless');
     expect(line).toEqual(expect.objectContaining({ password: '[redacted]', session: { token: '[redacted]', csrfToken: '[redacted]' } }));
     expect(logs.text()).not.toMatch(/hunter2-hunter2|nat_secret|csrf-secret/);

@@ -45,42 +45,50 @@ describe('Swagger UI in a real browser', () => {
 
   afterEach(() => page.close());
 
-  it('logs in with Authorize (OAuth2 password flow) and shows the user from GET /users/me', async () => {
-    await page.goto(docsUrl);
-    await page.locator('button.authorize').first().click();
+  it(
+    'logs in with Authorize (OAuth2 password flow) and shows the user from GET /users/me',
+    async () => {
+      await page.goto(docsUrl);
+      await page.locator('button.authorize').first().click();
 
-    const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
-    await oauth2.locator('#oauth_username').fill(EMAIL);
-    await oauth2.locator('#oauth_password').fill(PASSWORD);
-    const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
-    await oauth2.locator('button.authorize').click();
-    expect((await tokenAnswer).status()).toBe(200);
-    await oauth2.getByText('Authorized', { exact: true }).waitFor();
-    await page.locator('.modal-ux button.close-modal').click();
+      const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
+      await oauth2.locator('#oauth_username').fill(EMAIL);
+      await oauth2.locator('#oauth_password').fill(PASSWORD);
+      const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
+      await oauth2.locator('button.authorize').click();
+      expect((await tokenAnswer).status()).toBe(200);
+      await oauth2.getByText('Authorized', { exact: true }).waitFor();
+      await page.locator('.modal-ux button.close-modal').click();
 
-    const operation = page.locator('#operations-Users-UsersController_me');
-    await operation.locator('.opblock-summary').click();
-    await operation.locator('button.try-out__btn').click();
-    const meAnswer = page.waitForResponse((response) => response.url().endsWith('/users/me'));
-    await operation.locator('button.execute').click();
-    expect((await meAnswer).status()).toBe(200);
+      const operation = page.locator('#operations-Users-UsersController_me');
+      await operation.locator('.opblock-summary').click();
+      await operation.locator('button.try-out__btn').click();
+      const meAnswer = page.waitForResponse((response) => response.url().endsWith('/users/me'));
+      await operation.locator('button.execute').click();
+      expect((await meAnswer).status()).toBe(200);
 
-    const shown = operation.locator('.live-responses-table .response .response-col_description');
-    await shown.getByText(EMAIL).first().waitFor();
-    expect(await operation.locator('.live-responses-table tbody .response-col_status').first().innerText()).toBe('200');
-    expect(consoleErrors.filter((error) => /Content Security Policy|Refused/.test(error))).toEqual([]);
-  }, UI_TEST_TIMEOUT_MS);
+      const shown = operation.locator('.live-responses-table .response .response-col_description');
+      await shown.getByText(EMAIL).first().waitFor();
+      expect(await operation.locator('.live-responses-table tbody .response-col_status').first().innerText()).toBe('200');
+      expect(consoleErrors.filter((error) => /Content Security Policy|Refused/.test(error))).toEqual([]);
+    },
+    UI_TEST_TIMEOUT_MS,
+  );
 
-  it('shows the 401 error body when the password is wrong', async () => {
-    await page.goto(docsUrl);
-    await page.locator('button.authorize').first().click();
-    const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
-    await oauth2.locator('#oauth_username').fill(EMAIL);
-    await oauth2.locator('#oauth_password').fill('not the password at all');
-    const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
-    await oauth2.locator('button.authorize').click();
-    expect((await tokenAnswer).status()).toBe(401);
-    await page.locator('.modal-ux').getByText('Error: Unauthorized').waitFor();
-    expect(await oauth2.getByText('Authorized', { exact: true }).count()).toBe(0);
-  }, UI_TEST_TIMEOUT_MS);
+  it(
+    'shows the 401 error body when the password is wrong',
+    async () => {
+      await page.goto(docsUrl);
+      await page.locator('button.authorize').first().click();
+      const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
+      await oauth2.locator('#oauth_username').fill(EMAIL);
+      await oauth2.locator('#oauth_password').fill('not the password at all');
+      const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
+      await oauth2.locator('button.authorize').click();
+      expect((await tokenAnswer).status()).toBe(401);
+      await page.locator('.modal-ux').getByText('Error: Unauthorized').waitFor();
+      expect(await oauth2.getByText('Authorized', { exact: true }).count()).toBe(0);
+    },
+    UI_TEST_TIMEOUT_MS,
+  );
 });

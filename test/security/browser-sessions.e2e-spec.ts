@@ -28,7 +28,11 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
       const session = cookies.get(SESSION_COOKIE)!;
       const csrf = cookies.get(CSRF_COOKIE)!;
 
-      const attributes = (line: string) => line.split(/;\s*/).slice(1).map((part) => part.split('=')[0].toLowerCase());
+      const attributes = (line: string) =>
+        line
+          .split(/;\s*/)
+          .slice(1)
+          .map((part) => part.split('=')[0].toLowerCase());
       expect(attributes(session)).toEqual(expect.arrayContaining(['max-age', 'path', 'httponly', 'secure', 'samesite']));
       expect(session).toMatch(/; Path=\/(;|$)/);
       expect(session).toMatch(/; SameSite=Lax(;|$)/);
@@ -69,7 +73,7 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
   });
 
   describe('item 26: signed double-submit CSRF bound to the session', () => {
-    it('lets a cookie-authenticated write through with the session\'s own CSRF token', async () => {
+    it("lets a cookie-authenticated write through with the session's own CSRF token", async () => {
       const session = await cookieLogin(t.http, EMAIL);
       await t.http
         .patch('/users/me')
@@ -122,14 +126,17 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
       await t.http.post('/auth/cookie/logout').set('Cookie', session.cookie).send({ _csrf: session.csrf }).expect(403);
     });
 
-    it('hands a page its session\'s CSRF token again: the cookie\'s own when valid, else a new one in the cookie', async () => {
+    it("hands a page its session's CSRF token again: the cookie's own when valid, else a new one in the cookie", async () => {
       const session = await cookieLogin(t.http, EMAIL);
       const again = await t.http.get('/auth/cookie/csrf').set('Cookie', session.cookie).expect(200);
       expect(again.body).toEqual({ csrfToken: session.csrf });
       expect(again.headers['x-csrf-token']).toBe(session.csrf);
       expect(again.headers['set-cookie']).toBeUndefined();
 
-      const lost = await t.http.get('/auth/cookie/csrf').set('Cookie', `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=forged`).expect(200);
+      const lost = await t.http
+        .get('/auth/cookie/csrf')
+        .set('Cookie', `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=forged`)
+        .expect(200);
       const renewed: string = lost.body.csrfToken;
       expect(renewed).not.toBe(session.csrf);
       expect(cookieValue(setCookies(lost).get(CSRF_COOKIE)!)).toBe(renewed);
@@ -153,12 +160,21 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
       ['text/plain', `{"email":"evil@example.com","currentPassword":"${PASSWORD}"}`],
       ['application/x-www-form-urlencoded', `email=evil%40example.com&currentPassword=${encodeURIComponent(PASSWORD)}`],
       ['multipart/form-data; boundary=b', `--b\r\nContent-Disposition: form-data; name="email"\r\n\r\nevil@example.com\r\n--b--`],
-    ])('answers %s with 415, even with a valid CSRF token and the right current password, and changes nothing', async (contentType, body) => {
-      const session = await cookieLogin(t.http, EMAIL);
-      await t.http.patch('/users/me').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).set('Content-Type', contentType).send(body).expect(415);
-      const [row] = await t.db.query('SELECT email FROM users');
-      expect(row.email).toBe(EMAIL);
-    });
+    ])(
+      'answers %s with 415, even with a valid CSRF token and the right current password, and changes nothing',
+      async (contentType, body) => {
+        const session = await cookieLogin(t.http, EMAIL);
+        await t.http
+          .patch('/users/me')
+          .set('Cookie', session.cookie)
+          .set('X-CSRF-Token', session.csrf)
+          .set('Content-Type', contentType)
+          .send(body)
+          .expect(415);
+        const [row] = await t.db.query('SELECT email FROM users');
+        expect(row.email).toBe(EMAIL);
+      },
+    );
 
     it('answers a bodiless form-typed write with 415 too', async () => {
       const session = await cookieLogin(t.http, EMAIL);
@@ -219,17 +235,21 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
       expect(response.headers['access-control-allow-headers']).toMatch(/X-CSRF-Token/i);
     });
 
-    it.each(['null', 'https://app.example.com.evil.com', 'https://evil.example.com', 'http://app.example.com', 'https://app.example.com:8443', 'https://APP.example.com'])(
-      'grants %s nothing, on simple requests and preflights',
-      async (origin) => {
-        const simple = await t.http.get('/health').set('Origin', origin);
-        const preflight = await t.http.options('/users/me').set('Origin', origin).set('Access-Control-Request-Method', 'PATCH');
-        for (const response of [simple, preflight]) {
-          expect(response.headers['access-control-allow-origin']).toBeUndefined();
-          expect(response.headers['access-control-allow-credentials']).toBeUndefined();
-        }
-      },
-    );
+    it.each([
+      'null',
+      'https://app.example.com.evil.com',
+      'https://evil.example.com',
+      'http://app.example.com',
+      'https://app.example.com:8443',
+      'https://APP.example.com',
+    ])('grants %s nothing, on simple requests and preflights', async (origin) => {
+      const simple = await t.http.get('/health').set('Origin', origin);
+      const preflight = await t.http.options('/users/me').set('Origin', origin).set('Access-Control-Request-Method', 'PATCH');
+      for (const response of [simple, preflight]) {
+        expect(response.headers['access-control-allow-origin']).toBeUndefined();
+        expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+      }
+    });
 
     it('never answers * , whatever the origin', async () => {
       for (const origin of [APP_ORIGIN, 'https://evil.example.com', '*']) {
@@ -282,7 +302,12 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
     });
 
     it('lets an allowed origin log in, same-origin and non-browser clients too', async () => {
-      await t.http.post('/auth/cookie/login').set('Origin', APP_ORIGIN).set('Sec-Fetch-Site', 'same-site').send({ email: EMAIL, password: PASSWORD }).expect(204);
+      await t.http
+        .post('/auth/cookie/login')
+        .set('Origin', APP_ORIGIN)
+        .set('Sec-Fetch-Site', 'same-site')
+        .send({ email: EMAIL, password: PASSWORD })
+        .expect(204);
       await t.http.post('/auth/cookie/login').set('Sec-Fetch-Site', 'same-origin').send({ email: EMAIL, password: PASSWORD }).expect(204);
       await t.http.post('/auth/cookie/login').send({ email: EMAIL, password: PASSWORD }).expect(204);
     });

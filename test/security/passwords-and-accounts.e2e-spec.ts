@@ -21,7 +21,10 @@ describe('Security checklist: passwords and accounts', () => {
   const expectPasswordRefused = async (password: string, message: RegExp) => {
     const before = await rowCounts(t.db);
     const response = await register('refused@example.com', password).expect(400);
-    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'password', message: expect.stringMatching(message) }] });
+    expect(response.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'password', message: expect.stringMatching(message) }],
+    });
     expect(await rowCounts(t.db)).toEqual(before);
   };
 
@@ -43,7 +46,10 @@ describe('Security checklist: passwords and accounts', () => {
     try {
       await expectPasswordRefused('a'.repeat(73), /at most 72 bytes/);
       await expectPasswordRefused('é'.repeat(37), /at most 72 bytes/);
-      await t.http.post('/auth/token').send({ email: EMAIL, password: 'a'.repeat(73) }).expect(400);
+      await t.http
+        .post('/auth/token')
+        .send({ email: EMAIL, password: 'a'.repeat(73) })
+        .expect(400);
       expect(compare).not.toHaveBeenCalled();
       expect(hash).not.toHaveBeenCalled();
     } finally {
@@ -55,7 +61,10 @@ describe('Security checklist: passwords and accounts', () => {
   it('item 3: a NUL byte in a password is refused', async () => {
     await expectPasswordRefused('correct\u0000horse battery', /NUL/);
     await register(EMAIL, PASSWORD).expect(201);
-    await t.http.post('/auth/token').send({ email: EMAIL, password: `${PASSWORD}\u0000` }).expect(400);
+    await t.http
+      .post('/auth/token')
+      .send({ email: EMAIL, password: `${PASSWORD}\u0000` })
+      .expect(400);
   });
 
   it('item 4: no composition rules, any Unicode, NFKC before hashing and verifying', async () => {
@@ -75,7 +84,11 @@ describe('Security checklist: passwords and accounts', () => {
 
     await register(EMAIL, PASSWORD).expect(201);
     const token = await login(t.http, EMAIL);
-    const change = await t.http.patch('/users/me').set(bearer(token)).send({ password: 'password1234', currentPassword: PASSWORD }).expect(400);
+    const change = await t.http
+      .patch('/users/me')
+      .set(bearer(token))
+      .send({ password: 'password1234', currentPassword: PASSWORD })
+      .expect(400);
     expect(change.body.errors[0].field).toBe('password');
     await t.http.patch('/users/me').set(bearer(token)).send({ password: 'my-ada-example-pass', currentPassword: PASSWORD }).expect(200);
     await t.http
@@ -121,13 +134,20 @@ describe('Security checklist: passwords and accounts', () => {
     ['role', 'admin'],
     ['hashedPassword', '$2b$10$x'],
   ])('item 9: mass assignment of %s is refused and the row keeps its defaults', async (field, value) => {
-    const response = await t.http.post('/auth/register').send({ email: EMAIL, password: PASSWORD, [field]: value }).expect(400);
+    const response = await t.http
+      .post('/auth/register')
+      .send({ email: EMAIL, password: PASSWORD, [field]: value })
+      .expect(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
     expect((await rowCounts(t.db)).users).toBe(0);
 
     await register(EMAIL, PASSWORD).expect(201);
     const token = await login(t.http, EMAIL);
-    await t.http.patch('/users/me').set(bearer(token)).send({ currentPassword: PASSWORD, email: 'x@example.com', [field]: value }).expect(400);
+    await t.http
+      .patch('/users/me')
+      .set(bearer(token))
+      .send({ currentPassword: PASSWORD, email: 'x@example.com', [field]: value })
+      .expect(400);
     const [row] = await t.db.query('SELECT email, is_active FROM users');
     expect(row).toEqual({ email: EMAIL, is_active: 1 });
   });
@@ -176,7 +196,9 @@ describe('Security checklist: passwords and accounts', () => {
       status: response.status,
       body: response.body,
       // The date and the request id differ by nature, and say nothing about the account.
-      headers: Object.entries(response.headers).filter(([name]) => name !== 'date' && name !== 'x-request-id').sort(),
+      headers: Object.entries(response.headers)
+        .filter(([name]) => name !== 'date' && name !== 'x-request-id')
+        .sort(),
     });
     expect(shape(answers[0])).toMatchObject({ status: 401, body: { code: 'INVALID_CREDENTIALS' } });
     expect(shape(answers[1])).toEqual(shape(answers[0]));

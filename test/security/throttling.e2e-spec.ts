@@ -23,7 +23,10 @@ describe('Security checklist item 13: throttling', () => {
   const failTimes = async (times: number, email: string, headers: Record<string, string> = {}) => {
     for (let i = 0; i < times; i++) await attempt(email, 'wrong password', headers).expect(401);
   };
-  const expectThrottled = async (response: { status: number; body: { code?: string }; headers: Record<string, string> }, maxSeconds: number) => {
+  const expectThrottled = async (
+    response: { status: number; body: { code?: string }; headers: Record<string, string> },
+    maxSeconds: number,
+  ) => {
     expect(response.status).toBe(429);
     expect(response.body).toEqual({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: expect.any(String) });
     const retryAfter = Number(response.headers['retry-after']);
@@ -135,7 +138,10 @@ describe('Security checklist item 13: throttling', () => {
 
     it('item 13: registrations are limited per address, successes included', async () => {
       for (let i = 0; i < 3; i++) {
-        await t.http.post('/auth/register').send({ email: `new${i}@example.com`, password: PASSWORD }).expect(201);
+        await t.http
+          .post('/auth/register')
+          .send({ email: `new${i}@example.com`, password: PASSWORD })
+          .expect(201);
       }
       const response = await t.http.post('/auth/register').send({ email: 'one-more@example.com', password: PASSWORD });
       await expectThrottled(response, 3600);

@@ -64,7 +64,10 @@ describe('Security checklist: tokens, guard and logout', () => {
     expect(column).toEqual({ type: 'binary(32)', key: 'UNI' });
 
     const index = [...token].findIndex((character, i) => i >= 4 && i < 47 && /[a-z]/i.test(character));
-    const response = await t.http.get('/users/me').set(bearer(flipCaseAt(token, index))).expect(401);
+    const response = await t.http
+      .get('/users/me')
+      .set(bearer(flipCaseAt(token, index)))
+      .expect(401);
     expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
     expect(response.body).toEqual({ statusCode: 401, code: 'INVALID_TOKEN', message: expect.any(String) });
   });
@@ -94,18 +97,32 @@ describe('Security checklist: tokens, guard and logout', () => {
       const session = await cookieLogin(logged.http, 'logs@example.com');
       await logged.http.get('/users/me').set(bearer(issued)).expect(200);
       await logged.http.get('/users/me').set('Cookie', session.cookie).expect(200);
-      await logged.http.patch('/users/me').set(bearer(issued)).send({ password: 'another long passphrase', currentPassword: PASSWORD }).expect(200);
+      await logged.http
+        .patch('/users/me')
+        .set(bearer(issued))
+        .send({ password: 'another long passphrase', currentPassword: PASSWORD })
+        .expect(200);
       await logged.http.get('/users/me').set('Authorization', `Bearer ${issued}x`).expect(401);
       await logged.http.post('/auth/logout').set(bearer(issued)).expect(204);
       await logged.close();
 
       const log = logs.text();
-      for (const secret of [PASSWORD, 'a wrong passphrase', 'another long passphrase', issued, issued.slice(4, 24), session.token, session.csrf]) {
+      for (const secret of [
+        PASSWORD,
+        'a wrong passphrase',
+        'another long passphrase',
+        issued,
+        issued.slice(4, 24),
+        session.token,
+        session.csrf,
+      ]) {
         expect(log).not.toContain(secret);
       }
       expect(log).not.toMatch(/"(authorization|cookie|set-cookie)"\s*:|Bearer nat_|__Host-session=/i);
       const names = logs.lines().map((line) => line.event);
-      expect(names).toEqual(expect.arrayContaining(['user.registered', 'login.failed', 'login.succeeded', 'user.password_changed', 'logout']));
+      expect(names).toEqual(
+        expect.arrayContaining(['user.registered', 'login.failed', 'login.succeeded', 'user.password_changed', 'logout']),
+      );
       expect(logs.lines().find((line) => line.event === 'login.succeeded')?.userId).toEqual(expect.any(Number));
     } finally {
       // Nest's Logger is process-wide: give the suite's other app back its errors-only console.
@@ -170,14 +187,17 @@ describe('Security checklist: tokens, guard and logout', () => {
     ])('a malformed token (%s), with no database query', async (_case, malform) => {
       const lookup = jest.spyOn(t.app.get(AccessTokensRepository), 'findWithOwnerByDigest');
       try {
-        await t.http.get('/users/me').set('Authorization', `Bearer ${malform(token)}`).expect(401);
+        await t.http
+          .get('/users/me')
+          .set('Authorization', `Bearer ${malform(token)}`)
+          .expect(401);
         expect(lookup).not.toHaveBeenCalled();
       } finally {
         lookup.mockRestore();
       }
     });
 
-    it('a revoked, an expired and a deleted user\'s token', async () => {
+    it("a revoked, an expired and a deleted user's token", async () => {
       const revoked = await login(t.http, EMAIL);
       await t.http.post('/auth/logout').set(bearer(revoked)).expect(204);
       const other = await registerAndLogin(t.http, 'gone@example.com');
@@ -191,7 +211,7 @@ describe('Security checklist: tokens, guard and logout', () => {
     });
   });
 
-  it('item 23: logout → 204, then the token → 401, while the user\'s other token still works', async () => {
+  it("item 23: logout → 204, then the token → 401, while the user's other token still works", async () => {
     const other = await login(t.http, EMAIL);
     await t.http.post('/auth/logout').set(bearer(token)).expect(204);
     const after = await t.http.get('/users/me').set(bearer(token)).expect(401);
@@ -217,7 +237,10 @@ describe('Security checklist: tokens, guard and logout', () => {
 
     const bearerAnswer = await t.http.get('/users/me').set(bearer(token)).expect(401);
     const cookieAnswer = await t.http.get('/users/me').set('Cookie', session.cookie).expect(401);
-    const unknownAnswer = await t.http.get('/users/me').set(bearer('nat_' + 'A'.repeat(49))).expect(401);
+    const unknownAnswer = await t.http
+      .get('/users/me')
+      .set(bearer('nat_' + 'A'.repeat(49)))
+      .expect(401);
     expect(bearerAnswer.body).toEqual(cookieAnswer.body);
     expect(bearerAnswer.headers['www-authenticate']).toBe(unknownAnswer.headers['www-authenticate']);
     const loginAnswer = await t.http.post('/auth/token').send({ email: EMAIL, password: PASSWORD }).expect(401);

@@ -88,7 +88,28 @@ const textUnit = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
   // 'binary' never yields half a surrogate pair: JSON's \ud800 escapes do.
   { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)) },
-  { weight: 1, arbitrary: fc.constantFrom('\u0000', '"', '\\', '\r', '\n', '\t', '\u2028', '\ufeff', 'ﬀ', 'e\u0301', '%', ';', '=', '&', '+', '@', '.') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '\u0000',
+      '"',
+      '\\',
+      '\r',
+      '\n',
+      '\t',
+      '\u2028',
+      '\ufeff',
+      'ﬀ',
+      'e\u0301',
+      '%',
+      ';',
+      '=',
+      '&',
+      '+',
+      '@',
+      '.',
+    ),
+  },
 );
 const text = (maxLength = 40) => fc.string({ unit: textUnit, maxLength });
 
@@ -120,7 +141,18 @@ const emailText = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(live('email'), live('otherUserEmail'), ` ${live('otherUserEmail')} `) },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('', '@', 'a@b', 'a@b.c', `${'a'.repeat(65)}@example.com`, 'nul\u0000@example.com', '😀@example.com', "o'brien@example.com", 'ｕｓｅｒ@example.com', "' OR '1'='1'--@x.io"),
+    arbitrary: fc.constantFrom(
+      '',
+      '@',
+      'a@b',
+      'a@b.c',
+      `${'a'.repeat(65)}@example.com`,
+      'nul\u0000@example.com',
+      '😀@example.com',
+      "o'brien@example.com",
+      'ｕｓｅｒ@example.com',
+      "' OR '1'='1'--@x.io",
+    ),
   },
   { weight: 1, arbitrary: fc.tuple(text(20), fc.constantFrom('@example.com', '@x.io', '')).map(([local, domain]) => local + domain) },
   { weight: 1, arbitrary: fc.tuple(fc.emailAddress(), text(12)).map(([address, label]) => address.replace('@', `@${label}.`)) },
@@ -132,7 +164,17 @@ const passwordText = fc.oneof(
   { weight: 2, arbitrary: text() },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('', 'x'.repeat(72), 'x'.repeat(73), 'é'.repeat(36), 'é'.repeat(37), 'password1234', '\ud800abcdefghij', 'abc\u0000defghij', 'ﬀﬀﬀﬀﬀﬀﬀﬀ'),
+    arbitrary: fc.constantFrom(
+      '',
+      'x'.repeat(72),
+      'x'.repeat(73),
+      'é'.repeat(36),
+      'é'.repeat(37),
+      'password1234',
+      '\ud800abcdefghij',
+      'abc\u0000defghij',
+      'ﬀﬀﬀﬀﬀﬀﬀﬀ',
+    ),
   },
 );
 
@@ -188,8 +230,23 @@ const formText = fc.oneof(
 
 /** Bodies for a route reading `jsonFields` (and `formFields` from a form); routes without a body get mostly none. */
 export function bodies(jsonFields: readonly string[], formFields: readonly string[] = []): fc.Arbitrary<Body> {
-  const truncatedJson = fc.tuple(fc.json({ stringUnit: textUnit, maxDepth: 2 }), fc.nat()).map(([json, cut]) => json.slice(0, cut % (json.length + 1)));
-  const junk = fc.constantFrom('', ' ', '{', '{"email":', '{"a":1}}', '{"email":"a@b.co",}', '\ufeff{}', "{'email':'x'}", 'NaN', '{"__proto__":{"x":1}}', '[]', 'null');
+  const truncatedJson = fc
+    .tuple(fc.json({ stringUnit: textUnit, maxDepth: 2 }), fc.nat())
+    .map(([json, cut]) => json.slice(0, cut % (json.length + 1)));
+  const junk = fc.constantFrom(
+    '',
+    ' ',
+    '{',
+    '{"email":',
+    '{"a":1}}',
+    '{"email":"a@b.co",}',
+    '\ufeff{}',
+    "{'email':'x'}",
+    'NaN',
+    '{"__proto__":{"x":1}}',
+    '[]',
+    'null',
+  );
   return fc.oneof(
     SIMPLEST_FIRST,
     { weight: jsonFields.length > 0 ? 1 : 3, arbitrary: fc.constant<Body>({ kind: 'none' }) },
@@ -209,7 +266,11 @@ export function bodies(jsonFields: readonly string[], formFields: readonly strin
 /** Every byte that is not unreserved (RFC 3986), percent-encoded: unlike encodeURIComponent, never throws on a lone surrogate. */
 function percentEncode(value: string): string {
   return [...Buffer.from(value, 'utf8')]
-    .map((byte) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((byte) =>
+      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
 }
 
@@ -220,7 +281,9 @@ export function renderBody(body: Body, values: LiveValues): Buffer | undefined {
     case 'empty':
       return Buffer.alloc(0);
     case 'object':
-      return Buffer.from(`{${body.entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(fillInDeep(value, values))}`).join(',')}}`);
+      return Buffer.from(
+        `{${body.entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(fillInDeep(value, values))}`).join(',')}}`,
+      );
     case 'document':
       return Buffer.from(JSON.stringify(fillInDeep(body.value, values)));
     case 'text':
@@ -244,8 +307,26 @@ export function encodeBody(bytes: Buffer, encoding: ContentEncoding | null): Buf
 const tokenShaped = fc.stringMatching(/^nat_[A-Za-z0-9_-]{49}$/);
 
 const tokenish = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(live('token'), live('tokenTruncated'), live('tokenUpperCased'), live('revokedToken'), live('otherUserToken')) },
-  { weight: 1, arbitrary: fc.constantFrom(`${live('token')}x`, `${live('token')}=`, `${live('token')} ${live('token')}`, `"${live('token')}"`, live('csrf')) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      live('token'),
+      live('tokenTruncated'),
+      live('tokenUpperCased'),
+      live('revokedToken'),
+      live('otherUserToken'),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `${live('token')}x`,
+      `${live('token')}=`,
+      `${live('token')} ${live('token')}`,
+      `"${live('token')}"`,
+      live('csrf'),
+    ),
+  },
   { weight: 2, arbitrary: tokenShaped },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9\-._~+/]+=*$/) },
   { weight: 1, arbitrary: headerText },
@@ -255,14 +336,21 @@ const authorization = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', 'Bearer:', ''), fc.constantFrom(' ', '  ', '\t', '', ' \t'), tokenish)
+      .tuple(
+        fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', 'Bearer:', ''),
+        fc.constantFrom(' ', '  ', '\t', '', ' \t'),
+        tokenish,
+      )
       .map(([scheme, separator, token]) => scheme + separator + token),
   },
   { weight: 1, arbitrary: headerText },
 );
 
 const cookieName = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('__Host-session', '__Host-csrf', '__host-session', 'session', '__Secure-session', '__Host-session ') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('__Host-session', '__Host-csrf', '__host-session', 'session', '__Secure-session', '__Host-session '),
+  },
   { weight: 1, arbitrary: fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}$/) },
 );
 const csrfShaped = fc.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
@@ -270,7 +358,10 @@ const cookieHeader = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.array(fc.tuple(cookieName, fc.oneof(tokenish, fc.constant(live('csrf')), csrfShaped)), { minLength: 1, maxLength: 4 }), fc.constantFrom('; ', ';', ', ', ';;'))
+      .tuple(
+        fc.array(fc.tuple(cookieName, fc.oneof(tokenish, fc.constant(live('csrf')), csrfShaped)), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('; ', ';', ', ', ';;'),
+      )
       .map(([pairs, separator]) => pairs.map(([name, value]) => `${name}=${value}`).join(separator)),
   },
   { weight: 1, arbitrary: headerText },
@@ -287,12 +378,21 @@ const SESSION_COOKIES = `__Host-session=${live('token')}; __Host-csrf=${live('cs
 const credentials: fc.Arbitrary<Array<[string, string]>> = fc.oneof(
   SIMPLEST_FIRST,
   { weight: 10, arbitrary: fc.constant<Array<[string, string]>>([['Authorization', `Bearer ${live('token')}`]]) },
-  { weight: 3, arbitrary: fc.constant<Array<[string, string]>>([['Cookie', SESSION_COOKIES], ['X-CSRF-Token', live('csrf')]]) },
+  {
+    weight: 3,
+    arbitrary: fc.constant<Array<[string, string]>>([
+      ['Cookie', SESSION_COOKIES],
+      ['X-CSRF-Token', live('csrf')],
+    ]),
+  },
   {
     weight: 2,
     arbitrary: fc
       .array(csrfHeader, { maxLength: 2 })
-      .map((tokens): Array<[string, string]> => [['Cookie', SESSION_COOKIES], ...tokens.map((token): [string, string] => ['X-CSRF-Token', token])]),
+      .map((tokens): Array<[string, string]> => [
+        ['Cookie', SESSION_COOKIES],
+        ...tokens.map((token): [string, string] => ['X-CSRF-Token', token]),
+      ]),
   },
   {
     weight: 5,
@@ -308,8 +408,20 @@ const credentials: fc.Arbitrary<Array<[string, string]>> = fc.oneof(
 );
 
 const header: fc.Arbitrary<[string, string]> = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.constant('Origin'), fc.oneof(fc.constantFrom('null', 'https://evil.example', 'http://127.0.0.1', ''), fc.webUrl(), headerText)) },
-  { weight: 2, arbitrary: fc.tuple(fc.constant('Sec-Fetch-Site'), fc.oneof(fc.constantFrom('same-origin', 'none', 'same-site', 'cross-site'), headerText)) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(
+      fc.constant('Origin'),
+      fc.oneof(fc.constantFrom('null', 'https://evil.example', 'http://127.0.0.1', ''), fc.webUrl(), headerText),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(
+      fc.constant('Sec-Fetch-Site'),
+      fc.oneof(fc.constantFrom('same-origin', 'none', 'same-site', 'cross-site'), headerText),
+    ),
+  },
   { weight: 2, arbitrary: fc.tuple(fc.constant('X-Forwarded-For'), fc.oneof(fc.ipV4(), fc.ipV6(), headerText)) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Accept', 'Accept-Charset', 'Accept-Encoding', 'User-Agent', 'Referer'), headerText) },
   { weight: 1, arbitrary: fc.tuple(fc.stringMatching(/^X-[A-Za-z0-9-]{1,16}$/), headerText) },
@@ -349,13 +461,36 @@ const contentEncoding = fc.oneof(
   { weight: 9, arbitrary: fc.constant(null) },
   {
     weight: 1,
-    arbitrary: fc.record({ header: fc.oneof(fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'GZIP', 'gzip, identity', 'x-squash'), headerText), compress: fc.boolean() }),
+    arbitrary: fc.record({
+      header: fc.oneof(fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'GZIP', 'gzip, identity', 'x-squash'), headerText),
+      compress: fc.boolean(),
+    }),
   },
 );
 
 /** A path segment for `:id`: numbers around the id range, our own and another user's ids, any text, broken escapes. */
 const pathParameter = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom(live('tokenId'), live('otherUserTokenId'), '0', '-1', '1.0', '1e3', '0x1', '01', '4294967295', '4294967296', '99999999999', '%20', '%00', '1%00', '+1', '..') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      live('tokenId'),
+      live('otherUserTokenId'),
+      '0',
+      '-1',
+      '1.0',
+      '1e3',
+      '0x1',
+      '01',
+      '4294967295',
+      '4294967296',
+      '99999999999',
+      '%20',
+      '%00',
+      '1%00',
+      '+1',
+      '..',
+    ),
+  },
   { weight: 2, arbitrary: fc.oneof(fc.nat(), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })).map(String) },
   { weight: 3, arbitrary: text().map(percentEncode) },
   { weight: 1, arbitrary: fc.stringMatching(/^(%[0-9A-Fa-fGz]{0,2}|[A-Za-z0-9._~-]){1,8}$/) },

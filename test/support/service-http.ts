@@ -42,4 +42,5 @@ export const register = (service: ServiceProcess, email: string, password: strin
 export const login = (service: ServiceProcess, email: string, password: string) =>
   call(service.baseUrl, 'POST', '/auth/token', { json: { email, password } });
 
-export const me = (service: ServiceProcess, token: string, timeoutMs?: number) => call(service.baseUrl, 'GET', '/users/me', { token, timeoutMs });
+export const me = (service: ServiceProcess, token: string, timeoutMs?: number) =>
+  call(service.baseUrl, 'GET', '/users/me', { token, timeoutMs });

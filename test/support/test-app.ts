@@ -98,11 +98,7 @@ export async function rowCounts(db: DataSource): Promise<{ users: number; tokens
 export const PASSWORD = 'correct horse battery staple';
 
 /** Registers a user and logs in; returns the user id and a bearer token. */
-export async function registerAndLogin(
-  http: TestAgent,
-  email: string,
-  password = PASSWORD,
-): Promise<{ userId: number; token: string }> {
+export async function registerAndLogin(http: TestAgent, email: string, password = PASSWORD): Promise<{ userId: number; token: string }> {
   const registered = await http.post('/auth/register').send({ email, password }).expect(201);
   const token = await login(http, email, password);
   return { userId: registered.body.id, token };

@@ -11,6 +11,4 @@ export function authContextOf(context: ExecutionContext): AuthContext {
 }
 
 /** The authenticated user and the id of the token that authenticated the request. */
-export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext): AuthContext =>
-  authContextOf(context),
-);
+export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext): AuthContext => authContextOf(context));

@@ -7,7 +7,12 @@ export class RegisterRequest {
   @IsAccountEmail()
   email!: string;
 
-  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN_CODE_POINTS, description: 'At least 8 characters and at most 72 bytes in UTF-8; not a common password, not the email', example: 'correct horse battery staple' })
+  @ApiProperty({
+    format: 'password',
+    minLength: PASSWORD_MIN_CODE_POINTS,
+    description: 'At least 8 characters and at most 72 bytes in UTF-8; not a common password, not the email',
+    example: 'correct horse battery staple',
+  })
   @IsNewPassword()
   password!: string;
 }

@@ -38,7 +38,10 @@ class InMemoryAccessTokens {
 
   async trimToMostRecent(userId: number, keep: number): Promise<number[]> {
     this.trims.push({ userId, keep });
-    const surplus = this.rows.filter((row) => row.userId === userId).slice(0, -keep).map((row) => row.id);
+    const surplus = this.rows
+      .filter((row) => row.userId === userId)
+      .slice(0, -keep)
+      .map((row) => row.id);
     this.rows = this.rows.filter((row) => !surplus.includes(row.id));
     return surplus;
   }
@@ -135,7 +138,7 @@ describe('AccessTokenService', () => {
     expect(repository.lookups).toBe(1);
   });
 
-  it("refuses the token of a deactivated user", async () => {
+  it('refuses the token of a deactivated user', async () => {
     const service = serviceWith();
     const { token } = await service.issue(7);
     repository.owner.isActive = false;
@@ -173,7 +176,7 @@ describe('AccessTokenService', () => {
     await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
   });
 
-  it("answers NOT_FOUND when revoking a token the user does not own", async () => {
+  it('answers NOT_FOUND when revoking a token the user does not own', async () => {
     const service = serviceWith();
     const { id } = await service.issue(7);
 
@@ -182,7 +185,8 @@ describe('AccessTokenService', () => {
   });
 
   describe('with the token cache on', () => {
-    const cached = (overrides: Partial<AuthConfig> = {}) => serviceWith({ accessTokenTtlSeconds: 3600, tokenCacheTtlMs: 5000, ...overrides });
+    const cached = (overrides: Partial<AuthConfig> = {}) =>
+      serviceWith({ accessTokenTtlSeconds: 3600, tokenCacheTtlMs: 5000, ...overrides });
 
     it('answers a token checked within the TTL without a lookup, and looks it up again once stale', async () => {
       const service = cached();

@@ -75,7 +75,9 @@ export class AccessTokensRepository {
    */
   async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
     // The pool itself, not TypeORM: the statement timeout must be passed here too.
-    const [rows] = await this.pool().execute<TokenWithOwnerRow[]>({ sql: FIND_WITH_OWNER_BY_DIGEST, timeout: this.queryTimeoutMs }, [tokenHash]);
+    const [rows] = await this.pool().execute<TokenWithOwnerRow[]>({ sql: FIND_WITH_OWNER_BY_DIGEST, timeout: this.queryTimeoutMs }, [
+      tokenHash,
+    ]);
     const row = rows[0];
     if (!row) return null;
     return {

@@ -28,7 +28,9 @@ function headersSetBy(middleware: RequestHandler): Array<[string, string]> {
 @Injectable()
 export class SecurityHeadersMiddleware implements NestMiddleware {
   private readonly headers = [
-    ...headersSetBy(helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })),
+    ...headersSetBy(
+      helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }),
+    ),
     ...NO_STORE,
   ];
 

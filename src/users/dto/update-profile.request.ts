@@ -12,7 +12,11 @@ export class UpdateProfileRequest {
   @IsAccountEmail()
   email?: string;
 
-  @ApiPropertyOptional({ format: 'password', minLength: PASSWORD_MIN_CODE_POINTS, description: 'A new password; absent keeps it. Signs out every other token' })
+  @ApiPropertyOptional({
+    format: 'password',
+    minLength: PASSWORD_MIN_CODE_POINTS,
+    description: 'A new password; absent keeps it. Signs out every other token',
+  })
   @unlessAbsent
   @IsNewPassword()
   password?: string;
