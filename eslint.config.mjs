@@ -3,6 +3,7 @@ import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
 import jest from 'eslint-plugin-jest';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
@@ -21,7 +22,7 @@ export default defineConfig(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -30,6 +31,13 @@ export default defineConfig(
     rules: {
       // An `expect(...).rejects` nobody awaits asserts nothing.
       'jest/valid-expect': ['error', { alwaysAwait: true }],
+      // supertest's `.expect(status)` asserts; so do the suites' own `expect…` helpers.
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '**.expect', '**.expect*'] }],
+      // The suites check in afterEach that a case left the database and the process as they were.
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['afterEach'] }],
+      // `expect(mock.method).toHaveBeenCalled()` passes a method unbound, which the jest rule knows is safe.
+      '@typescript-eslint/unbound-method': 'off',
+      'jest/unbound-method': 'error',
     },
   },
   prettier,

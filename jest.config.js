@@ -21,6 +21,7 @@ const shared = {
   transform: { '^.+\\.(t|j)s$': swcTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/domain-error-matcher.ts'],
 };
 
 module.exports = {
@@ -31,7 +32,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      rootDir: 'src',
+      rootDir: '.',
+      roots: ['<rootDir>/src'],
       testRegex: '\\.spec\\.ts$',
     },
     {

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { httpConfig, HttpConfig } from './config/app.config';
+import type { Environment } from './config/environment';
 import { ApiDocs } from './docs/api-docs';
 
 /**
@@ -19,9 +20,12 @@ export function configureApp(app: INestApplication): void {
   app.get(ApiDocs).publishOn(app);
 }
 
-export async function createApp(): Promise<NestExpressApplication> {
+export async function createApp(environment: Environment): Promise<NestExpressApplication> {
   // Bodies are parsed by BodyParserMiddleware inside the Nest pipeline instead.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.withEnvironment(environment), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   configureApp(app);
   return app;

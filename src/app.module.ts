@@ -1,28 +1,35 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpPipelineModule } from './common/http/http-pipeline.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { ClockModule } from './common/time/clock.module';
 import { AppConfigModule } from './config/config.module';
+import type { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { ApiDocsModule } from './docs/api-docs.module';
 import { HealthModule } from './health/health.module';
-import { UsersModule } from './users/users.module';
+import { LoginModule } from './login/login.module';
 
 // LoggingModule first: its request logger is the first middleware, so even refused requests are logged.
 @Module({
   imports: [
-    AppConfigModule,
     LoggingModule,
     ClockModule,
     ScheduleModule.forRoot(),
     DatabaseModule,
     HttpPipelineModule,
-    UsersModule,
     AuthModule,
+    LoginModule,
+    AccountModule,
     HealthModule,
     ApiDocsModule,
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The application on an environment its entry point has validated. */
+  static withEnvironment(environment: Environment): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forEnvironment(environment)] };
+  }
+}

@@ -6,7 +6,7 @@ import { closeGracefullyOnSignals } from './graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const environment = loadEnvironment();
-  const app = await createApp();
+  const app = await createApp(environment);
   const logger = app.get(Logger);
   closeGracefullyOnSignals(app, logger);
   await app.listen(environment.PORT);

@@ -1,15 +1,27 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AccessTokensModule } from './auth/tokens/access-tokens.module';
 import { ExpiredTokenPruner } from './auth/tokens/expired-token-pruner';
+import { LoggingModule } from './common/logging/logging.module';
+import { ClockModule } from './common/time/clock.module';
+import { AppConfigModule } from './config/config.module';
 import { loadEnvironment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+
+/** What pruning needs, and nothing that serves HTTP. */
+@Module({ imports: [LoggingModule, ClockModule, DatabaseModule, AccessTokensModule] })
+class PruneTokensModule {}
 
 /** `npm run tokens:prune`: the scheduled pruning, once, now; for cron jobs outside the service and for operators. */
 async function pruneOnce(): Promise<void> {
   // A maintenance command prunes; schema changes are the deploy's or the service's business.
-  loadEnvironment({ DATABASE_MIGRATE_ON_START: 'false' });
-  const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
+  const environment = loadEnvironment({ DATABASE_MIGRATE_ON_START: 'false' });
+  const app = await NestFactory.createApplicationContext(
+    { module: PruneTokensModule, imports: [AppConfigModule.forEnvironment(environment)] },
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   try {
     await app.get(ExpiredTokenPruner).prune();

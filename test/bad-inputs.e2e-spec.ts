@@ -6,7 +6,7 @@ import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './supp
 import { bearer, createTestApp, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
 /**
- * The rows of shared/docs/bad-inputs.md that apply to the account and token
+ * The rows of docs/bad-inputs.md that apply to the account and token
  * routes, sent to every route they apply to. Each must get a clear 4xx with the
  * error body of the contract, leave the process healthy, and change no row.
  */
@@ -177,7 +177,7 @@ const bodyCases: BodyCase[] = [
   },
 ];
 
-describe('Bad inputs (shared/docs/bad-inputs.md)', () => {
+describe('Bad inputs (docs/bad-inputs.md)', () => {
   let t: TestApp;
   let token: string;
   let before: { users: number; tokens: number };

@@ -1,28 +1,63 @@
 import { createConnection } from 'mysql2/promise';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { migrations } from '../src/database/migrations';
+import { buildCliDataSourceOptions } from '../src/database/data-source-options';
+import { mysql8Problems, tableProblems } from './support/mysql8-compatibility';
 
-/** The migrations on a database of their own: up, matching the entities, down, up again. */
-describe('Schema migrations', () => {
+/** A database of its own on the test server, dropped afterwards. */
+async function scratchDatabase(suffix: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = new URL(process.env.DATABASE_URL!);
   const scratch = new URL(base.toString());
-  scratch.pathname = `${base.pathname}_schema`;
+  scratch.pathname = `${base.pathname}_${suffix}`;
   const name = scratch.pathname.slice(1);
+  const admin = await createConnection({ uri: base.toString() });
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: scratch.toString(),
+    drop: async () => {
+      const connection = await createConnection({ uri: base.toString() });
+      await connection.query(`DROP DATABASE \`${name}\``);
+      await connection.end();
+    },
+  };
+}
+
+/**
+ * The service's migrations on a database of their own, as the CLI sees them
+ * (every entity file, every migration file): up, matching the entities, down,
+ * up again; and nothing in the schema that MySQL 8 would refuse.
+ */
+describe('Schema migrations', () => {
   let dataSource: DataSource;
+  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const admin = await createConnection({ uri: base.toString() });
-    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await admin.query(`CREATE DATABASE \`${name}\``);
-    await admin.end();
-    dataSource = new DataSource(buildDataSourceOptions({ url: scratch.toString(), poolSize: 1, migrateOnStart: false }));
-    await dataSource.initialize();
+    const scratch = await scratchDatabase('schema');
+    drop = scratch.drop;
+    dataSource = await new DataSource(buildCliDataSourceOptions({ url: scratch.url })).initialize();
   });
 
   afterAll(async () => {
-    await dataSource.query(`DROP DATABASE \`${name}\``);
     await dataSource.destroy();
+    await drop();
+  });
+
+  it('finds every migration file by its name, oldest first, with no list to edit', () => {
+    const files = readdirSync(join(__dirname, '..', 'src', 'database', 'migrations'))
+      .filter((file) => /^\d+-\w+\.ts$/.test(file))
+      .sort();
+    const classNames = files.map((file) => {
+      const [timestamp, name] = file.replace(/\.ts$/, '').split('-');
+      return `${name}${timestamp}`;
+    });
+    expect(classNames.length).toBeGreaterThanOrEqual(2);
+    expect(dataSource.migrations.map((migration) => migration.name)).toEqual(classNames);
   });
 
   it('applies every migration and leaves nothing for the entities to change', async () => {
@@ -32,67 +67,104 @@ describe('Schema migrations', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
-  it('creates the tables in utf8mb4, the digest as BINARY(32) UNIQUE, and a cascading foreign key', async () => {
-    const tables = await dataSource.query(
-      'SELECT TABLE_NAME AS name, TABLE_COLLATION AS collation FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
+  it("creates exactly the tables of the service's entities, each with a primary key, in utf8mb4", async () => {
+    const tables: Array<{ name: string }> = await dataSource.query(
+      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
     );
-    expect(tables).toEqual([
-      { name: 'access_tokens', collation: 'utf8mb4_unicode_ci' },
-      { name: 'migrations', collation: expect.any(String) },
-      { name: 'throttle_counters', collation: 'utf8mb4_unicode_ci' },
-      { name: 'users', collation: 'utf8mb4_unicode_ci' },
+    const entityTables = dataSource.entityMetadatas.map((entity) => entity.tableName);
+    expect(entityTables).toEqual(expect.arrayContaining(['users', 'access_tokens', 'throttle_counters']));
+    expect(tables.map(({ name }) => name)).toEqual([...entityTables, 'migrations'].sort());
+    expect(await tableProblems(dataSource)).toEqual([]);
+  });
+
+  it('keeps nothing MySQL 8 would refuse: no hash-backed unique key, no key over 3,072 bytes, no MariaDB-only type', async () => {
+    expect(await mysql8Problems(dataSource)).toEqual([]);
+  });
+
+  it('stores token digests as BINARY(32) UNIQUE, emails byte for byte, and tokens that go with their user', async () => {
+    const columns: Array<{ name: string; type: string; collation: string | null }> = await dataSource.query(
+      `SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME) AS name, COLUMN_TYPE AS type, COLLATION_NAME AS collation
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND CONCAT(TABLE_NAME, '.', COLUMN_NAME) IN ('access_tokens.token_hash', 'users.email')
+       ORDER BY 1`,
+    );
+    expect(columns).toEqual([
+      { name: 'access_tokens.token_hash', type: 'binary(32)', collation: null },
+      { name: 'users.email', type: 'varchar(254)', collation: 'utf8mb4_bin' },
     ]);
 
-    const columns = await dataSource.query(
-      "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('users', 'access_tokens', 'throttle_counters') ORDER BY TABLE_NAME, ORDINAL_POSITION",
-    );
-    expect(columns.map((column: { t: string; c: string; type: string }) => `${column.t}.${column.c} ${column.type}`)).toEqual(
-      [
-        'access_tokens.id int(10) unsigned',
-        'access_tokens.user_id int(10) unsigned',
-        'access_tokens.token_hash binary(32)',
-        'access_tokens.created_at datetime(6)',
-        'access_tokens.expires_at datetime(6)',
-        'access_tokens.last_used_at datetime(6)',
-        'throttle_counters.key_hash binary(32)',
-        'throttle_counters.hits int(10) unsigned',
-        'throttle_counters.window_ends_at datetime(6)',
-        'users.id int(10) unsigned',
-        'users.email varchar(254)',
-        'users.hashed_password varchar(255)',
-        'users.is_active tinyint(4)',
-        'users.created_at datetime(6)',
-        'users.updated_at datetime(6)',
-      ].map((line) => expect.stringMatching(new RegExp(`^${line.replace(/[()]/g, '\\$&').replace(/\\\(\d+\\\)/g, '(\\(\\d+\\))?')}$`))),
-    );
-
-    const uniques = await dataSource.query(
-      "SELECT TABLE_NAME AS t, INDEX_NAME AS name, COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' ORDER BY TABLE_NAME",
+    const uniques: Array<{ t: string; name: string; c: string }> = await dataSource.query(
+      "SELECT TABLE_NAME AS t, INDEX_NAME AS name, COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' AND TABLE_NAME IN ('users', 'access_tokens') ORDER BY TABLE_NAME",
     );
     expect(uniques).toEqual([
       { t: 'access_tokens', name: 'UQ_access_tokens_token_hash', c: 'token_hash' },
       { t: 'users', name: 'UQ_users_email', c: 'email' },
     ]);
 
-    const [expiryIndex] = await dataSource.query(
-      "SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'access_tokens' AND COLUMN_NAME = 'expires_at'",
-    );
-    expect(expiryIndex.name).toBe('IDX_access_tokens_expires_at');
-
-    const [foreignKey] = await dataSource.query(
+    const [foreignKey] = (await dataSource.query(
       "SELECT DELETE_RULE AS onDelete, REFERENCED_TABLE_NAME AS parent FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'access_tokens'",
-    );
+    )) as unknown[];
     expect(foreignKey).toEqual({ onDelete: 'CASCADE', parent: 'users' });
   });
 
   it('reverts every migration, then applies them again', async () => {
-    for (let i = 0; i < migrations.length; i++) await dataSource.undoLastMigration();
-    const left = await dataSource.query(
+    const count = dataSource.migrations.length;
+    for (let i = 0; i < count; i++) await dataSource.undoLastMigration();
+    const left: unknown[] = await dataSource.query(
       "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations'",
     );
     expect(left).toEqual([]);
 
     const applied = await dataSource.runMigrations();
-    expect(applied).toHaveLength(migrations.length);
+    expect(applied).toHaveLength(count);
+  });
+});
+
+describe("Every table of the test database, other teams' included", () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = await new DataSource(buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  it('has a primary key, utf8mb4, and nothing MySQL 8 would refuse', async () => {
+    const tables: Array<{ name: string }> = await dataSource.query(
+      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+    );
+    expect(tables.map(({ name }) => name)).toContain('notes');
+    expect(await tableProblems(dataSource)).toEqual([]);
+    expect(await mysql8Problems(dataSource)).toEqual([]);
+  });
+});
+
+/** The check itself, on tables MariaDB takes and MySQL 8 refuses: it must name each. */
+describe('The MySQL 8 check', () => {
+  let dataSource: DataSource;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const scratch = await scratchDatabase('mysql8');
+    drop = scratch.drop;
+    dataSource = await new DataSource({ type: 'mysql', url: scratch.url, poolSize: 1 }).initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await drop();
+  });
+
+  it('names a long unique key that MariaDB turned into USING HASH, a MariaDB-only type, a table with no primary key, and latin1', async () => {
+    await dataSource.query(
+      `CREATE TABLE links (id int UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int UNSIGNED NOT NULL, url varchar(2048) NOT NULL,
+         UNIQUE KEY UQ_links_user_url (user_id, url)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    await dataSource.query('CREATE TABLE devices (id int UNSIGNED NOT NULL PRIMARY KEY, serial uuid NOT NULL) DEFAULT CHARSET=utf8mb4');
+    await dataSource.query('CREATE TABLE legacy (name varchar(10) NOT NULL) DEFAULT CHARSET=latin1');
+
+    expect(await mysql8Problems(dataSource)).toEqual([
+      'devices.serial: type uuid does not exist on MySQL 8',
+      'links.UQ_links_user_url: UNIQUE USING HASH, which InnoDB on MySQL 8 cannot build',
+      "links.UQ_links_user_url: a key of 8196 bytes, over InnoDB's 3072",
+    ]);
+    expect(await tableProblems(dataSource)).toEqual(['legacy: no primary key', 'legacy: collation latin1_swedish_ci, not utf8mb4']);
   });
 });

@@ -8,6 +8,7 @@ import { logRequestUser } from '../common/logging/request-log.middleware';
 import { AUTH_CONTEXT, AuthContext, RequestWithAuth } from './authenticated-user';
 import { CsrfTokens } from './cookies/csrf-tokens';
 import { SessionCookies } from './cookies/session-cookies';
+import { authParametersOf } from './decorators/current-user.decorator';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator';
 import { AccessTokenService } from './tokens/access-token.service';
 
@@ -38,9 +39,17 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
+    const handler = context.getHandler();
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, context.getClass()]);
+    if (isPublic) {
+      if (authParametersOf(handler).length > 0) await this.authenticateIfPossible(context);
+      return true;
+    }
+    await this.authenticate(context);
+    return true;
+  }
 
+  private async authenticate(context: ExecutionContext): Promise<void> {
     const request = context.switchToHttp().getRequest<Request & RequestWithAuth>();
     const credential = this.credentialOf(request);
     const session = await this.tokens.authenticate(credential.token);
@@ -49,7 +58,19 @@ export class AccessTokenGuard implements CanActivate {
     }
     request[AUTH_CONTEXT] = session;
     logRequestUser(context.switchToHttp().getResponse<Response>(), session.user.id);
-    return true;
+  }
+
+  /**
+   * A @Public() route that takes `@CurrentUser({ optional: true })`: the user
+   * when a valid credential came with the request, else none, never a refusal.
+   * Only an unreachable database still fails the request.
+   */
+  private async authenticateIfPossible(context: ExecutionContext): Promise<void> {
+    try {
+      await this.authenticate(context);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
   }
 
   private credentialOf(request: Request): Credential {

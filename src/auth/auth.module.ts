@@ -1,18 +1,22 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { UsersModule } from '../users/users.module';
-import { AuthController } from './auth.controller';
-import { AuthService } from './auth.service';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AccessTokenGuard } from './access-token.guard';
 import { CsrfTokens } from './cookies/csrf-tokens';
 import { SessionCookies } from './cookies/session-cookies';
+import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { PasswordsModule } from './passwords/passwords.module';
+import { PublicRoutesCheck } from './public-routes.check';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { AccessTokensModule } from './tokens/access-tokens.module';
 
+/**
+ * The shared authentication layer: the global guard (every route needs an
+ * access token unless @Public()), and the pieces the account features build
+ * on: access tokens, password hashing, attempt throttling, session cookies.
+ */
 @Module({
-  imports: [UsersModule, PasswordsModule, AccessTokensModule, ThrottlingModule],
-  controllers: [AuthController],
-  providers: [AuthService, CsrfTokens, SessionCookies, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule],
+  providers: [CsrfTokens, SessionCookies, TrustedOriginGuard, PublicRoutesCheck, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+  exports: [PasswordsModule, AccessTokensModule, ThrottlingModule, SessionCookies, TrustedOriginGuard],
 })
 export class AuthModule {}

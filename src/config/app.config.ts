@@ -1,76 +1,77 @@
-import { ConfigType, registerAs } from '@nestjs/config';
-import { parseDurationSeconds } from './duration';
 import { randomBytes } from 'node:crypto';
-import { listItems, validateEnvironment } from './environment';
+import { parseDurationSeconds } from './duration';
+import { Environment, listItems } from './environment';
 
-export const databaseConfig = registerAs('database', () => {
-  const env = validateEnvironment(process.env);
-  return {
-    url: env.DATABASE_URL,
-    migrateOnStart: env.DATABASE_MIGRATE_ON_START,
-    poolSize: env.DATABASE_POOL_SIZE,
-    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
-  };
-});
+/**
+ * A typed slice of the settings: its injection token and how it is read off
+ * the validated environment. The environment is validated once, by the entry
+ * point; each namespace only reshapes it.
+ */
+export interface ConfigNamespace<Settings> {
+  readonly KEY: symbol;
+  fromEnvironment(environment: Environment): Settings;
+}
 
-export const authConfig = registerAs('auth', () => {
-  const env = validateEnvironment(process.env);
-  return {
-    bcryptCost: env.BCRYPT_COST,
-    accessTokenTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_TTL),
-    accessTokenIdleTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_IDLE_TTL),
-    maxTokensPerUser: env.MAX_TOKENS_PER_USER,
-    tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,
-    tokenCacheMaxEntries: env.TOKEN_CACHE_MAX_ENTRIES,
-    passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,
-    passwordHashingQueue: env.PASSWORD_HASHING_QUEUE,
-    passwordHashingMaxWaitMs: env.PASSWORD_HASHING_MAX_WAIT_MS,
-  };
-});
+function configNamespace<Settings>(name: string, fromEnvironment: (environment: Environment) => Settings): ConfigNamespace<Settings> {
+  return { KEY: Symbol(`config.${name}`), fromEnvironment };
+}
 
-export const httpConfig = registerAs('http', () => {
-  const env = validateEnvironment(process.env);
+export const databaseConfig = configNamespace('database', (env) => ({
+  url: env.DATABASE_URL,
+  migrateOnStart: env.DATABASE_MIGRATE_ON_START,
+  poolSize: env.DATABASE_POOL_SIZE,
+  queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+}));
+
+export const authConfig = configNamespace('auth', (env) => ({
+  bcryptCost: env.BCRYPT_COST,
+  accessTokenTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_TTL),
+  accessTokenIdleTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_IDLE_TTL),
+  maxTokensPerUser: env.MAX_TOKENS_PER_USER,
+  tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,
+  tokenCacheMaxEntries: env.TOKEN_CACHE_MAX_ENTRIES,
+  passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,
+  passwordHashingQueue: env.PASSWORD_HASHING_QUEUE,
+  passwordHashingMaxWaitMs: env.PASSWORD_HASHING_MAX_WAIT_MS,
+}));
+
+export const httpConfig = configNamespace('http', (env) => {
   const trustProxy = env.TRUST_PROXY.trim();
   return {
+    port: env.PORT,
     corsOrigins: new Set(listItems(env.CORS_ORIGINS)) as ReadonlySet<string>,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
   };
 });
 
-export const sessionConfig = registerAs('session', () => {
-  const env = validateEnvironment(process.env);
-  return {
-    secureCookies: env.SESSION_COOKIE_SECURE,
-    csrfSecret: env.CSRF_SECRET === '' ? randomBytes(32) : Buffer.from(env.CSRF_SECRET, 'utf8'),
-  };
-});
+export const sessionConfig = configNamespace('session', (env) => ({
+  secureCookies: env.SESSION_COOKIE_SECURE,
+  csrfSecret: env.CSRF_SECRET === '' ? randomBytes(32) : Buffer.from(env.CSRF_SECRET, 'utf8'),
+}));
 
-export const throttlingConfig = registerAs('throttling', () => {
-  const env = validateEnvironment(process.env);
-  return {
-    loginFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-    loginFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
-    loginFailureWindowSeconds: parseDurationSeconds(env.LOGIN_FAILURE_WINDOW),
-    registrationsPerClient: env.REGISTRATIONS_PER_CLIENT,
-    registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
-  };
-});
+export const throttlingConfig = configNamespace('throttling', (env) => ({
+  loginFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+  loginFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
+  loginFailureWindowSeconds: parseDurationSeconds(env.LOGIN_FAILURE_WINDOW),
+  registrationsPerClient: env.REGISTRATIONS_PER_CLIENT,
+  registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
+}));
 
 /** LOG_LEVEL keeps Nest's level names; pino calls `log` info and `verbose` trace. */
 const PINO_LEVELS = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
-export const loggingConfig = registerAs('logging', () => {
-  const env = validateEnvironment(process.env);
-  return {
-    level: PINO_LEVELS[env.LOG_LEVEL],
-    format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text'),
-  };
-});
+export const loggingConfig = configNamespace('logging', (env) => ({
+  level: PINO_LEVELS[env.LOG_LEVEL],
+  format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text'),
+}));
 
-export type DatabaseConfig = ConfigType<typeof databaseConfig>;
-export type AuthConfig = ConfigType<typeof authConfig>;
-export type HttpConfig = ConfigType<typeof httpConfig>;
-export type SessionConfig = ConfigType<typeof sessionConfig>;
-export type ThrottlingConfig = ConfigType<typeof throttlingConfig>;
-export type LoggingConfig = ConfigType<typeof loggingConfig>;
+export const CONFIG_NAMESPACES = [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig, loggingConfig];
+
+type SettingsOf<Namespace> = Namespace extends ConfigNamespace<infer Settings> ? Settings : never;
+export type DatabaseConfig = SettingsOf<typeof databaseConfig>;
+export type AuthConfig = SettingsOf<typeof authConfig>;
+export type HttpConfig = SettingsOf<typeof httpConfig>;
+export type SessionConfig = SettingsOf<typeof sessionConfig>;
+export type ThrottlingConfig = SettingsOf<typeof throttlingConfig>;
+export type LoggingConfig = SettingsOf<typeof loggingConfig>;

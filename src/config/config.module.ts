@@ -1,19 +1,24 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { authConfig, databaseConfig, httpConfig, loggingConfig, sessionConfig, throttlingConfig } from './app.config';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CONFIG_NAMESPACES } from './app.config';
+import type { Environment } from './environment';
 
 /**
- * Typed, namespaced configuration. Each namespace validates the environment
- * when the application is created; main.ts has already loaded `.env` and
- * refused to start on a bad value with a message naming the variable.
+ * Typed, namespaced settings, from an environment the entry point has
+ * validated once (refusing to start on a bad value, with a message naming
+ * the variable).
  */
-@Module({
-  imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
-      load: [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig, loggingConfig],
-    }),
-  ],
-})
-export class AppConfigModule {}
+@Global()
+@Module({})
+export class AppConfigModule {
+  static forEnvironment(environment: Environment): DynamicModule {
+    const namespaces = CONFIG_NAMESPACES.map((namespace) => ({
+      provide: namespace.KEY,
+      useFactory: () => namespace.fromEnvironment(environment),
+    }));
+    return {
+      module: AppConfigModule,
+      providers: namespaces,
+      exports: namespaces.map((namespace) => namespace.provide),
+    };
+  }
+}

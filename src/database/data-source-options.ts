@@ -1,7 +1,18 @@
+import { extname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 import { DatabaseLogger } from './database-logger';
-import { entities } from './entities';
-import { migrations } from './migrations';
+
+/** `src/` under ts-node and Jest, `dist/` in production: the files found are those of the code that runs. */
+const CODE_ROOT = join(__dirname, '..');
+// Only the running code's own extension: `*.js` alone, or `dist/` would also offer its `.d.ts` files.
+const CODE_EXTENSION = extname(__filename);
+
+/** Every module's entities, by the naming convention `<thing>.entity.ts`: for the CLI, which has no Nest modules to ask. */
+export const ENTITY_FILES = join(CODE_ROOT, '**', `*.entity${CODE_EXTENSION}`);
+
+/** Every migration, found by name (`<timestamp>-<Name>.ts` in a `migrations/` folder): adding one edits no list. */
+export const MIGRATION_FILES = join(CODE_ROOT, '**', 'migrations', `[0-9]*-*${CODE_EXTENSION}`);
 
 export interface DataSourceSettings {
   url: string;
@@ -11,8 +22,12 @@ export interface DataSourceSettings {
   queryTimeoutMs?: number;
 }
 
-/** One definition of the connection, shared by the app, the CLI and the tests. */
-export function buildDataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
+/**
+ * One definition of the connection, shared by the app, the CLI and the tests.
+ * Entities come from the caller: the app registers each module's own with
+ * `TypeOrmModule.forFeature` (autoLoadEntities), the CLI finds them by file name.
+ */
+export function buildDataSourceOptions(settings: DataSourceSettings): MysqlDataSourceOptions {
   return {
     type: 'mysql',
     url: settings.url,
@@ -20,8 +35,7 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
     // JS Dates are written and read as UTC whatever the process's TZ. Every
     // stored time comes from the application's clock, never from NOW().
     timezone: 'Z',
-    entities,
-    migrations,
+    migrations: [MIGRATION_FILES],
     migrationsRun: settings.migrateOnStart,
     migrationsTransactionMode: 'each',
     synchronize: false,
@@ -31,4 +45,9 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
     logger: new DatabaseLogger(),
     ...(settings.queryTimeoutMs ? { maxQueryExecutionTime: settings.queryTimeoutMs, enableQueryTimeout: true } : {}),
   };
+}
+
+/** The data source of the CLI and of the tests' own migrations: every entity file and every migration. */
+export function buildCliDataSourceOptions(settings: Pick<DataSourceSettings, 'url'>): MysqlDataSourceOptions {
+  return { ...buildDataSourceOptions({ url: settings.url, poolSize: 2, migrateOnStart: false }), entities: [ENTITY_FILES] };
 }

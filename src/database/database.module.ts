@@ -25,6 +25,8 @@ async function migratedDataSource(options: DataSourceOptions): Promise<DataSourc
       inject: [databaseConfig.KEY],
       useFactory: (config: DatabaseConfig) => ({
         ...buildDataSourceOptions(config),
+        // Each module registers its own entities with TypeOrmModule.forFeature: no central list.
+        autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,
       }),

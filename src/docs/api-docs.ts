@@ -27,18 +27,22 @@ function allowSwaggerUi(_request: Request, response: Response, next: NextFunctio
  * hands the application over; the routes are added during init, after Nest
  * has registered its middleware and before its not-found handler, so that the
  * docs get the same security headers and request logs as every other answer.
+ * Both orders that would lose the docs without a word fail loudly instead.
  */
 @Injectable()
 export class ApiDocs implements OnModuleInit {
   private app?: INestApplication;
+  private initialised = false;
 
   publishOn(app: INestApplication): void {
+    if (this.initialised) throw new Error('ApiDocs.publishOn must run before app.init(): the docs are mounted during init');
     this.app = app;
   }
 
   onModuleInit(): void {
+    this.initialised = true;
     const app = this.app;
-    if (!app) return;
+    if (!app) throw new Error('The API docs were not published: call configureApp(app) before app.init()');
     app.getHttpAdapter().use(`/${DOCS_PATH}`, allowSwaggerUi);
     SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: `${DOCS_PATH}-json`,

@@ -1,12 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, ParameterObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CSRF_HEADER } from '../auth/cookies/session-cookies';
-import { ErrorCode } from '../common/errors/error-code';
+import { PUBLIC_OPERATION } from '../auth/decorators/public.decorator';
+import { documentedErrorCodes, errorResponseObject } from '../common/errors/api-errors.decorator';
+import { ErrorCode } from '../common/errors/error-codes';
 import { ErrorResponse } from '../common/errors/error.response';
-import { documentedErrorCodes, errorResponseObject } from './api-errors.decorator';
 
-/** Set by @Public() on an operation; replaced by an empty security requirement. */
-export const PUBLIC_OPERATION = 'x-public';
+/** The package's own version: `src/docs/` and `dist/docs/` both sit two levels below package.json. */
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 const GUARDED_ERRORS: Record<string, ErrorCode[]> = {
   '400': ['BAD_REQUEST'],
@@ -40,7 +43,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Auth service')
     .setDescription(DESCRIPTION)
-    .setVersion(process.env.npm_package_version ?? '0.1.0')
+    .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token from POST /auth/token' }, 'bearer')
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: {} } } }, 'oauth2')
     .addSecurityRequirements('bearer')

@@ -2,8 +2,8 @@ import { Controller, Get, HttpStatus, Logger, Res, ServiceUnavailableException }
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators/public.decorator';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-errors';
+import { Public } from '../auth';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-errors';
 import { HealthResponse } from './health.response';
 
 /** A probe that waits longer than this tells the orchestrator nothing it can act on in time. */

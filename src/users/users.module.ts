@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PasswordsModule } from '../auth/passwords/passwords.module';
-import { AccessTokensModule } from '../auth/tokens/access-tokens.module';
 import { User } from './user.entity';
-import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
+/** The account store: the `users` table and the one service that reads and writes it. No routes, no authentication. */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), PasswordsModule, AccessTokensModule],
-  controllers: [UsersController],
+  imports: [TypeOrmModule.forFeature([User])],
   providers: [UsersRepository, UsersService],
   exports: [UsersService],
 })

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
-import { isDuplicateEntryError } from '../database/database-errors';
+import { isDuplicateEntryError } from '../common/errors/database-errors';
 import { User } from './user.entity';
 
 export interface CredentialChanges {
@@ -12,8 +12,9 @@ export interface CredentialChanges {
 }
 
 /**
- * The only place that queries `users`. The UNIQUE index on `email` is the
- * guard against duplicates: a pre-check would race, the index cannot.
+ * Reads and writes `users` (the access-token lookup joins it too, read-only).
+ * The UNIQUE index on `email` is the guard against duplicates: a pre-check
+ * would race, the index cannot.
  */
 @Injectable()
 export class UsersRepository {
@@ -53,7 +54,7 @@ export class UsersRepository {
     }
   }
 
-  /** Only after a successful verification of the old hash: the same password, hashed under today's policy. */
+  /** Changes nothing when the stored hash is no longer `expectedHash`: a concurrent password change wins. */
   async replaceHash(id: number, expectedHash: string, hashedPassword: string): Promise<void> {
     await this.users.update({ id, hashedPassword: expectedHash }, { hashedPassword, updatedAt: this.clock.now() });
   }

@@ -1,31 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuthContext } from '../auth/authenticated-user';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
-import { DomainError, validationFailed } from '../common/errors/domain-error';
-import { containsEmail } from '../common/validation/password-policy';
+import { DomainError } from '../common/errors/domain-error';
 import { User } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { CredentialChanges, UsersRepository } from './users.repository';
 
-export interface ProfileChanges {
-  email?: string;
-  password?: string;
-  currentPassword: string;
-}
-
+/**
+ * The accounts as stored. Hashing and checking passwords belong to the
+ * authentication layer above: this service takes and gives hashes only.
+ */
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
-  constructor(
-    private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
-    private readonly tokens: AccessTokenService,
-  ) {}
+  constructor(private readonly users: UsersRepository) {}
 
-  async create(email: string, password: string): Promise<User> {
-    this.assertPasswordIsNotPersonal(password, [email]);
-    const user = await this.users.create(email, await this.hasher.hash(password));
+  /** A new account; EMAIL_TAKEN when the address is already one. */
+  async create(email: string, hashedPassword: string): Promise<User> {
+    const user = await this.users.create(email, hashedPassword);
     this.logger.log({ event: 'user.registered', userId: user.id });
     return user;
   }
@@ -34,8 +24,8 @@ export class UsersService {
     return this.users.findByEmailWithHash(email);
   }
 
-  replaceHash(userId: number, expectedHash: string, hashedPassword: string): Promise<void> {
-    return this.users.replaceHash(userId, expectedHash, hashedPassword);
+  findByIdWithHash(id: number): Promise<User | null> {
+    return this.users.findByIdWithHash(id);
   }
 
   async getById(id: number): Promise<User> {
@@ -44,39 +34,13 @@ export class UsersService {
     return user;
   }
 
-  /**
-   * Changes email and/or password after checking the current password. A new
-   * password revokes every other token of the user, so a thief's session ends
-   * with the change while the caller's own stays.
-   */
-  async updateProfile(session: AuthContext, changes: ProfileChanges): Promise<User> {
-    if (changes.email === undefined && changes.password === undefined) {
-      throw validationFailed([{ field: 'body', message: 'give a new email, a new password, or both' }]);
-    }
-    const userId = session.user.id;
-    if (changes.password !== undefined) {
-      this.assertPasswordIsNotPersonal(changes.password, [session.user.email, changes.email]);
-    }
-    const user = await this.users.findByIdWithHash(userId);
-    if (!user || !(await this.hasher.verify(changes.currentPassword, user.hashedPassword))) {
-      throw new DomainError('INVALID_CURRENT_PASSWORD');
-    }
-    const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
-    await this.users.updateCredentials(userId, { email: changes.email, hashedPassword });
-    if (hashedPassword !== undefined) {
-      await this.tokens.revokeAllExcept(userId, session.tokenId);
-      this.logger.log({ event: 'user.password_changed', userId });
-    }
-    if (changes.email !== undefined) {
-      this.tokens.forgetOwner(userId);
-      this.logger.log({ event: 'user.email_changed', userId });
-    }
-    return this.getById(userId);
+  /** EMAIL_TAKEN when the new email is another account's. */
+  updateCredentials(id: number, changes: CredentialChanges): Promise<void> {
+    return this.users.updateCredentials(id, changes);
   }
 
-  private assertPasswordIsNotPersonal(password: string, emails: Array<string | undefined>): void {
-    if (emails.some((email) => email !== undefined && containsEmail(password, email))) {
-      throw validationFailed([{ field: 'password', message: 'password must not contain your email address' }]);
-    }
+  /** Only after a successful verification of the old hash: the same password, hashed under today's policy. */
+  replaceHash(id: number, expectedHash: string, hashedPassword: string): Promise<void> {
+    return this.users.replaceHash(id, expectedHash, hashedPassword);
   }
 }

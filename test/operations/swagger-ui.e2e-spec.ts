@@ -60,7 +60,7 @@ describe('Swagger UI in a real browser', () => {
       await oauth2.getByText('Authorized', { exact: true }).waitFor();
       await page.locator('.modal-ux button.close-modal').click();
 
-      const operation = page.locator('#operations-Users-UsersController_me');
+      const operation = page.locator('#operations-Users-AccountController_me');
       await operation.locator('.opblock-summary').click();
       await operation.locator('button.try-out__btn').click();
       const meAnswer = page.waitForResponse((response) => response.url().endsWith('/users/me'));

@@ -2,7 +2,7 @@ import { sendRaw } from '../support/raw-request';
 import { CSRF_COOKIE, cookieLogin, cookieValue, SESSION_COOKIE, setCookies } from '../support/session-cookies';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
 
-/** shared/docs/security.md, "Cookie transport, CSRF, CORS" (items 25-31), against the running service. */
+/** docs/security.md, "Cookie transport, CSRF, CORS" (items 25-31), against the running service. */
 const APP_ORIGIN = 'https://app.example.com';
 const EMAIL = 'ada@example.com';
 const json = { 'Content-Type': 'application/json' };

@@ -1,7 +1,7 @@
 import bcrypt from 'bcrypt';
 import { bearer, createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp } from '../support/test-app';
 
-/** shared/docs/security.md, "Passwords" and "Accounts and login" (items 1-12 and 14; 13 has its own suite). */
+/** docs/security.md, "Passwords" and "Accounts and login" (items 1-12 and 14; 13 has its own suite). */
 const EMAIL = 'ada@example.com';
 
 describe('Security checklist: passwords and accounts', () => {

@@ -1,7 +1,7 @@
 import { createTestApp, PASSWORD, resetDatabase, TestApp } from '../support/test-app';
 
 /**
- * shared/docs/security.md item 13 and the throttling rules of api.md, with the
+ * docs/security.md item 13 and the throttling rules of api.md, with the
  * injected clock: failed logins per account and per client address, and
  * registrations per client address, counted in the shared database.
  */

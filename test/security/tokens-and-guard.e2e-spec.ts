@@ -7,7 +7,7 @@ import { sendRaw } from '../support/raw-request';
 import { cookieLogin } from '../support/session-cookies';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
 
-/** shared/docs/security.md, "Tokens" and "Guard and logout" (items 15-24). */
+/** docs/security.md, "Tokens" and "Guard and logout" (items 15-24). */
 const EMAIL = 'ada@example.com';
 const TOKEN_FORMAT = /^nat_[A-Za-z0-9_-]{49}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest();

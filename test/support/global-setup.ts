@@ -2,7 +2,7 @@ import type { Config } from '@jest/types';
 import { createConnection } from 'mysql2/promise';
 import { migrateDatabase, resolveBaseUrl, saveTestDatabases, workerDatabaseUrl } from './test-databases';
 
-/** Creates a fresh database per worker and applies every migration once. */
+/** Creates a fresh database per worker and applies every migration once, the fixture modules' too. */
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const base = resolveBaseUrl();
   const workers = Math.max(1, globalConfig.maxWorkers);
@@ -19,6 +19,6 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
     await admin.end();
   }
 
-  for (const url of urls) await migrateDatabase(url);
+  for (const url of urls) await migrateDatabase(url, { withFixtures: true });
   saveTestDatabases({ urls });
 }

@@ -21,6 +21,7 @@ import {
   throttlingConfig,
   ThrottlingConfig,
 } from '../../src/config/app.config';
+import { validateEnvironment } from '../../src/config/environment';
 import { FakeClock } from './fake-clock';
 import { LogCapture, testLogDestination } from './log-capture';
 
@@ -49,7 +50,8 @@ export interface TestAppOptions {
 /** The production AppModule and server settings on the worker's test database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = new FakeClock(new Date());
-  let builder = Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] });
+  const environment = validateEnvironment(process.env);
+  let builder = Test.createTestingModule({ imports: [AppModule.withEnvironment(environment), ...(options.imports ?? [])] });
   const namespaces = [
     [authConfig, options.auth],
     [httpConfig, options.http],
@@ -57,10 +59,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     [throttlingConfig, options.throttling],
   ] as const;
   for (const [namespace, overrides] of namespaces) {
-    if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace(), ...overrides });
+    if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace.fromEnvironment(environment), ...overrides });
   }
   if (options.databaseUrl) {
-    builder = builder.overrideProvider(databaseConfig.KEY).useValue({ ...databaseConfig(), url: options.databaseUrl });
+    builder = builder
+      .overrideProvider(databaseConfig.KEY)
+      .useValue({ ...databaseConfig.fromEnvironment(environment), url: options.databaseUrl });
   }
   builder = builder
     .overrideProvider(LOG_DESTINATION)
@@ -74,17 +78,30 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'], bufferLogs: Boolean(options.logs) });
   if (options.logs) app.useLogger(app.get(Logger));
   configureApp(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A refused start (a wiring check) leaves the pool open: close it, or Jest never exits.
+    await app.close();
+    throw error;
+  }
   // The scheduled jobs would run at the wall clock's pace against the test's fake clock; tests fire them by hand.
   for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
   const db = app.get(DataSource);
   return { app, http: request(app.getHttpServer()), db, clock, close: () => app.close() };
 }
 
+/** Empties the table of every entity the application has, whichever module brought it. */
 export async function resetDatabase(db: DataSource): Promise<void> {
-  await db.query('DELETE FROM access_tokens');
-  await db.query('DELETE FROM users');
-  await db.query('DELETE FROM throttle_counters');
+  const runner = db.createQueryRunner();
+  try {
+    // One connection: the foreign keys are off for this session only, so the order of the tables does not matter.
+    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const { tableName } of db.entityMetadatas) await runner.query(`DELETE FROM \`${tableName}\``);
+  } finally {
+    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
+    await runner.release();
+  }
 }
 
 export async function rowCounts(db: DataSource): Promise<{ users: number; tokens: number }> {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions, MIGRATION_FILES } from '../../src/database/data-source-options';
 
 const ROOT = join(__dirname, '..', '..');
 const STATE_FILE = join(ROOT, '.local', 'test-databases.json');
@@ -35,9 +35,15 @@ export function workerDatabaseUrl(base: URL, worker: number): string {
   return url.toString();
 }
 
-/** Applies every migration to the database at `url`. */
-export async function migrateDatabase(url: string): Promise<void> {
-  const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: 1, migrateOnStart: false }));
+/** The migrations of the modules of other teams that the tests mount (test/fixtures/). */
+const FIXTURE_MIGRATION_FILES = join(ROOT, 'test', 'fixtures', '**', 'migrations', '[0-9]*-*.ts');
+
+/** Applies every migration of the service to the database at `url`, and those of the test fixtures when asked. */
+export async function migrateDatabase(url: string, { withFixtures = false } = {}): Promise<void> {
+  const dataSource = new DataSource({
+    ...buildDataSourceOptions({ url, poolSize: 1, migrateOnStart: false }),
+    migrations: withFixtures ? [MIGRATION_FILES, FIXTURE_MIGRATION_FILES] : [MIGRATION_FILES],
+  });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();

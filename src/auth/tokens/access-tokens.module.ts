@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../../users/users.module';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
@@ -7,9 +8,10 @@ import { AccessTokensRepository } from './access-tokens.repository';
 import { ExpiredTokenPruner } from './expired-token-pruner';
 import { TokenUsageRecorder } from './token-usage.recorder';
 
+// UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken])],
+  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule],
   providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder, ExpiredTokenPruner],
-  exports: [AccessTokenService],
+  exports: [AccessTokenService, ExpiredTokenPruner],
 })
 export class AccessTokensModule {}

@@ -4,7 +4,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Not, Repository } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { databaseConfig, DatabaseConfig } from '../../config/app.config';
-import { isMissingParentRowError } from '../../database/database-errors';
+import { isMissingParentRowError } from '../../common/errors/database-errors';
 import { AccessToken } from './access-token.entity';
 
 export interface NewAccessToken {

@@ -1,4 +1,4 @@
-import { DEFAULT_MESSAGES, ErrorCode } from './error-code';
+import { errorCodeDefinition, ErrorCode } from './error-codes';
 
 export interface FieldError {
   field: string;
@@ -7,20 +7,24 @@ export interface FieldError {
 
 /**
  * An expected failure, named by a stable code. Services throw these and never
- * speak HTTP: the exception filter maps the code to a status and the error body.
+ * speak HTTP: the exception filter maps the code to its status and the error body.
  */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message: string = DEFAULT_MESSAGES[code],
+    message: string = errorCodeDefinition(code).message,
     readonly fieldErrors?: FieldError[],
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
   }
+
+  get status(): number {
+    return errorCodeDefinition(this.code).status;
+  }
 }
 
 export function validationFailed(errors: FieldError[]): DomainError {
-  return new DomainError('VALIDATION_FAILED', DEFAULT_MESSAGES.VALIDATION_FAILED, errors);
+  return new DomainError('VALIDATION_FAILED', undefined, errors);
 }

@@ -1,5 +1,5 @@
 import type { FieldError } from './domain-error';
-import { DEFAULT_MESSAGES, ERROR_STATUS, ErrorCode } from './error-code';
+import { errorCodeDefinition, ErrorCode } from './error-codes';
 
 /** The body of every error answer (`ErrorResponse` in the API docs). */
 export interface ErrorBody {
@@ -9,8 +9,14 @@ export interface ErrorBody {
   errors?: FieldError[];
 }
 
-export function errorBody(code: ErrorCode, message = DEFAULT_MESSAGES[code], errors?: FieldError[]): ErrorBody {
-  const body: ErrorBody = { statusCode: ERROR_STATUS[code], code, message };
+/** The body for a code; `status` only where the answer's status is not the code's own (an HttpException of an unnamed status). */
+export function errorBody(
+  code: ErrorCode,
+  message = errorCodeDefinition(code).message,
+  errors?: FieldError[],
+  status = errorCodeDefinition(code).status,
+): ErrorBody {
+  const body: ErrorBody = { statusCode: status, code, message };
   if (errors) body.errors = errors;
   return body;
 }

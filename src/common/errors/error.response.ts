@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ERROR_STATUS, ErrorCode } from './error-code';
 
 export class FieldErrorResponse {
   @ApiProperty({ example: 'email' })
@@ -14,8 +13,11 @@ export class ErrorResponse {
   @ApiProperty({ example: 400 })
   statusCode!: number;
 
-  @ApiProperty({ enum: Object.keys(ERROR_STATUS), description: 'Stable and machine-readable: branch on this, not on the message' })
-  code!: ErrorCode;
+  @ApiProperty({
+    example: 'VALIDATION_FAILED',
+    description: 'Stable and machine-readable: branch on this, not on the message. Each answer below lists the codes it may carry',
+  })
+  code!: string;
 
   @ApiProperty({ example: 'The request is invalid' })
   message!: string;

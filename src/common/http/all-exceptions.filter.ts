@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailableError } from '../../database/database-errors';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailableError } from '../errors/database-errors';
 import { DomainError, validationFailed } from '../errors/domain-error';
 import { ErrorBody, errorBody } from '../errors/error-body';
-import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
+import { codeForStatus } from '../errors/error-codes';
 
 interface Resolved {
   body: ErrorBody;
@@ -45,14 +45,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) {
-      return { body: errorBody(this.codeForStatus(exception.getStatus())) };
+      return { body: this.httpExceptionBody(exception) };
     }
     if (this.isUnparsableBody(exception)) {
       return this.resolve(validationFailed([{ field: 'body', message: 'must be valid JSON or form data' }]));
     }
-    const clientError = this.clientErrorOf(exception);
-    if (clientError) {
-      return { body: errorBody(clientError) };
+    const clientError = this.clientErrorStatusOf(exception);
+    if (clientError !== undefined) {
+      return { body: errorBody(codeForStatus(clientError), undefined, undefined, clientError) };
     }
     if (isDatabaseUnavailableError(exception)) {
       this.logger.warn({ event: 'database.unavailable', error: this.describe(exception) });
@@ -62,23 +62,38 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { body: errorBody('INTERNAL_ERROR') };
   }
 
+  /**
+   * Nest's exceptions, thrown by Nest or by any module, keep their status and
+   * get the code named after it (CONFLICT, GONE...). A client error keeps the
+   * thrower's message when it is one string (`new ConflictException('Note
+   * title taken')`); a server error keeps only the generic message, and is logged.
+   */
+  private httpExceptionBody(exception: HttpException): ErrorBody {
+    const status = exception.getStatus();
+    const code = codeForStatus(status);
+    if (status >= 500) {
+      this.logger.error({ event: 'request.failed', status, error: this.describe(exception) });
+      return errorBody(code, undefined, undefined, status);
+    }
+    return errorBody(code, this.messageOf(exception), undefined, status);
+  }
+
+  private messageOf(exception: HttpException): string | undefined {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const { message } = response as { message?: unknown };
+    return typeof message === 'string' ? message : undefined;
+  }
+
   private isUnparsableBody(exception: unknown): boolean {
     return typeof exception === 'object' && exception !== null && (exception as { type?: unknown }).type === 'entity.parse.failed';
   }
 
   /** Other errors of Express's body parsers (http-errors): too large, bad encoding or charset. */
-  private clientErrorOf(exception: unknown): ErrorCode | undefined {
+  private clientErrorStatusOf(exception: unknown): number | undefined {
     if (typeof exception !== 'object' || exception === null) return undefined;
     const { status } = exception as { status?: unknown };
-    if (typeof status === 'number' && status >= 400 && status < 500) return this.codeForStatus(status);
-    return undefined;
-  }
-
-  private codeForStatus(status: number): ErrorCode {
-    if (status === HttpStatus.UNAUTHORIZED) return 'UNAUTHENTICATED';
-    const named = HttpStatus[status] as ErrorCode | undefined;
-    if (named && named in ERROR_STATUS) return named;
-    return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+    return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
   }
 
   private describe(exception: unknown): { name?: string; message?: string; stack?: string } {

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { httpConfig, HttpConfig } from '../../config/app.config';
 import { errorBody } from '../errors/error-body';
-import { ERROR_STATUS } from '../errors/error-code';
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -27,10 +26,8 @@ export class RequestDeadlineMiddleware implements NestMiddleware {
     const timer = setTimeout(() => {
       if (response.headersSent) return;
       this.logger.warn({ event: 'request.timed_out', method: request.method, timeoutMs: this.timeoutMs });
-      response
-        .status(ERROR_STATUS.SERVICE_UNAVAILABLE)
-        .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
-        .json(errorBody('SERVICE_UNAVAILABLE'));
+      const body = errorBody('SERVICE_UNAVAILABLE');
+      response.status(body.statusCode).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).json(body);
     }, this.timeoutMs);
     response.once('close', () => clearTimeout(timer));
     next();

@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { validationFailed } from '../errors/domain-error';
 
 /**
  * The ~49,000 most common passwords of zxcvbn-ts's maintained list, folded the
@@ -24,4 +25,11 @@ export function containsEmail(password: string, email: string): boolean {
   const address = email.toLowerCase();
   const localPart = address.slice(0, address.lastIndexOf('@'));
   return folded.includes(address) || (localPart.length >= MIN_LOCAL_PART_TO_MATCH && folded.includes(localPart));
+}
+
+/** 400 naming the password field when it holds one of the addresses (absent ones are skipped). */
+export function assertPasswordIsNotPersonal(password: string, emails: Array<string | undefined>): void {
+  if (emails.some((email) => email !== undefined && containsEmail(password, email))) {
+    throw validationFailed([{ field: 'password', message: 'password must not contain your email address' }]);
+  }
 }

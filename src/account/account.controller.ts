@@ -1,17 +1,14 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthContext, AuthenticatedUser } from '../auth/authenticated-user';
-import { CurrentSession } from '../auth/decorators/current-session.decorator';
-import { CurrentUser } from '../auth/decorators/current-user.decorator';
-import { ApiErrors } from '../docs/api-errors.decorator';
+import { AuthContext, AuthenticatedUser, ApiErrors, CurrentSession, CurrentUser } from '../auth';
+import { toUserResponse, UserResponse } from '../users/dto/user.response';
+import { AccountService } from './account.service';
 import { UpdateProfileRequest } from './dto/update-profile.request';
-import { toUserResponse, UserResponse } from './dto/user.response';
-import { UsersService } from './users.service';
 
 @ApiTags('Users')
 @Controller('users')
-export class UsersController {
-  constructor(private readonly users: UsersService) {}
+export class AccountController {
+  constructor(private readonly account: AccountService) {}
 
   @ApiOperation({ summary: 'The current user' })
   @ApiOkResponse({ type: UserResponse })
@@ -32,6 +29,6 @@ export class UsersController {
   )
   @Patch('me')
   async updateMe(@CurrentSession() session: AuthContext, @Body() body: UpdateProfileRequest): Promise<UserResponse> {
-    return toUserResponse(await this.users.updateProfile(session, body));
+    return toUserResponse(await this.account.updateProfile(session, body));
   }
 }

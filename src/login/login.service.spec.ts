@@ -1,39 +1,31 @@
+import { mock } from 'jest-mock-extended';
+import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AuthService } from './auth.service';
-import { PasswordHasher } from './passwords/password-hasher';
-import { AttemptThrottle } from './throttling/attempt-throttle.service';
-import { AccessTokenService } from './tokens/access-token.service';
+import { LoginService } from './login.service';
 
-describe('AuthService.login', () => {
+describe('LoginService.login', () => {
   const storedUser = (overrides: Partial<User> = {}): User =>
-    ({ id: 1, email: 'ada@example.com', hashedPassword: '$2b$10$stored', isActive: true, ...overrides }) as User;
+    Object.assign(new User(), { id: 1, email: 'ada@example.com', hashedPassword: '$2b$10$stored', isActive: true, ...overrides });
 
   const setup = (user: User | null, passwordMatches: boolean, needsRehash = false) => {
-    const users = {
-      findByEmailWithHash: jest.fn().mockResolvedValue(user),
-      replaceHash: jest.fn().mockResolvedValue(undefined),
-    };
-    const hasher = {
-      verify: jest.fn().mockResolvedValue(passwordMatches),
-      needsRehash: jest.fn().mockReturnValue(needsRehash),
-      assertCapacity: jest.fn(),
-      hash: jest.fn().mockResolvedValue('$2b$12$rehashed'),
-    };
-    const tokens = { issue: jest.fn().mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 }) };
-    const throttle = {
-      beginLogin: jest.fn().mockResolvedValue(attempt),
-      loginSucceeded: jest.fn().mockResolvedValue(undefined),
-      loginAbandoned: jest.fn().mockResolvedValue(undefined),
-      endLogin: jest.fn(),
-    };
-    const service = new AuthService(
-      users as unknown as UsersService,
-      hasher as unknown as PasswordHasher,
-      tokens as unknown as AccessTokenService,
-      throttle as unknown as AttemptThrottle,
-    );
+    const users = mock<UsersService>();
+    users.findByEmailWithHash.mockResolvedValue(user);
+    users.replaceHash.mockResolvedValue(undefined);
+    const hasher = mock<PasswordHasher>();
+    hasher.verify.mockResolvedValue(passwordMatches);
+    hasher.needsRehash.mockReturnValue(needsRehash);
+    hasher.hash.mockResolvedValue('$2b$12$rehashed');
+    const tokens = mock<AccessTokenService>();
+    tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
+    const throttle = mock<AttemptThrottle>();
+    throttle.beginLogin.mockResolvedValue(attempt);
+    throttle.loginSucceeded.mockResolvedValue(undefined);
+    throttle.loginAbandoned.mockResolvedValue(undefined);
+    const service = new LoginService(users, hasher, tokens, throttle);
     return { service, users, hasher, tokens, throttle };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
@@ -50,7 +42,7 @@ describe('AuthService.login', () => {
     const { service, hasher, throttle } = setup(storedUser(), true);
     throttle.beginLogin.mockRejectedValueOnce(new DomainError('TOO_MANY_REQUESTS'));
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('TOO_MANY_REQUESTS'));
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
     expect(hasher.verify).not.toHaveBeenCalled();
 
     await service.login(credentials, '203.0.113.7');
@@ -64,7 +56,7 @@ describe('AuthService.login', () => {
     const { service, hasher, throttle } = setup(storedUser(), true);
     hasher.verify.mockRejectedValueOnce(new DomainError('SERVICE_UNAVAILABLE'));
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('SERVICE_UNAVAILABLE'));
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
     expect(throttle.loginAbandoned).toHaveBeenCalledWith(attempt);
     expect(throttle.loginSucceeded).not.toHaveBeenCalled();
     expect(throttle.endLogin).toHaveBeenCalledWith(attempt);
@@ -73,7 +65,7 @@ describe('AuthService.login', () => {
   it('runs the one bcrypt comparison for an unknown email too, against no hash', async () => {
     const { service, hasher, tokens } = setup(null, false);
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('INVALID_CREDENTIALS'));
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(hasher.verify).toHaveBeenCalledWith('correct horse', null);
     expect(tokens.issue).not.toHaveBeenCalled();
@@ -85,14 +77,14 @@ describe('AuthService.login', () => {
   ])('fails %s with the same INVALID_CREDENTIALS after one comparison', async (_case, user, matches) => {
     const { service, hasher, tokens } = setup(user, matches);
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toEqual(new DomainError('INVALID_CREDENTIALS'));
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
   it('keeps a failure counted', async () => {
     const { service, throttle } = setup(null, false);
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeInstanceOf(DomainError);
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(throttle.loginSucceeded).not.toHaveBeenCalled();
     expect(throttle.loginAbandoned).not.toHaveBeenCalled();
   });
@@ -113,7 +105,7 @@ describe('AuthService.login', () => {
 
   it('never rehashes on a failed login', async () => {
     const { service, users } = setup(storedUser(), false, true);
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeInstanceOf(DomainError);
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(users.replaceHash).not.toHaveBeenCalled();
   });
 });

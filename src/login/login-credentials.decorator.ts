@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { LoginCredentialsPipe } from '../login-credentials.pipe';
+import { LoginCredentialsPipe } from './login-credentials.pipe';
 
 const requestOf = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest());
 

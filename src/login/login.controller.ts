@@ -9,22 +9,19 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiErrors } from '../docs/api-errors.decorator';
+import { ApiErrors, AuthContext, CurrentSession, Public } from '../auth';
+import { SessionCookies } from '../auth/cookies/session-cookies';
+import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
+import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
-import { AuthContext } from './authenticated-user';
-import { AuthService } from './auth.service';
-import { SessionCookies } from './cookies/session-cookies';
-import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
-import { CurrentSession } from './decorators/current-session.decorator';
-import { LoginCredentialsBody } from './decorators/login-credentials.decorator';
-import { Public } from './decorators/public.decorator';
 import { CsrfTokenResponse } from './dto/csrf-token.response';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
 import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
 import { RegisterRequest } from './dto/register.request';
 import { TokenResponse, toTokenResponse } from './dto/token.response';
+import { LoginCredentialsBody } from './login-credentials.decorator';
+import { LoginService } from './login.service';
 import { TokenIdPipe } from './token-id.pipe';
-import { AccessTokenService } from './tokens/access-token.service';
 
 /** Both bodies `POST /auth/token` and the cookie login take: the custom parameter decorator hides them from Swagger. */
 const LOGIN_BODY = {
@@ -46,9 +43,9 @@ const LOGIN_ERRORS = [
 @ApiTags('Auth')
 @ApiExtraModels(LoginRequest, PasswordGrantForm)
 @Controller('auth')
-export class AuthController {
+export class LoginController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly login: LoginService,
     private readonly tokens: AccessTokenService,
     private readonly sessionCookies: SessionCookies,
   ) {}
@@ -59,7 +56,7 @@ export class AuthController {
   @Public()
   @Post('register')
   async register(@Body() body: RegisterRequest, @Ip() clientAddress: string): Promise<UserResponse> {
-    return toUserResponse(await this.auth.register(body.email, body.password, clientAddress));
+    return toUserResponse(await this.login.register(body.email, body.password, clientAddress));
   }
 
   @ApiOperation({
@@ -73,7 +70,7 @@ export class AuthController {
   @Post('token')
   @HttpCode(HttpStatus.OK)
   async token(@LoginCredentialsBody() credentials: LoginCredentials, @Ip() clientAddress: string): Promise<TokenResponse> {
-    return toTokenResponse(await this.auth.login(credentials, clientAddress));
+    return toTokenResponse(await this.login.login(credentials, clientAddress));
   }
 
   /** The browser login: the token goes into an HttpOnly cookie, never into the page's reach. */
@@ -93,7 +90,7 @@ export class AuthController {
     @Ip() clientAddress: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    this.sessionCookies.write(response, await this.auth.login(credentials, clientAddress));
+    this.sessionCookies.write(response, await this.login.login(credentials, clientAddress));
   }
 
   @ApiOperation({ summary: 'The CSRF token of the cookie session, again (after a page reload)' })
@@ -112,7 +109,7 @@ export class AuthController {
   @Post('cookie/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async cookieLogout(@CurrentSession() session: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
-    await this.auth.logout(session.user.id, session.tokenId);
+    await this.login.logout(session.user.id, session.tokenId);
     this.sessionCookies.clear(response);
   }
 
@@ -121,7 +118,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentSession() session: AuthContext): Promise<void> {
-    await this.auth.logout(session.user.id, session.tokenId);
+    await this.login.logout(session.user.id, session.tokenId);
   }
 
   @ApiOperation({ summary: "The caller's live tokens, newest first" })

@@ -1,13 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ERROR_STATUS, ErrorCode } from '../common/errors/error-code';
-import { ErrorResponse } from '../common/errors/error.response';
+import { errorCodeDefinition, ErrorCode } from './error-codes';
+import { ErrorResponse } from './error.response';
 
 /** One documented answer per status, listing the codes a client may branch on. */
 export function errorResponses(codes: readonly ErrorCode[]): Map<number, ErrorCode[]> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
-    const status = ERROR_STATUS[code];
+    const { status } = errorCodeDefinition(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return byStatus;
@@ -36,7 +36,7 @@ export function documentedErrorCodes(response: unknown): ErrorCode[] {
   return (schema?.allOf?.[1]?.properties?.code?.enum ?? []) as ErrorCode[];
 }
 
-/** Documents the error answers a route can give, by code; statuses come from the contract's table. */
+/** Documents the error answers a route can give, by code: the contract's, a module's own, or a status name such as `CONFLICT`. */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
   const decorators = [...errorResponses(codes)].map(([status, statusCodes]) =>
     ApiResponse({ status, ...errorResponseObject(statusCodes) }),

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IssuedAccessToken } from '../tokens/access-token.service';
+import { IssuedAccessToken } from '../../auth/tokens/access-token.service';
 
 /** RFC 6749 §5.1 access token response. */
 export class TokenResponse {

@@ -1,15 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import { AccessTokenService, IssuedAccessToken } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
+import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginCredentials } from './dto/login.request';
-import { PasswordHasher } from './passwords/password-hasher';
-import { AttemptThrottle } from './throttling/attempt-throttle.service';
-import { AccessTokenService, IssuedAccessToken } from './tokens/access-token.service';
 
+/** Registration, login (bearer or cookie) and logout. */
 @Injectable()
-export class AuthService {
-  private readonly logger = new Logger(AuthService.name);
+export class LoginService {
+  private readonly logger = new Logger(LoginService.name);
 
   constructor(
     private readonly users: UsersService,
@@ -21,7 +23,8 @@ export class AuthService {
   async register(email: string, password: string, clientAddress: string): Promise<User> {
     this.hasher.assertCapacity();
     await this.throttle.countRegistration(clientAddress);
-    return this.users.create(email, password);
+    assertPasswordIsNotPersonal(password, [email]);
+    return this.users.create(email, await this.hasher.hash(password));
   }
 
   /**

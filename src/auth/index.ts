@@ -1,0 +1,18 @@
+/**
+ * Everything a module of another team needs, from one import path. Every
+ * route needs an access token unless marked @Public(); the handler reads who
+ * is calling with @CurrentUser().
+ */
+export type { AuthContext, AuthenticatedUser } from './authenticated-user';
+export { CurrentSession, CurrentUser, type CurrentUserOptions } from './decorators/current-user.decorator';
+export { Public } from './decorators/public.decorator';
+
+// Errors: throw DomainError with a code of the contract or one of the module's own (defineErrorCodes),
+// or any of Nest's HttpExceptions; document them with @ApiErrors.
+export { ApiErrors } from '../common/errors/api-errors.decorator';
+export { isDuplicateEntryError } from '../common/errors/database-errors';
+export { DomainError, type FieldError } from '../common/errors/domain-error';
+export { defineErrorCodes, type ErrorCode } from '../common/errors/error-codes';
+
+/** For a foreign key to the account a row belongs to (`ON DELETE CASCADE`: it goes with its user). */
+export { User } from '../users/user.entity';

@@ -1,0 +1,95 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** What a code means on the wire: its HTTP status and the message sent when the thrower gives none. */
+export interface ErrorCodeDefinition {
+  status: HttpStatus;
+  message: string;
+}
+
+/** The codes of the HTTP contract (docs/api.md). */
+const CONTRACT_CODES = {
+  VALIDATION_FAILED: { status: HttpStatus.BAD_REQUEST, message: 'The request is invalid' },
+  BAD_REQUEST: { status: HttpStatus.BAD_REQUEST, message: 'The request is invalid' },
+  UNAUTHENTICATED: { status: HttpStatus.UNAUTHORIZED, message: 'Authentication is required' },
+  INVALID_TOKEN: { status: HttpStatus.UNAUTHORIZED, message: 'The access token is invalid, expired or revoked' },
+  INVALID_CREDENTIALS: { status: HttpStatus.UNAUTHORIZED, message: 'The email or password is incorrect' },
+  INVALID_CURRENT_PASSWORD: { status: HttpStatus.FORBIDDEN, message: 'The current password is incorrect' },
+  FORBIDDEN: { status: HttpStatus.FORBIDDEN, message: 'This request is not allowed' },
+  CSRF_FAILED: { status: HttpStatus.FORBIDDEN, message: 'The CSRF token is missing or invalid for this session' },
+  NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: HttpStatus.METHOD_NOT_ALLOWED, message: 'This method is not allowed here' },
+  EMAIL_TAKEN: { status: HttpStatus.CONFLICT, message: 'An account with this email already exists' },
+  PAYLOAD_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json' },
+  TOO_MANY_REQUESTS: { status: HttpStatus.TOO_MANY_REQUESTS, message: 'Too many requests: try again later' },
+  INTERNAL_ERROR: { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Something went wrong on our side' },
+  SERVICE_UNAVAILABLE: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The service is temporarily unavailable: try again shortly' },
+} as const satisfies Record<string, ErrorCodeDefinition>;
+
+export type ContractErrorCode = keyof typeof CONTRACT_CODES;
+
+/** The name of an HTTP status (`CONFLICT`, `GONE`): the code of a Nest `HttpException` of that status. */
+export type StatusErrorCode = Exclude<keyof typeof HttpStatus, number>;
+
+declare const declaredByModule: unique symbol;
+/** A code a feature module declared with `defineErrorCodes`. */
+export type DeclaredErrorCode<Code extends string = string> = Code & { readonly [declaredByModule]: true };
+
+export type ErrorCode = ContractErrorCode | StatusErrorCode | DeclaredErrorCode;
+
+const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
+
+const definitions = new Map<string, ErrorCodeDefinition>(Object.entries(CONTRACT_CODES));
+
+/**
+ * Declares a module's own error codes, each with its status and default
+ * message, for `throw new DomainError(NotesErrors.NOTE_TITLE_TAKEN)` and
+ * `@ApiErrors(NotesErrors.NOTE_TITLE_TAKEN)`. No shared table is edited: the
+ * exception filter and the API docs look codes up here. A code declared twice
+ * must mean the same both times, so two modules cannot give one code two meanings.
+ */
+export function defineErrorCodes<const Codes extends Record<string, ErrorCodeDefinition>>(
+  codes: Codes,
+): { readonly [Code in keyof Codes & string]: DeclaredErrorCode<Code> } {
+  for (const [code, definition] of Object.entries(codes)) {
+    if (!UPPER_SNAKE.test(code)) throw new Error(`Error code ${code} must be UPPER_SNAKE_CASE`);
+    if (!Number.isInteger(definition.status) || definition.status < 400 || definition.status > 599) {
+      throw new Error(`Error code ${code} needs a 4xx or 5xx status, not ${definition.status}`);
+    }
+    const known = definitions.get(code) ?? statusCodeDefinition(code);
+    if (known && (known.status !== definition.status || known.message !== definition.message)) {
+      throw new Error(`Error code ${code} is already defined as ${known.status} "${known.message}"`);
+    }
+    definitions.set(code, { status: definition.status, message: definition.message });
+  }
+  return Object.fromEntries(Object.keys(codes).map((code) => [code, code])) as {
+    readonly [Code in keyof Codes & string]: DeclaredErrorCode<Code>;
+  };
+}
+
+/** The status and default message of a code: the contract's, a module's, or those of the HTTP status it is named after. */
+export function errorCodeDefinition(code: ErrorCode): ErrorCodeDefinition {
+  const definition = definitions.get(code) ?? statusCodeDefinition(code);
+  if (!definition) throw new Error(`Unknown error code ${code}: declare it with defineErrorCodes`);
+  return definition;
+}
+
+function statusCodeDefinition(code: string): ErrorCodeDefinition | undefined {
+  const status: unknown = HttpStatus[code as StatusErrorCode];
+  if (typeof status !== 'number' || status < 400) return undefined;
+  const words = code.toLowerCase().replaceAll('_', ' ');
+  return { status, message: words.charAt(0).toUpperCase() + words.slice(1) };
+}
+
+/**
+ * The code an error of this status gets when nothing more precise names it: the
+ * name of the status (`CONFLICT`, `UNPROCESSABLE_ENTITY`), except where the
+ * contract names that status's generic case itself (401 and 500).
+ */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === HttpStatus.UNAUTHORIZED) return 'UNAUTHENTICATED';
+  if (status === HttpStatus.INTERNAL_SERVER_ERROR) return 'INTERNAL_ERROR';
+  const name = HttpStatus[status] as StatusErrorCode | undefined;
+  if (name !== undefined && statusCodeDefinition(name)) return name;
+  return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+}

@@ -1,0 +1,58 @@
+import type { INestApplication } from '@nestjs/common';
+
+export interface ServedRoute {
+  method: string;
+  /** Express's form: `/auth/tokens/:id`. */
+  path: string;
+}
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+// Swagger's own routes, and the wildcard routes Nest mounts its middleware on.
+const NOT_API_ROUTES = /^\/docs|\*/;
+
+/** What the server really answers: every route in Express's router, whichever module brought it, sorted. */
+export function servedRoutes(app: INestApplication): ServedRoute[] {
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } };
+  return express.router.stack
+    .flatMap(({ route }) =>
+      route && !NOT_API_ROUTES.test(route.path)
+        ? Object.keys(route.methods).map((method) => ({ method: method.toUpperCase(), path: route.path }))
+        : [],
+    )
+    .sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`));
+}
+
+/** `/auth/tokens/:id` as OpenAPI writes it: `/auth/tokens/{id}`. */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}');
+}
+
+export interface OpenApiSchema {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+  allOf?: OpenApiSchema[];
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  security?: unknown[];
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content: Record<string, { schema?: OpenApiSchema }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, OpenApiOperation | undefined> | undefined>;
+  components: { schemas: Record<string, OpenApiSchema & { required?: string[] }>; securitySchemes: Record<string, unknown> };
+}
+
+/** The properties a schema declares, following `$ref`s into the document's components. */
+export function schemaProperties(document: OpenApiDocument, schema: OpenApiSchema | undefined): Record<string, unknown> {
+  if (!schema) return {};
+  if (schema.$ref) return schemaProperties(document, document.components.schemas[schema.$ref.replace('#/components/schemas/', '')]);
+  return Object.assign({}, schema.properties, ...(schema.allOf ?? []).map((part) => schemaProperties(document, part)));
+}
