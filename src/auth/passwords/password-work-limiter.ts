@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
+import { SlotQueue } from '../../common/concurrency/slot-queue';
 import { DomainError } from '../../common/errors/domain-error';
 import { authConfig, AuthConfig } from '../../config/app.config';
 
 const RETRY_AFTER_SECONDS = 1;
 /** Weight of the newest job in the running average of job times. */
 const AVERAGE_WEIGHT = 0.2;
-
-interface Waiter {
-  enqueuedAt: number;
-  admit(): void;
-  refuse(error: DomainError): void;
-}
 
 const overloaded = () =>
   new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once: try again shortly', undefined, RETRY_AFTER_SECONDS);
@@ -30,58 +25,43 @@ export class PasswordWorkLimiter {
   private readonly concurrency: number;
   private readonly queueLimit: number;
   private readonly maxWaitMs: number;
-  private running = 0;
-  private readonly waiting: Waiter[] = [];
+  private readonly slots: SlotQueue;
   private averageJobMs = 0;
 
   constructor(@Inject(authConfig.KEY) config: AuthConfig) {
     this.concurrency = config.passwordHashingConcurrency || availableParallelism();
     this.queueLimit = config.passwordHashingQueue;
     this.maxWaitMs = config.passwordHashingMaxWaitMs;
+    this.slots = new SlotQueue(this.concurrency);
   }
 
   /** Refuses at once, before any other work is spent on a request, when no job could even wait. */
   assertCapacity(): void {
-    if (this.running >= this.concurrency && !this.canWait()) throw overloaded();
+    if (this.slots.full && !this.canWait()) throw overloaded();
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running < this.concurrency) {
-      this.running++;
-    } else if (this.canWait()) {
-      // The finishing job hands its slot over, so `running` stays counted.
-      await new Promise<void>((admit, refuse) => this.waiting.push({ enqueuedAt: performance.now(), admit, refuse }));
-    } else {
-      throw overloaded();
+    if (!this.slots.tryTake()) {
+      if (!this.canWait()) throw overloaded();
+      await this.slots.wait();
     }
     const startedAt = performance.now();
     try {
       return await work();
     } finally {
       this.learnJobTime(performance.now() - startedAt);
-      this.handOver();
+      this.slots.release((waitedMs) => (this.maxWaitMs > 0 && waitedMs > this.maxWaitMs ? overloaded() : undefined));
     }
   }
 
   private canWait(): boolean {
-    if (this.waiting.length >= this.queueLimit) return false;
+    if (this.slots.waiting >= this.queueLimit) return false;
     // Every job ahead, and a whole job's time for a slot to free: under load, jobs take longer than on average.
-    const expectedWaitMs = ((this.waiting.length + this.concurrency) * this.averageJobMs) / this.concurrency;
+    const expectedWaitMs = ((this.slots.waiting + this.concurrency) * this.averageJobMs) / this.concurrency;
     return this.maxWaitMs === 0 || expectedWaitMs <= this.maxWaitMs;
   }
 
   private learnJobTime(elapsedMs: number): void {
     this.averageJobMs = this.averageJobMs === 0 ? elapsedMs : this.averageJobMs + AVERAGE_WEIGHT * (elapsedMs - this.averageJobMs);
-  }
-
-  private handOver(): void {
-    const now = performance.now();
-    let next = this.waiting.shift();
-    while (next && this.maxWaitMs > 0 && now - next.enqueuedAt > this.maxWaitMs) {
-      next.refuse(overloaded());
-      next = this.waiting.shift();
-    }
-    if (next) next.admit();
-    else this.running--;
   }
 }

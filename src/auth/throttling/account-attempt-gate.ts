@@ -1,13 +1,9 @@
 import { DomainError } from '../../common/errors/domain-error';
+import { SlotQueue } from '../../common/concurrency/slot-queue';
 
 /** Past this many logins waiting for one account on one instance, more are refused at once. */
 const MAX_WAITING_PER_ACCOUNT = 256;
 const RETRY_AFTER_SECONDS = 1;
-
-interface AccountQueue {
-  running: number;
-  waiting: Array<() => void>;
-}
 
 /**
  * At most `capacity` logins of one account in flight on this instance; the
@@ -19,24 +15,20 @@ interface AccountQueue {
  * ones let through count before they wait for bcrypt.
  */
 export class AccountAttemptGate {
-  private readonly queues = new Map<string, AccountQueue>();
+  private readonly queues = new Map<string, SlotQueue>();
 
   constructor(private readonly capacity: number) {}
 
   /** Resolves once the attempt may run: false when it was let in at once, true when it waited its turn. */
   async enter(account: Buffer): Promise<boolean> {
     const key = account.toString('base64');
-    const queue = this.queues.get(key) ?? { running: 0, waiting: [] };
+    const queue = this.queues.get(key) ?? new SlotQueue(this.capacity);
     this.queues.set(key, queue);
-    if (queue.running < this.capacity) {
-      queue.running++;
-      return false;
-    }
-    if (queue.waiting.length >= MAX_WAITING_PER_ACCOUNT) {
+    if (queue.tryTake()) return false;
+    if (queue.waiting >= MAX_WAITING_PER_ACCOUNT) {
       throw new DomainError('TOO_MANY_REQUESTS', undefined, undefined, RETRY_AFTER_SECONDS);
     }
-    // The leaving attempt hands its place over, so `running` stays counted.
-    await new Promise<void>((admit) => queue.waiting.push(admit));
+    await queue.wait();
     return true;
   }
 
@@ -44,9 +36,7 @@ export class AccountAttemptGate {
     const key = account.toString('base64');
     const queue = this.queues.get(key);
     if (!queue) return;
-    const next = queue.waiting.shift();
-    if (next) return next();
-    queue.running--;
-    if (queue.running === 0) this.queues.delete(key);
+    queue.release();
+    if (queue.idle) this.queues.delete(key);
   }
 }

@@ -1,76 +1,69 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
 import { TokenWithOwner } from './access-tokens.repository';
 
-interface Entry {
-  found: TokenWithOwner;
-  freshUntil: number;
-}
-
 /**
  * Token checks remembered in process for TOKEN_CACHE_TTL_MS, keyed by the
  * token's SHA-256 digest (never the token), bounded, least recently used out
- * first. Revocations made here are forgotten at once; those made by another
- * instance are seen when the copy here turns stale.
+ * first (lru-cache). Revocations made here are forgotten at once; those made
+ * by another instance are seen when the copy here turns stale. The entries of
+ * one user are indexed, so that forgetting them costs what they are, not a
+ * scan of the cache.
  */
 @Injectable()
 export class AccessTokenCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries?: LRUCache<string, TokenWithOwner>;
   private readonly keysByTokenId = new Map<number, string>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
+  private readonly tokenIdsByUser = new Map<number, Set<number>>();
 
-  constructor(
-    private readonly clock: Clock,
-    @Inject(authConfig.KEY) config: AuthConfig,
-  ) {
-    this.ttlMs = config.tokenCacheTtlMs;
-    this.maxEntries = config.tokenCacheMaxEntries;
+  constructor(clock: Clock, @Inject(authConfig.KEY) config: AuthConfig) {
+    if (config.tokenCacheTtlMs === 0) return;
+    this.entries = new LRUCache<string, TokenWithOwner>({
+      max: config.tokenCacheMaxEntries,
+      ttl: config.tokenCacheTtlMs,
+      // The application's clock, read at every check: tests move it, and a 1 ms
+      // resolution would keep a stale reading across such a move.
+      perf: { now: () => clock.now().getTime() },
+      ttlResolution: 0,
+      // Evicted, expired, replaced or deleted: the index forgets the entry too.
+      dispose: (found, key) => this.unindex(found, key),
+    });
   }
 
   get(digest: Buffer): TokenWithOwner | undefined {
-    if (this.ttlMs === 0) return undefined;
-    const key = digest.toString('base64');
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.freshUntil <= this.clock.now().getTime()) {
-      this.keysByTokenId.delete(entry.found.tokenId);
-      return undefined;
-    }
-    // Re-inserted last: a Map iterates in insertion order, so the first key is the least recently used.
-    this.entries.set(key, entry);
-    return entry.found;
+    return this.entries?.get(digest.toString('base64'));
   }
 
   set(digest: Buffer, found: TokenWithOwner): void {
-    if (this.ttlMs === 0) return;
+    if (!this.entries) return;
     const key = digest.toString('base64');
-    this.entries.delete(key);
-    this.entries.set(key, { found, freshUntil: this.clock.now().getTime() + this.ttlMs });
+    this.entries.set(key, found);
     this.keysByTokenId.set(found.tokenId, key);
-    while (this.entries.size > this.maxEntries) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry];
-      this.entries.delete(oldestKey);
-      this.keysByTokenId.delete(oldest.found.tokenId);
-    }
+    const tokenIds = this.tokenIdsByUser.get(found.userId) ?? new Set<number>();
+    tokenIds.add(found.tokenId);
+    this.tokenIdsByUser.set(found.userId, tokenIds);
   }
 
   forgetTokens(tokenIds: Iterable<number>): void {
     for (const tokenId of tokenIds) {
       const key = this.keysByTokenId.get(tokenId);
-      if (key === undefined) continue;
-      this.entries.delete(key);
-      this.keysByTokenId.delete(tokenId);
+      if (key !== undefined) this.entries?.delete(key);
     }
   }
 
   /** Every token of the user but `exceptTokenId`, as after a password change or a change of the user's details. */
   forgetUser(userId: number, exceptTokenId?: number): void {
-    const tokenIds = [...this.entries.values()]
-      .filter(({ found }) => found.userId === userId && found.tokenId !== exceptTokenId)
-      .map(({ found }) => found.tokenId);
-    this.forgetTokens(tokenIds);
+    const tokenIds = [...(this.tokenIdsByUser.get(userId) ?? [])];
+    this.forgetTokens(tokenIds.filter((tokenId) => tokenId !== exceptTokenId));
+  }
+
+  private unindex(found: TokenWithOwner, key: string): void {
+    if (this.keysByTokenId.get(found.tokenId) === key) this.keysByTokenId.delete(found.tokenId);
+    const tokenIds = this.tokenIdsByUser.get(found.userId);
+    if (!tokenIds) return;
+    tokenIds.delete(found.tokenId);
+    if (tokenIds.size === 0) this.tokenIdsByUser.delete(found.userId);
   }
 }
