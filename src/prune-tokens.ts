@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AccessTokensModule } from './auth/tokens/access-tokens.module';
-import { ExpiredTokenPruner } from './auth/tokens/expired-token-pruner';
+import { DeadTokenPruner } from './auth/tokens/dead-token.pruner';
 import { LoggingModule } from './common/logging/logging.module';
 import { ClockModule } from './common/time/clock.module';
 import { AppConfigModule } from './config/config.module';
@@ -24,7 +24,7 @@ async function pruneOnce(): Promise<void> {
   );
   app.useLogger(app.get(Logger));
   try {
-    await app.get(ExpiredTokenPruner).prune();
+    await app.get(DeadTokenPruner).prune();
   } finally {
     await app.close();
   }

@@ -122,7 +122,7 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
     // The production cookies, Secure and __Host-: Chromium counts http://localhost as a secure origin.
     t = await createTestApp({ http: { corsOrigins: new Set([origins.allowed]) }, session: { secureCookies: true }, realClock: true });
     await t.app.listen(0, '127.0.0.1');
-    const apiServer = t.app.getHttpServer() as Server;
+    const apiServer = t.app.getHttpServer();
     api = `http://localhost:${(apiServer.address() as AddressInfo).port}`;
     apiServer.prependListener('request', (request: IncomingMessage) =>
       arrived.push({ method: request.method ?? '', path: request.url ?? '' }),

@@ -120,7 +120,7 @@ describe('A module of another team (README: "Add a guarded module")', () => {
 
   it('loses its rows when the test database is reset, as every table of every entity does', async () => {
     await resetDatabase(t.db);
-    const [{ n }] = (await t.db.query('SELECT COUNT(*) AS n FROM notes')) as Array<{ n: string }>;
+    const [{ n }] = await t.db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM notes');
     expect(Number(n)).toBe(0);
   });
 });

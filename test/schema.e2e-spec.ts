@@ -100,9 +100,9 @@ describe('Schema migrations', () => {
       { t: 'users', name: 'UQ_users_email', c: 'email' },
     ]);
 
-    const [foreignKey] = (await dataSource.query(
+    const [foreignKey] = await dataSource.query<unknown[]>(
       "SELECT DELETE_RULE AS onDelete, REFERENCED_TABLE_NAME AS parent FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'access_tokens'",
-    )) as unknown[];
+    );
     expect(foreignKey).toEqual({ onDelete: 'CASCADE', parent: 'users' });
   });
 

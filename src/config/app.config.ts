@@ -37,9 +37,10 @@ export const authConfig = configNamespace('auth', (env) => ({
 
 export const httpConfig = configNamespace('http', (env) => {
   const trustProxy = env.TRUST_PROXY.trim();
+  const corsOrigins: ReadonlySet<string> = new Set(listItems(env.CORS_ORIGINS));
   return {
     port: env.PORT,
-    corsOrigins: new Set(listItems(env.CORS_ORIGINS)) as ReadonlySet<string>,
+    corsOrigins,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
   };

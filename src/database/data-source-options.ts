@@ -1,5 +1,4 @@
 import { extname, join } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 import { DatabaseLogger } from './database-logger';
 

@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, ParameterObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, OperationObject, ParameterObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSRF_HEADER } from '../auth/cookies/session-cookies';
@@ -24,7 +24,8 @@ const CSRF_TOKEN_PARAMETER: ParameterObject = {
   required: false,
   schema: { type: 'string' },
 };
-const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const WRITE_METHODS = new Set<string>(['post', 'put', 'patch', 'delete']);
 
 const DESCRIPTION = `Users, passwords and revocable opaque access tokens.
 
@@ -51,8 +52,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
   for (const pathItem of Object.values(document.paths)) {
-    for (const [method, operation] of Object.entries(pathItem)) {
-      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+    for (const method of OPERATION_METHODS) {
+      const operation: (OperationObject & Partial<Record<typeof PUBLIC_OPERATION, boolean>>) | undefined = pathItem[method];
+      if (!operation) continue;
       if (operation[PUBLIC_OPERATION]) {
         operation.security = [];
         delete operation[PUBLIC_OPERATION];

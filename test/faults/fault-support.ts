@@ -1,4 +1,4 @@
-import { createConnection } from 'mysql2/promise';
+import { createConnection, RowDataPacket } from 'mysql2/promise';
 import type { Answer } from '../support/service-http';
 
 /** How many answers of each status: `{ "201": 1, "409": 49 }`. */
@@ -13,7 +13,7 @@ export const serverErrors = (answers: Answer[]) => answers.filter((answer) => an
 export async function threadsConnected(databaseUrl: string): Promise<number> {
   const connection = await createConnection({ uri: databaseUrl });
   try {
-    const [rows] = await connection.query<any[]>("SHOW GLOBAL STATUS LIKE 'Threads_connected'");
+    const [rows] = await connection.query<Array<RowDataPacket & { Value: string }>>("SHOW GLOBAL STATUS LIKE 'Threads_connected'");
     // This connection is one of them.
     return Number(rows[0].Value) - 1;
   } finally {
@@ -21,11 +21,12 @@ export async function threadsConnected(databaseUrl: string): Promise<number> {
   }
 }
 
-export async function queryRows<T = any>(databaseUrl: string, sql: string, parameters: unknown[] = []): Promise<T[]> {
+/** The `n` of a `SELECT COUNT(*) AS n ...`, on a connection of its own. */
+export async function countRows(databaseUrl: string, sql: string, parameters: unknown[] = []): Promise<number> {
   const connection = await createConnection({ uri: databaseUrl, timezone: 'Z' });
   try {
-    const [rows] = await connection.query(sql, parameters);
-    return rows as T[];
+    const [rows] = await connection.query<Array<RowDataPacket & { n: number | string }>>(sql, parameters);
+    return Number(rows[0].n);
   } finally {
     await connection.end();
   }

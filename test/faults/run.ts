@@ -38,7 +38,7 @@ async function main(): Promise<number> {
       try {
         outcome = await scenario.run(context);
       } catch (error) {
-        outcome = { figures: '', problems: [`threw: ${(error as Error).stack ?? error}`] };
+        outcome = { figures: '', problems: [`threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`] };
       }
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
       const verdict = outcome.problems.length === 0 ? 'PASS' : 'FAIL';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentRssMb } from '../../bench/support/proc';
 import { quantile, roundTo } from '../../bench/support/stats';
-import { Answer, call, login, me, register } from '../support/service-http';
+import { Answer, call, fieldsOf, login, me, register } from '../support/service-http';
 import type { ServiceProcess } from '../support/service-process';
-import { caseVariants, loadUntil, queryRows, serverErrors, statusCounts, threadsConnected } from './fault-support';
+import { caseVariants, loadUntil, countRows, serverErrors, statusCounts, threadsConnected } from './fault-support';
 import { LatencyProxy } from './latency-proxy';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -31,12 +31,12 @@ export interface FaultContext {
   databaseUrl: string;
   service: ServiceProcess;
   /** Stops and starts the database server with the project's script. */
-  stopDatabase(): Promise<void>;
-  startDatabase(): Promise<void>;
+  stopDatabase: () => Promise<void>;
+  startDatabase: () => Promise<void>;
   /** Another instance of the service, stopped by the suite at the end. */
-  startInstance(env?: Record<string, string>, port?: number): Promise<ServiceProcess>;
+  startInstance: (env?: Record<string, string>, port?: number) => Promise<ServiceProcess>;
   /** Replaces the main instance (after a crash). */
-  replaceService(service: ServiceProcess): void;
+  replaceService: (service: ServiceProcess) => void;
   soakSeconds: number;
 }
 
@@ -60,12 +60,12 @@ export const registrationRace: Scenario = {
   name: 'registration race',
   async run({ service, databaseUrl }) {
     const answers = await Promise.all(caseVariants('race@example.com', 50).map((email) => register(service, email, PASSWORD)));
-    const [row] = await queryRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE email = 'race@example.com'");
+    const rows = await countRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE email = 'race@example.com'");
     const counts = statusCounts(answers);
     const problems: string[] = [];
     check(problems, counts[201] === 1 && counts[409] === 49, `expected one 201 and 49 409, got ${json(counts)}`);
-    check(problems, Number(row.n) === 1, `${row.n} rows for the email`);
-    return { figures: `50 concurrent, case variants: ${json(counts)}, rows ${row.n}`, problems };
+    check(problems, rows === 1, `${rows} rows for the email`);
+    return { figures: `50 concurrent, case variants: ${json(counts)}, rows ${rows}`, problems };
   },
 };
 
@@ -74,23 +74,23 @@ export const parallelLogins: Scenario = {
   async run({ service, databaseUrl }) {
     const registered = await register(service, 'parallel@example.com', PASSWORD);
     const answers = await Promise.all(Array.from({ length: 200 }, () => login(service, 'parallel@example.com', PASSWORD)));
-    const tokens = answers.filter((answer) => answer.status === 200).map((answer) => answer.body.access_token as string);
+    const tokens = answers.filter((answer) => answer.status === 200).map((answer) => fieldsOf(answer).access_token!);
     const checks = await Promise.all(tokens.map((token) => me(service, token)));
     const working = checks.filter((answer) => answer.status === 200).length;
-    const [row] = await queryRows(databaseUrl, 'SELECT COUNT(*) AS n FROM access_tokens WHERE user_id = ?', [registered.body.id]);
+    const rows = await countRows(databaseUrl, 'SELECT COUNT(*) AS n FROM access_tokens WHERE user_id = ?', [fieldsOf(registered).id]);
     const problems: string[] = [];
     check(problems, tokens.length === 200, `logins: ${json(statusCounts(answers))}`);
     check(problems, new Set(tokens).size === tokens.length, 'two logins got the same token');
     check(problems, working === MAX_TOKENS_PER_USER, `${working} tokens work, expected the per-user cap ${MAX_TOKENS_PER_USER}`);
     check(
       problems,
-      checks.every((answer) => answer.status === 200 || answer.body?.code === 'INVALID_TOKEN'),
+      checks.every((answer) => answer.status === 200 || fieldsOf(answer).code === 'INVALID_TOKEN'),
       `checks: ${json(statusCounts(checks))}`,
     );
-    check(problems, Number(row.n) === MAX_TOKENS_PER_USER, `${row.n} token rows for the user`);
+    check(problems, rows === MAX_TOKENS_PER_USER, `${rows} token rows for the user`);
     check(problems, serverErrors([...answers, ...checks]).length === 0, '5xx answers');
     return {
-      figures: `200 concurrent: ${new Set(tokens).size} distinct tokens, ${working} work (cap ${MAX_TOKENS_PER_USER}), rows ${row.n}, 5xx ${serverErrors([...answers, ...checks]).length}`,
+      figures: `200 concurrent: ${new Set(tokens).size} distinct tokens, ${working} work (cap ${MAX_TOKENS_PER_USER}), rows ${rows}, 5xx ${serverErrors([...answers, ...checks]).length}`,
       problems,
     };
   },
@@ -100,7 +100,7 @@ export const logoutRace: Scenario = {
   name: 'logout race',
   async run({ service }) {
     await register(service, 'logout-race@example.com', PASSWORD);
-    const token = (await login(service, 'logout-race@example.com', PASSWORD)).body.access_token as string;
+    const token = fieldsOf(await login(service, 'logout-race@example.com', PASSWORD)).access_token!;
     let logoutAnsweredAt = Infinity;
     let stopAt = Infinity;
     const reads = loadUntil(
@@ -136,7 +136,7 @@ async function freshTokens(service: ServiceProcess, email: string, count: number
   await register(service, email, PASSWORD);
   const answers = await Promise.all(Array.from({ length: count }, () => login(service, email, PASSWORD)));
   if (answers.some((answer) => answer.status !== 200)) throw new Error(`logins to set up: ${json(statusCounts(answers))}`);
-  return answers.map((answer) => answer.body.access_token as string);
+  return answers.map((answer) => fieldsOf(answer).access_token!);
 }
 
 export const databaseOutage: Scenario = {
@@ -187,7 +187,7 @@ export const databaseOutage: Scenario = {
     const problems: string[] = [];
     check(
       problems,
-      refused.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'),
+      refused.every((answer) => answer.status === 503 && fieldsOf(answer).code === 'SERVICE_UNAVAILABLE'),
       `answers without the database: ${json(statusCounts(refused))}`,
     );
     check(
@@ -196,7 +196,7 @@ export const databaseOutage: Scenario = {
       'an answer names internals',
     );
     check(problems, slowest <= 2000, `slowest 503 took ${Math.round(slowest)} ms (bound 2 s)`);
-    check(problems, health.status === 503 && health.body?.database === 'down', `/health answered ${health.status}`);
+    check(problems, health.status === 503 && fieldsOf(health).database === 'down', `/health answered ${health.status}`);
     check(
       problems,
       throughOutage.every((answer) => answer.status === 200 || answer.status === 503),
@@ -251,7 +251,7 @@ export const slowDatabase: Scenario = {
       const problems: string[] = [];
       check(
         problems,
-        slow.every((answer) => answer.status === 503 && answer.body?.code === 'SERVICE_UNAVAILABLE'),
+        slow.every((answer) => answer.status === 503 && fieldsOf(answer).code === 'SERVICE_UNAVAILABLE'),
         `with ${ADDED_LATENCY_MS} ms of latency: ${json(statusCounts(slow))}`,
       );
       check(problems, slowest <= DEADLINE_BOUND_MS, `slowest answer ${Math.round(slowest)} ms (request timeout ${REQUEST_TIMEOUT_MS} ms)`);
@@ -301,7 +301,7 @@ export const crashSafety: Scenario = {
         if (created.status === 201) {
           registered.push(email);
           const issued = await login(service, email, PASSWORD);
-          if (issued.status === 200) tokens.push(issued.body.access_token);
+          if (issued.status === 200) tokens.push(fieldsOf(issued).access_token!);
           return issued;
         }
         return created;
@@ -317,8 +317,8 @@ export const crashSafety: Scenario = {
     replaceService(restarted);
     const logins = await Promise.all(registered.map((email) => login(restarted, email, PASSWORD)));
     const reads = await Promise.all(tokens.map((token) => me(restarted, token)));
-    const [halfUsers] = await queryRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE hashed_password NOT LIKE '$2b$%'");
-    const [orphans] = await queryRows(
+    const halfUsers = await countRows(databaseUrl, "SELECT COUNT(*) AS n FROM users WHERE hashed_password NOT LIKE '$2b$%'");
+    const orphans = await countRows(
       databaseUrl,
       'SELECT COUNT(*) AS n FROM access_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE u.id IS NULL',
     );
@@ -334,11 +334,7 @@ export const crashSafety: Scenario = {
       reads.every((answer) => answer.status === 200),
       `tokens returned before the crash: ${json(statusCounts(reads))}`,
     );
-    check(
-      problems,
-      Number(halfUsers.n) === 0 && Number(orphans.n) === 0,
-      `${halfUsers.n} users without a hash, ${orphans.n} tokens without a user`,
-    );
+    check(problems, halfUsers === 0 && orphans === 0, `${halfUsers} users without a hash, ${orphans} tokens without a user`);
     return {
       figures: `kill -9 under load: ${registered.length} registrations answered 201 all log in, ${tokens.length} tokens returned all work; half-written rows 0`,
       problems,
@@ -353,8 +349,8 @@ export const timeZones: Scenario = {
     try {
       await register(service, 'tz@example.com', PASSWORD);
       const issuedAt = Date.now();
-      const utcToken = (await login(service, 'tz@example.com', PASSWORD)).body.access_token as string;
-      const kiritimatiToken = (await login(kiritimati, 'tz@example.com', PASSWORD)).body.access_token as string;
+      const utcToken = fieldsOf(await login(service, 'tz@example.com', PASSWORD)).access_token!;
+      const kiritimatiToken = fieldsOf(await login(kiritimati, 'tz@example.com', PASSWORD)).access_token!;
       const seenByUtc = (await call(service.baseUrl, 'GET', '/auth/tokens', { token: utcToken })).body as Array<{
         expiresAt: string;
         current: boolean;
@@ -399,7 +395,7 @@ export const soak: Scenario = {
       Array.from({ length: 20 }, async (_, index) => {
         const email = `soak-${index}@example.com`;
         await register(service, email, PASSWORD);
-        return { email, token: (await login(service, email, PASSWORD)).body.access_token as string };
+        return { email, token: fieldsOf(await login(service, email, PASSWORD)).access_token! };
       }),
     );
     const endsAt = performance.now() + soakSeconds * 1000;
@@ -442,7 +438,7 @@ export const soak: Scenario = {
         batch.push(
           one('login and logout', async () => {
             const issued = await login(service, user.email, PASSWORD);
-            return issued.status === 200 ? call(service.baseUrl, 'POST', '/auth/logout', { token: issued.body.access_token }) : issued;
+            return issued.status === 200 ? call(service.baseUrl, 'POST', '/auth/logout', { token: fieldsOf(issued).access_token }) : issued;
           }),
         );
       }

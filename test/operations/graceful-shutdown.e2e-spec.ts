@@ -27,7 +27,7 @@ async function registrationInFlight(baseUrl: string, email: string): Promise<Hel
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     request.on('response', (answer) => {
       let text = '';
-      answer.on('data', (chunk: Buffer) => (text += chunk));
+      answer.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
       answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: text }));
     });
     request.on('error', reject);

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
@@ -24,7 +23,7 @@ describe('Swagger UI in a real browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ realClock: true });
     await t.app.listen(0, '127.0.0.1');
-    docsUrl = `http://127.0.0.1:${((t.app.getHttpServer() as Server).address() as AddressInfo).port}/docs`;
+    docsUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/docs`;
     browser = await launchChromium();
   }, CHROMIUM_LAUNCH_TIMEOUT_MS);
 

@@ -1,5 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { ExpiredTokenPruner, PRUNE_JOB_NAME } from '../../src/auth/tokens/expired-token-pruner';
+import { DeadTokenPruner, PRUNE_JOB_NAME } from '../../src/auth/tokens/dead-token.pruner';
 import { TokenUsageRecorder } from '../../src/auth/tokens/token-usage.recorder';
 import { bearer, createTestApp, login, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
 
@@ -7,11 +7,11 @@ const HOUR_MS = 3600_000;
 
 describe('Pruning dead access tokens (injected clock)', () => {
   let t: TestApp;
-  let pruner: ExpiredTokenPruner;
+  let pruner: DeadTokenPruner;
 
   beforeAll(async () => {
     t = await createTestApp({ auth: { accessTokenTtlSeconds: 2 * 3600, accessTokenIdleTtlSeconds: 0 } });
-    pruner = t.app.get(ExpiredTokenPruner);
+    pruner = t.app.get(DeadTokenPruner);
   });
   afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
@@ -45,11 +45,11 @@ describe('Pruning dead access tokens (injected clock)', () => {
       }
       await idleApp.app.get(TokenUsageRecorder).flush();
       // Unused 31 minutes: dead, but within the 2-minute margin for a late last-use write.
-      expect(await idleApp.app.get(ExpiredTokenPruner).prune()).toBe(0);
+      expect(await idleApp.app.get(DeadTokenPruner).prune()).toBe(0);
       idleApp.clock.advance(2 * 60_000);
       await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
       await idleApp.app.get(TokenUsageRecorder).flush();
-      expect(await idleApp.app.get(ExpiredTokenPruner).prune()).toBe(1);
+      expect(await idleApp.app.get(DeadTokenPruner).prune()).toBe(1);
       await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
       await idleApp.http.get('/users/me').set(bearer(idle)).expect(401);
     } finally {

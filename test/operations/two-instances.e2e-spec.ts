@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { PASSWORD } from '../support/test-app';
-import { call, login, me, register } from '../support/service-http';
+import { buildCliDataSourceOptions } from '../../src/database/data-source-options';
+import { PASSWORD, resetDatabase } from '../support/test-app';
+import { call, fieldsOf, login, me, register } from '../support/service-http';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
 const CACHE_TTL_MS = 1000;
@@ -18,11 +19,10 @@ describe('Two instances on one database', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    db = await new DataSource({ type: 'mysql', url: process.env.DATABASE_URL }).initialize();
-    for (const table of ['access_tokens', 'users', 'throttle_counters']) await db.query(`DELETE FROM ${table}`);
+    db = await new DataSource(buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
+    await resetDatabase(db);
     const env = { TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS), LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' };
     [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
-    expect(a.baseUrl).not.toBe(b.baseUrl);
   }, PROCESSES_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -31,9 +31,10 @@ describe('Two instances on one database', () => {
   });
 
   it('accepts on one instance a token issued by the other, both ways', async () => {
+    expect(a.baseUrl).not.toBe(b.baseUrl);
     expect((await register(a, 'both@example.com', PASSWORD)).status).toBe(201);
-    const fromA = (await login(a, 'both@example.com', PASSWORD)).body.access_token;
-    const fromB = (await login(b, 'both@example.com', PASSWORD)).body.access_token;
+    const fromA = fieldsOf(await login(a, 'both@example.com', PASSWORD)).access_token!;
+    const fromB = fieldsOf(await login(b, 'both@example.com', PASSWORD)).access_token!;
 
     expect(await me(b, fromA)).toEqual(
       expect.objectContaining({ status: 200, body: expect.objectContaining({ email: 'both@example.com' }) }),
@@ -43,7 +44,7 @@ describe('Two instances on one database', () => {
 
   it('refuses on one instance a token logged out on the other, once its cached copy is TOKEN_CACHE_TTL_MS old', async () => {
     expect((await register(a, 'logout@example.com', PASSWORD)).status).toBe(201);
-    const token = (await login(a, 'logout@example.com', PASSWORD)).body.access_token;
+    const token = fieldsOf(await login(a, 'logout@example.com', PASSWORD)).access_token!;
     // B has checked the token, so it holds a cached copy.
     expect((await me(b, token)).status).toBe(200);
 
@@ -65,7 +66,7 @@ describe('Two instances on one database', () => {
   });
 
   it('writes JSON logs on both, without passwords or tokens', async () => {
-    const token = (await login(b, 'both@example.com', PASSWORD)).body.access_token;
+    const token = fieldsOf(await login(b, 'both@example.com', PASSWORD)).access_token!;
     await me(a, token);
     for (const service of [a, b]) {
       const text = JSON.stringify(service.logs);

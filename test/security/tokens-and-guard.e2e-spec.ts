@@ -76,7 +76,8 @@ describe('Security checklist: tokens, guard and logout', () => {
     t.clock.advance(4_000);
     await t.http.get('/users/me').set(bearer(token)).expect(200);
     t.clock.advance(2_000);
-    await t.http.get('/users/me').set(bearer(token)).expect(401);
+    const expired = await t.http.get('/users/me').set(bearer(token)).expect(401);
+    expect(expired.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
 
   it('item 19: a token in the query string is ignored', async () => {
@@ -89,7 +90,7 @@ describe('Security checklist: tokens, guard and logout', () => {
   it('item 20: logs name login success and failure with the user id, and never hold a password, token, Authorization or Cookie', async () => {
     const logs = new LogCapture();
     const logged = await createTestApp({ logs });
-    let issued = '';
+    let issued: string;
     try {
       await logged.http.post('/auth/register').send({ email: 'logs@example.com', password: PASSWORD }).expect(201);
       await logged.http.post('/auth/token').send({ email: 'logs@example.com', password: 'a wrong passphrase' }).expect(401);

@@ -1,4 +1,4 @@
-import { request as httpRequest, Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestApp } from './test-app';
 
@@ -16,7 +16,7 @@ export async function sendRaw(
   t: TestApp,
   options: { method: string; path: string; headers?: string[]; body?: string | Buffer },
 ): Promise<RawResponse> {
-  const server = t.app.getHttpServer() as Server;
+  const server = t.app.getHttpServer();
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const body = options.body === undefined ? undefined : Buffer.from(options.body);

@@ -54,5 +54,8 @@ export interface OpenApiDocument {
 export function schemaProperties(document: OpenApiDocument, schema: OpenApiSchema | undefined): Record<string, unknown> {
   if (!schema) return {};
   if (schema.$ref) return schemaProperties(document, document.components.schemas[schema.$ref.replace('#/components/schemas/', '')]);
-  return Object.assign({}, schema.properties, ...(schema.allOf ?? []).map((part) => schemaProperties(document, part)));
+  return (schema.allOf ?? []).reduce<Record<string, unknown>>(
+    (properties, part) => ({ ...properties, ...schemaProperties(document, part) }),
+    { ...schema.properties },
+  );
 }

@@ -1,11 +1,26 @@
 import type { ServiceProcess } from './service-process';
 
+/** The fields of the contract's JSON bodies that the suites read, each possibly absent. */
+export interface AnswerFields {
+  access_token?: string;
+  code?: string;
+  database?: string;
+  id?: number;
+  email?: string;
+}
+
 export interface Answer {
   status: number;
-  body: any;
+  /** The parsed JSON, the text when it was none, or a network error's code. */
+  body: unknown;
   ms: number;
   /** performance.now() when the request was sent. */
   sentAt: number;
+}
+
+/** The body as a JSON object of the contract: what the suites read of it ({} when it is none). */
+export function fieldsOf(answer: Answer): AnswerFields {
+  return typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body) ? answer.body : {};
 }
 
 /** One request to a service process; a network failure is answered as status 0 with the error's code as body. */

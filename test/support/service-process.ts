@@ -72,7 +72,7 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
   const logs: LogLine[] = [];
   const otherOutput: string[] = [];
   const waiters: Array<{ matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  createInterface({ input: child.stdout }).on('line', (text) => {
     if (!text.startsWith('{')) return void otherOutput.push(text);
     const line = JSON.parse(text) as LogLine;
     logs.push(line);
@@ -81,7 +81,7 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
       waiter.resolve(line);
     }
   });
-  createInterface({ input: child.stderr! }).on('line', (text) => otherOutput.push(text));
+  createInterface({ input: child.stderr }).on('line', (text) => otherOutput.push(text));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const waitForLog = (matches: (line: LogLine) => boolean) =>

@@ -15,7 +15,9 @@ export interface BrowserSession {
 
 /** The Set-Cookie lines of a response, by cookie name. */
 export function setCookies(response: Response): Map<string, string> {
-  const lines = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+  // Node hands Set-Cookie over as a list, whatever supertest's header type says.
+  const sent: unknown = response.headers['set-cookie'];
+  const lines = Array.isArray(sent) ? sent.filter((line): line is string => typeof line === 'string') : [];
   return new Map(lines.map((line) => [line.slice(0, line.indexOf('=')), line]));
 }
 

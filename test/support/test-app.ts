@@ -1,5 +1,6 @@
 import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -26,7 +27,7 @@ import { FakeClock } from './fake-clock';
 import { LogCapture, testLogDestination } from './log-capture';
 
 export interface TestApp {
-  app: INestApplication;
+  app: INestApplication<Server>;
   http: TestAgent;
   db: DataSource;
   clock: FakeClock;
@@ -75,7 +76,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     builder = builder.overrideProvider(Clock).useValue(clock);
   }
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'], bufferLogs: Boolean(options.logs) });
+  const app = moduleRef.createNestApplication<INestApplication<Server>>({
+    bodyParser: false,
+    logger: ['error'],
+    bufferLogs: Boolean(options.logs),
+  });
   if (options.logs) app.useLogger(app.get(Logger));
   configureApp(app);
   try {
@@ -106,8 +111,8 @@ export async function resetDatabase(db: DataSource): Promise<void> {
 
 export async function rowCounts(db: DataSource): Promise<{ users: number; tokens: number }> {
   const [[users], [tokens]] = await Promise.all([
-    db.query('SELECT COUNT(*) AS n FROM users'),
-    db.query('SELECT COUNT(*) AS n FROM access_tokens'),
+    db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM users'),
+    db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM access_tokens'),
   ]);
   return { users: Number(users.n), tokens: Number(tokens.n) };
 }
@@ -118,12 +123,12 @@ export const PASSWORD = 'correct horse battery staple';
 export async function registerAndLogin(http: TestAgent, email: string, password = PASSWORD): Promise<{ userId: number; token: string }> {
   const registered = await http.post('/auth/register').send({ email, password }).expect(201);
   const token = await login(http, email, password);
-  return { userId: registered.body.id, token };
+  return { userId: (registered.body as { id: number }).id, token };
 }
 
 export async function login(http: TestAgent, email: string, password = PASSWORD): Promise<string> {
   const response = await http.post('/auth/token').send({ email, password }).expect(200);
-  return response.body.access_token;
+  return (response.body as { access_token: string }).access_token;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

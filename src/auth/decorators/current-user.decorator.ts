@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { AUTH_CONTEXT, AuthContext, AuthenticatedUser, RequestWithAuth } from '../authenticated-user';
+import { AUTH_CONTEXT, AuthContext, RequestWithAuth } from '../authenticated-user';
 
 export interface CurrentUserOptions {
   /**

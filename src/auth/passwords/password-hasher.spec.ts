@@ -1,9 +1,9 @@
 import bcrypt from 'bcrypt';
-import { AuthConfig } from '../../config/app.config';
+import { defaultSettings } from '../../../test/support/default-settings';
 import { PasswordHasher } from './password-hasher';
 import { PasswordWorkLimiter } from './password-work-limiter';
 
-const config = (bcryptCost: number) => ({ bcryptCost, passwordHashingConcurrency: 2, passwordHashingQueue: 100 }) as AuthConfig;
+const config = (bcryptCost: number) => ({ ...defaultSettings.auth, bcryptCost, passwordHashingConcurrency: 2, passwordHashingQueue: 100 });
 
 describe('PasswordHasher', () => {
   let hasher: PasswordHasher;

@@ -1,5 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error';
-import { AuthConfig } from '../../config/app.config';
+import { defaultSettings } from '../../../test/support/default-settings';
 import { PasswordWorkLimiter } from './password-work-limiter';
 
 /** A job that finishes only when the test says so: no timers, no sleeps. */
@@ -11,7 +10,7 @@ function deferred() {
 }
 
 const limiterWith = (passwordHashingConcurrency: number, passwordHashingQueue: number, passwordHashingMaxWaitMs = 0) =>
-  new PasswordWorkLimiter({ passwordHashingConcurrency, passwordHashingQueue, passwordHashingMaxWaitMs } as AuthConfig);
+  new PasswordWorkLimiter({ ...defaultSettings.auth, passwordHashingConcurrency, passwordHashingQueue, passwordHashingMaxWaitMs });
 const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PasswordWorkLimiter', () => {
@@ -26,7 +25,7 @@ describe('PasswordWorkLimiter', () => {
     const refused = limiter.run(third.job);
 
     await expect(refused).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
-    await expect(refused).rejects.toBeInstanceOf(DomainError);
+    await expect(refused).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
     expect(first.job).toHaveBeenCalled();
     expect(second.job).not.toHaveBeenCalled();
     expect(third.job).not.toHaveBeenCalled();
@@ -51,7 +50,7 @@ describe('PasswordWorkLimiter', () => {
     const limiter = limiterWith(2, 0);
     const jobs = [deferred(), deferred()];
     const runs = jobs.map((job) => limiter.run(job.job));
-    await expect(limiter.run(() => Promise.resolve())).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(limiter.run(() => Promise.resolve())).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
 
     jobs.forEach((job) => job.finish());
     await Promise.all(runs);

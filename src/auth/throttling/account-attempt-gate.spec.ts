@@ -1,4 +1,3 @@
-import { DomainError } from '../../common/errors/domain-error';
 import { AccountAttemptGate } from './account-attempt-gate';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -44,6 +43,6 @@ describe('AccountAttemptGate', () => {
     const gate = new AccountAttemptGate(1);
     await gate.enter(ada);
     for (let n = 0; n < 256; n++) void gate.enter(ada);
-    await expect(gate.enter(ada)).rejects.toEqual(new DomainError('TOO_MANY_REQUESTS'));
+    await expect(gate.enter(ada)).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
   });
 });

@@ -1,6 +1,7 @@
+import { mock } from 'jest-mock-extended';
+import { defaultSettings } from '../../../test/support/default-settings';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
-import { ThrottlingConfig } from '../../config/app.config';
 import { AttemptThrottle } from './attempt-throttle.service';
 import { ThrottleCountersRepository } from './throttle-counters.repository';
 
@@ -8,20 +9,12 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('AttemptThrottle.beginLogin', () => {
   const setup = () => {
-    const counters = {
-      increment: jest.fn().mockResolvedValue(1),
-      decrement: jest.fn().mockResolvedValue(undefined),
-      deleteClosed: jest.fn().mockResolvedValue(0),
-      findOpen: jest.fn().mockResolvedValue([]),
-    };
-    const config: ThrottlingConfig = {
-      loginFailuresPerAccount: 1,
-      loginFailuresPerClient: 100,
-      loginFailureWindowSeconds: 900,
-      registrationsPerClient: 100,
-      registrationWindowSeconds: 3600,
-    };
-    const throttle = new AttemptThrottle(counters as unknown as ThrottleCountersRepository, new Clock(), config);
+    const counters = mock<ThrottleCountersRepository>();
+    counters.increment.mockResolvedValue(1);
+    counters.decrement.mockResolvedValue(undefined);
+    counters.deleteClosed.mockResolvedValue(0);
+    counters.findOpen.mockResolvedValue([]);
+    const throttle = new AttemptThrottle(counters, new Clock(), { ...defaultSettings.throttling, loginFailuresPerAccount: 1 });
     return { throttle, counters };
   };
 

@@ -1,5 +1,5 @@
+import { mock } from 'jest-mock-extended';
 import { FakeClock } from '../../../test/support/fake-clock';
-import { DomainError } from '../../common/errors/domain-error';
 import { AuthConfig } from '../../config/app.config';
 import { AccessTokenCache } from './access-token.cache';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
@@ -15,17 +15,17 @@ class InMemoryAccessTokens {
   lookups = 0;
   trims: Array<{ userId: number; keep: number }> = [];
 
-  async insert(token: NewAccessToken): Promise<number> {
+  insert(token: NewAccessToken): Promise<number> {
     const id = this.rows.length + 1;
     this.rows.push({ id, ...token, lastUsedAt: token.createdAt });
-    return id;
+    return Promise.resolve(id);
   }
 
-  async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
+  findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
     this.lookups++;
     const row = this.rows.find((candidate) => candidate.tokenHash.equals(tokenHash));
-    if (!row) return null;
-    return {
+    if (!row) return Promise.resolve(null);
+    return Promise.resolve({
       tokenId: row.id,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
@@ -33,40 +33,42 @@ class InMemoryAccessTokens {
       email: this.owner.email,
       isActive: this.owner.isActive,
       userCreatedAt: this.owner.createdAt,
-    };
+    });
   }
 
-  async trimToMostRecent(userId: number, keep: number): Promise<number[]> {
+  trimToMostRecent(userId: number, keep: number): Promise<number[]> {
     this.trims.push({ userId, keep });
     const surplus = this.rows
       .filter((row) => row.userId === userId)
       .slice(0, -keep)
       .map((row) => row.id);
     this.rows = this.rows.filter((row) => !surplus.includes(row.id));
-    return surplus;
+    return Promise.resolve(surplus);
   }
 
-  async recordLastUses(uses: ReadonlyMap<number, Date>): Promise<void> {
+  recordLastUses(uses: ReadonlyMap<number, Date>): Promise<void> {
     for (const [id, usedAt] of uses) {
       const row = this.rows.find((candidate) => candidate.id === id);
       if (row && row.lastUsedAt < usedAt) row.lastUsedAt = usedAt;
     }
+    return Promise.resolve();
   }
 
-  async deleteById(id: number): Promise<void> {
+  deleteById(id: number): Promise<void> {
     this.rows = this.rows.filter((row) => row.id !== id);
+    return Promise.resolve();
   }
 
-  async deleteAllByUserExcept(userId: number, keepId: number): Promise<number> {
+  deleteAllByUserExcept(userId: number, keepId: number): Promise<number> {
     const before = this.rows.length;
     this.rows = this.rows.filter((row) => row.userId !== userId || row.id === keepId);
-    return before - this.rows.length;
+    return Promise.resolve(before - this.rows.length);
   }
 
-  async deleteByIdAndUser(id: number, userId: number): Promise<boolean> {
+  deleteByIdAndUser(id: number, userId: number): Promise<boolean> {
     const before = this.rows.length;
     this.rows = this.rows.filter((row) => !(row.id === id && row.userId === userId));
-    return this.rows.length < before;
+    return Promise.resolve(this.rows.length < before);
   }
 }
 
@@ -89,7 +91,14 @@ describe('AccessTokenService', () => {
 
   const serviceWith = (overrides: Partial<AuthConfig> = {}) => {
     repository = new InMemoryAccessTokens();
-    const asRepository = repository as unknown as AccessTokensRepository;
+    const asRepository = mock<AccessTokensRepository>();
+    asRepository.insert.mockImplementation((token) => repository.insert(token));
+    asRepository.findWithOwnerByDigest.mockImplementation((digest) => repository.findWithOwnerByDigest(digest));
+    asRepository.trimToMostRecent.mockImplementation((userId, keep) => repository.trimToMostRecent(userId, keep));
+    asRepository.recordLastUses.mockImplementation((uses) => repository.recordLastUses(uses));
+    asRepository.deleteById.mockImplementation((id) => repository.deleteById(id));
+    asRepository.deleteAllByUserExcept.mockImplementation((userId, keepId) => repository.deleteAllByUserExcept(userId, keepId));
+    asRepository.deleteByIdAndUser.mockImplementation((id, userId) => repository.deleteByIdAndUser(id, userId));
     recorder = new TokenUsageRecorder(asRepository);
     clock = new FakeClock();
     const settings = config(overrides);
@@ -121,20 +130,20 @@ describe('AccessTokenService', () => {
     clock.advance(4000);
     await expect(service.authenticate(token)).resolves.toMatchObject({ user: { id: 7, email: 'ada@example.com' } });
     clock.advance(1000);
-    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     clock.advance(1000);
-    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
 
   it('refuses a malformed token without a lookup', async () => {
     const service = serviceWith();
-    await expect(service.authenticate('nat_not-a-token')).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    await expect(service.authenticate('nat_not-a-token')).rejects.toBeDomainError('INVALID_TOKEN', 401);
     expect(repository.lookups).toBe(0);
   });
 
   it('refuses an unknown well-formed token after one lookup', async () => {
     const service = serviceWith();
-    await expect(service.authenticate(generateAccessToken())).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    await expect(service.authenticate(generateAccessToken())).rejects.toBeDomainError('INVALID_TOKEN', 401);
     expect(repository.lookups).toBe(1);
   });
 
@@ -142,7 +151,7 @@ describe('AccessTokenService', () => {
     const service = serviceWith();
     const { token } = await service.issue(7);
     repository.owner.isActive = false;
-    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
 
   it('notes a use at most once a minute', async () => {
@@ -173,14 +182,14 @@ describe('AccessTokenService', () => {
     clock.advance(590_000);
     await expect(service.authenticate(token)).resolves.toBeDefined();
     clock.advance(600_000);
-    await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
 
   it('answers NOT_FOUND when revoking a token the user does not own', async () => {
     const service = serviceWith();
     const { id } = await service.issue(7);
 
-    await expect(service.revokeOwned(8, id)).rejects.toEqual(new DomainError('NOT_FOUND', 'No such token'));
+    await expect(service.revokeOwned(8, id)).rejects.toBeDomainError('NOT_FOUND', 404);
     await expect(service.revokeOwned(7, id)).resolves.toBeUndefined();
   });
 
@@ -195,7 +204,8 @@ describe('AccessTokenService', () => {
       await service.authenticate(token);
       expect(repository.lookups).toBe(1);
 
-      clock.advance(5000);
+      // lru-cache: stale once older than the TTL.
+      clock.advance(5000 + 1);
       await service.authenticate(token);
       expect(repository.lookups).toBe(2);
     });
@@ -203,8 +213,8 @@ describe('AccessTokenService', () => {
     it('never caches an unknown token', async () => {
       const service = cached();
       const unknown = generateAccessToken();
-      await expect(service.authenticate(unknown)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
-      await expect(service.authenticate(unknown)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+      await expect(service.authenticate(unknown)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      await expect(service.authenticate(unknown)).rejects.toBeDomainError('INVALID_TOKEN', 401);
       expect(repository.lookups).toBe(2);
     });
 
@@ -219,7 +229,7 @@ describe('AccessTokenService', () => {
 
       await revoke(service, id);
 
-      await expect(service.authenticate(token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+      await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it('forgets the tokens evicted by the per-user cap', async () => {
@@ -227,7 +237,7 @@ describe('AccessTokenService', () => {
       const first = await service.issue(7);
       await service.authenticate(first.token);
       await service.issue(7);
-      await expect(service.authenticate(first.token)).rejects.toEqual(new DomainError('INVALID_TOKEN'));
+      await expect(service.authenticate(first.token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it("shows a user's new details at once after forgetOwner", async () => {

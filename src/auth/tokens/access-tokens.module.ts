@@ -5,13 +5,13 @@ import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
 import { AccessTokensRepository } from './access-tokens.repository';
-import { ExpiredTokenPruner } from './expired-token-pruner';
+import { DeadTokenPruner } from './dead-token.pruner';
 import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
   imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule],
-  providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder, ExpiredTokenPruner],
-  exports: [AccessTokenService, ExpiredTokenPruner],
+  providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder, DeadTokenPruner],
+  exports: [AccessTokenService, DeadTokenPruner],
 })
 export class AccessTokensModule {}

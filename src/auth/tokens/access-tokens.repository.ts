@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Pool as CallbackPool } from 'mysql2';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Not, Repository } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
@@ -92,7 +93,8 @@ export class AccessTokensRepository {
   }
 
   private pool(): Pool {
-    this.promisePool ??= (this.tokens.manager.connection.driver as MysqlDriver).pool.promise() as Pool;
+    // TypeORM types its driver's pool as any: it is mysql2's.
+    this.promisePool ??= ((this.tokens.manager.connection.driver as MysqlDriver).pool as CallbackPool).promise();
     return this.promisePool;
   }
 

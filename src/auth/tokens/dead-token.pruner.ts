@@ -20,8 +20,8 @@ const IDLE_MARGIN_MS = 2 * LAST_USE_RESOLUTION_MS;
  * idempotent, so instances need no coordination) and from `npm run tokens:prune`.
  */
 @Injectable()
-export class ExpiredTokenPruner {
-  private readonly logger = new Logger(ExpiredTokenPruner.name);
+export class DeadTokenPruner {
+  private readonly logger = new Logger(DeadTokenPruner.name);
 
   constructor(
     private readonly repository: AccessTokensRepository,

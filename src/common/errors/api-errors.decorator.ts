@@ -33,7 +33,7 @@ type ErrorResponseObject = ReturnType<typeof errorResponseObject>;
 /** The codes an answer documented by errorResponseObject lists; none for any other answer. */
 export function documentedErrorCodes(response: unknown): ErrorCode[] {
   const schema = (response as Partial<ErrorResponseObject> | undefined)?.content?.['application/json']?.schema;
-  return (schema?.allOf?.[1]?.properties?.code?.enum ?? []) as ErrorCode[];
+  return schema?.allOf?.[1]?.properties?.code?.enum ?? [];
 }
 
 /** Documents the error answers a route can give, by code: the contract's, a module's own, or a status name such as `CONFLICT`. */

@@ -2,7 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 
 /** What a code means on the wire: its HTTP status and the message sent when the thrower gives none. */
 export interface ErrorCodeDefinition {
-  status: HttpStatus;
+  /** An HttpStatus value, 400 to 599. */
+  status: number;
   message: string;
 }
 
@@ -81,14 +82,19 @@ function statusCodeDefinition(code: string): ErrorCodeDefinition | undefined {
   return { status, message: words.charAt(0).toUpperCase() + words.slice(1) };
 }
 
+const CONTRACT_NAMES_OF_STATUSES = new Map<number, ContractErrorCode>([
+  [HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED'],
+  [HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR'],
+]);
+
 /**
  * The code an error of this status gets when nothing more precise names it: the
  * name of the status (`CONFLICT`, `UNPROCESSABLE_ENTITY`), except where the
  * contract names that status's generic case itself (401 and 500).
  */
 export function codeForStatus(status: number): ErrorCode {
-  if (status === HttpStatus.UNAUTHORIZED) return 'UNAUTHENTICATED';
-  if (status === HttpStatus.INTERNAL_SERVER_ERROR) return 'INTERNAL_ERROR';
+  const contractName = CONTRACT_NAMES_OF_STATUSES.get(status);
+  if (contractName) return contractName;
   const name = HttpStatus[status] as StatusErrorCode | undefined;
   if (name !== undefined && statusCodeDefinition(name)) return name;
   return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';

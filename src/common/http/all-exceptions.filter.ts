@@ -28,7 +28,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const { body, retryAfterSeconds } = this.resolve(exception);
-    if (body.statusCode === HttpStatus.UNAUTHORIZED) {
+    if (body.statusCode === Number(HttpStatus.UNAUTHORIZED)) {
       response.setHeader('WWW-Authenticate', body.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer');
     }
     if (retryAfterSeconds !== undefined) {

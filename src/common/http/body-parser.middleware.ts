@@ -90,6 +90,11 @@ export class BodyParserMiddleware implements NestMiddleware {
   }
 
   private run(parser: RequestHandler, req: Request, res: Response): Promise<void> {
-    return new Promise((resolve, reject) => parser(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      // Express's parsers hand over http-errors (Errors with a status), which the exception filter reads.
+      parser(req, res, (error?: unknown) =>
+        error === undefined ? resolve() : reject(error instanceof Error ? error : new Error('body parser failed')),
+      ),
+    );
   }
 }

@@ -1,66 +1,44 @@
-import { EventEmitter } from 'node:events';
-import type { Request, Response } from 'express';
-import { HttpConfig } from '../../config/app.config';
+import type { Request } from 'express';
+import { mock } from 'jest-mock-extended';
+import { defaultSettings } from '../../../test/support/default-settings';
+import { recordingResponse } from '../../../test/support/recording-response';
 import { RequestDeadlineMiddleware } from './request-deadline.middleware';
-
-function fakeResponse() {
-  const response = Object.assign(new EventEmitter(), {
-    headersSent: false,
-    statusCode: 200,
-    headers: {} as Record<string, string>,
-    body: undefined as unknown,
-    status(code: number) {
-      response.statusCode = code;
-      return response;
-    },
-    setHeader(name: string, value: string) {
-      response.headers[name] = value;
-      return response;
-    },
-    json(body: unknown) {
-      response.body = body;
-      response.headersSent = true;
-      return response;
-    },
-  });
-  return response;
-}
 
 describe('RequestDeadlineMiddleware', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  const middleware = (requestTimeoutMs: number) => new RequestDeadlineMiddleware({ requestTimeoutMs } as HttpConfig);
+  const middleware = (requestTimeoutMs: number) => new RequestDeadlineMiddleware({ ...defaultSettings.http, requestTimeoutMs });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After when the request is still unanswered at the deadline', () => {
-    const response = fakeResponse();
+    const { response, answer } = recordingResponse();
     const next = jest.fn();
-    middleware(2000).use({ method: 'GET' } as Request, response as unknown as Response, next);
+    middleware(2000).use(mock<Request>({ method: 'GET' }), response, next);
     expect(next).toHaveBeenCalled();
 
     jest.advanceTimersByTime(1999);
-    expect(response.body).toBeUndefined();
+    expect(answer.body).toBeUndefined();
     jest.advanceTimersByTime(1);
-    expect(response.statusCode).toBe(503);
-    expect(response.headers['Retry-After']).toBe('5');
-    expect(response.body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.any(String) });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['Retry-After']).toBe('5');
+    expect(answer.body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.any(String) });
   });
 
   it('leaves answered requests alone', () => {
-    const response = fakeResponse();
-    middleware(2000).use({ method: 'GET' } as Request, response as unknown as Response, jest.fn());
+    const { response, answer, close } = recordingResponse();
+    middleware(2000).use(mock<Request>({ method: 'GET' }), response, jest.fn());
     response.json({ fine: true });
-    response.emit('close');
+    close();
     expect(jest.getTimerCount()).toBe(0);
     jest.advanceTimersByTime(5000);
-    expect(response.body).toEqual({ fine: true });
-    expect(response.statusCode).toBe(200);
+    expect(answer.body).toEqual({ fine: true });
+    expect(answer.statusCode).toBe(200);
   });
 
   it('sets no deadline with 0', () => {
-    const response = fakeResponse();
-    middleware(0).use({ method: 'GET' } as Request, response as unknown as Response, jest.fn());
+    const { response, answer } = recordingResponse();
+    middleware(0).use(mock<Request>({ method: 'GET' }), response, jest.fn());
     jest.advanceTimersByTime(600_000);
-    expect(response.body).toBeUndefined();
+    expect(answer.body).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import helmet from 'helmet';
 
 /** Every answer of an auth service is personal or short-lived: no cache may keep it. */
@@ -8,16 +10,22 @@ const NO_STORE: Array<[string, string]> = [
   ['Pragma', 'no-cache'],
 ];
 
-/** The headers a middleware sets, found by running it once against a response that only records. */
-function headersSetBy(middleware: RequestHandler): Array<[string, string]> {
-  const headers: Array<[string, string]> = [];
-  const recorder = {
-    setHeader: (name: string, value: string | number | readonly string[]) => headers.push([name, String(value)]),
-    removeHeader: () => undefined,
-    getHeader: () => undefined,
-  };
-  middleware({ headers: {} } as Request, recorder as unknown as Response, () => undefined);
-  return headers;
+/** A response that is never sent, noting each header set on it, in the case it was written. */
+class HeaderRecorder extends ServerResponse {
+  readonly recorded: Array<[string, string]> = [];
+
+  override setHeader(name: string, value: number | string | readonly string[]): this {
+    this.recorded.push([name, String(value)]);
+    return super.setHeader(name, value);
+  }
+}
+
+/** The headers a middleware sets, found by running it once. */
+function headersSetBy(middleware: (request: IncomingMessage, response: ServerResponse, next: () => void) => void): Array<[string, string]> {
+  const request = new IncomingMessage(new Socket());
+  const response = new HeaderRecorder(request);
+  middleware(request, response, () => undefined);
+  return response.recorded;
 }
 
 /**

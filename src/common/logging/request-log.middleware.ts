@@ -58,6 +58,8 @@ export function logRequestUser(response: Response, userId: number): void {
  * wildcard routes, which Express leaves in `req.route` when nothing else matched.
  */
 function routeTemplate(request: Request): string | null {
-  const path = request.route?.path as string | undefined;
-  return path === undefined || path.includes('*') ? null : path;
+  // Express types `req.route` as any: a matched route has a string path.
+  const route = request.route as { path?: unknown } | undefined;
+  const path = route?.path;
+  return typeof path !== 'string' || path.includes('*') ? null : path;
 }
