@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, Repository } from 'typeorm';
+import { isDeadlockError } from '../../common/errors/database-errors';
 import { ThrottleCounter } from './throttle-counter.entity';
+
+const DEADLOCK_ATTEMPTS = 3;
 
 export interface CounterState {
   keyHash: Buffer;
@@ -31,6 +34,17 @@ export class ThrottleCountersRepository {
    * holds only while the table has no AUTO_INCREMENT column).
    */
   async increment(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.incrementOnce(key, now, windowEndsAt);
+      } catch (error) {
+        // The pruning of closed windows can deadlock with a count on a row it deletes; the victim is rolled back whole.
+        if (!isDeadlockError(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async incrementOnce(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {
     const result: { insertId: number } = await this.counters.query(
       `INSERT INTO throttle_counters (key_hash, hits, window_ends_at) VALUES (?, LAST_INSERT_ID(1), ?)
        ON DUPLICATE KEY UPDATE

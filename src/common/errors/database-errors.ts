@@ -12,10 +12,13 @@ const UNAVAILABLE_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_QUERY_INTERRUPTED',
   'ER_LOCK_WAIT_TIMEOUT',
+  // A deadlock victim was rolled back whole: trying again is the answer (503 + Retry-After), where no retry did it already.
+  'ER_LOCK_DEADLOCK',
   'POOL_CLOSED',
 ]);
 
 const DUPLICATE_ENTRY_ERRNO = 1062;
+const DEADLOCK_ERRNO = 1213;
 const MISSING_PARENT_ROW_ERRNO = 1452;
 
 function driverErrorOf(error: unknown): { code?: unknown; errno?: unknown; message?: unknown } | undefined {
@@ -33,6 +36,12 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
   if (typeof driverError.code === 'string' && UNAVAILABLE_CODES.has(driverError.code)) return true;
   // mysql2's pool reports a closed or unreachable pool with a message only.
   return typeof driverError.message === 'string' && /^(Pool is closed|connect ETIMEDOUT)/.test(driverError.message);
+}
+
+/** InnoDB chose this statement as a deadlock's victim and rolled it back (ER_LOCK_DEADLOCK). */
+export function isDeadlockError(error: unknown): boolean {
+  const driverError = driverErrorOf(error);
+  return driverError?.errno === DEADLOCK_ERRNO || driverError?.code === 'ER_LOCK_DEADLOCK';
 }
 
 export function isDuplicateEntryError(error: unknown): boolean {

@@ -101,6 +101,13 @@ describe('AllExceptionsFilter', () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|3306/);
   });
 
+  it('answers a deadlock no retry resolved with 503 and Retry-After: trying again is what it needs', () => {
+    const answer = respond(Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 }));
+
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['Retry-After']).toBe('5');
+  });
+
   it('answers anything unexpected with a generic 500 and no detail, and logs it', () => {
     const answer = respond(new TypeError("Cannot read properties of undefined (reading 'secret')"));
 
