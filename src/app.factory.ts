@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import type { Server } from 'node:http';
+import { boundSlowClients } from './common/http/slow-clients';
 import { httpConfig, HttpConfig } from './config/app.config';
 import type { Environment } from './config/environment';
 import { ApiDocs } from './docs/api-docs';
@@ -16,7 +18,9 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.set('etag', false);
   // Off by default: X-Forwarded-For is whatever the client wrote, unless a proxy we trust wrote it.
-  express.set('trust proxy', app.get<HttpConfig>(httpConfig.KEY).trustProxy);
+  const http = app.get<HttpConfig>(httpConfig.KEY);
+  express.set('trust proxy', http.trustProxy);
+  boundSlowClients(app.getHttpServer() as Server, http);
   app.get(ApiDocs).publishOn(app);
 }
 

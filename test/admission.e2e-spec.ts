@@ -20,7 +20,8 @@ describe('Admission control of bcrypt work', () => {
   beforeEach(() => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const limiter = t.app.get(PasswordWorkLimiter);
-    held = Array.from({ length: 3 }, () => limiter.run(() => gate));
+    // Held by two clients other than the test's own, so that none of them reaches its own cap.
+    held = ['198.51.100.1', '198.51.100.2', '198.51.100.2'].map((client) => limiter.run(() => gate, client));
   });
 
   it.each([
@@ -40,5 +41,40 @@ describe('Admission control of bcrypt work', () => {
     await Promise.all(held);
     const served = await send();
     expect([200, 201]).toContain(served.status);
+  });
+});
+
+describe('A client flooding the bcrypt queue', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { passwordHashingConcurrency: 1, passwordHashingQueue: 16, passwordHashingQueuePerClient: 4 } });
+    await resetDatabase(t.db);
+    await t.http.post('/auth/register').send({ email: 'patient@example.com', password: PASSWORD }).expect(201);
+  });
+  afterAll(() => t.close());
+
+  it("sheds only its own jobs past its 4 places: another client's login still gets its turn", async () => {
+    const limiter = t.app.get(PasswordWorkLimiter);
+    const flood = '2001:db8:bad::1';
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const running = limiter.run(() => gate, flood);
+    const queued = Array.from({ length: 4 }, () => limiter.run(() => gate, flood));
+    await expect(limiter.run(() => gate, '2001:db8:bad::2')).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
+
+    const runs = jest.spyOn(limiter, 'run');
+    const login = t.http
+      .post('/auth/token')
+      .send({ email: 'patient@example.com', password: PASSWORD })
+      .then((response) => response);
+    // A job takes its place in the queue (or is refused) in the very call that asks for one.
+    while (runs.mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(runs.mock.calls[0][1]).not.toBe(flood);
+    await expect(limiter.run(() => gate, flood)).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
+
+    release();
+    await Promise.all([running, ...queued]);
+    expect((await login).status).toBe(200);
   });
 });

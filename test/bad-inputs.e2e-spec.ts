@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
+import { NotesModule } from './fixtures/notes/notes.module';
 import { sendRaw } from './support/raw-request';
+import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
+import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
 import { bearer, createTestApp, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
@@ -563,6 +566,142 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
       }
     } finally {
       await proxied.close();
+    }
+  });
+});
+
+interface BodyRoute {
+  method: string;
+  path: string;
+  secured: boolean;
+  /** The body's fields by media type, as the OpenAPI document declares them. */
+  fields: Partial<Record<'application/json' | 'application/x-www-form-urlencoded', string[]>>;
+  /** The fields the document calls an email. */
+  emailFields: string[];
+}
+
+/** Every route the router serves whose operation takes a body, another team's included, read off the OpenAPI document. */
+function bodyRoutesOf(t: TestApp, document: OpenApiDocument): BodyRoute[] {
+  return servedRoutes(t.app).flatMap(({ method, path }) => {
+    const operation = document.paths[toOpenApiPath(path)]?.[method.toLowerCase()];
+    const content = operation?.requestBody?.content;
+    if (!operation || !content) return [];
+    const fields: BodyRoute['fields'] = {};
+    const emailFields = new Set<string>();
+    for (const mediaType of ['application/json', 'application/x-www-form-urlencoded'] as const) {
+      const properties = schemaProperties(document, content[mediaType]?.schema) as Record<string, { format?: string }>;
+      if (Object.keys(properties).length === 0) continue;
+      fields[mediaType] = Object.keys(properties);
+      for (const [name, property] of Object.entries(properties)) if (property.format === 'email') emailFields.add(name);
+    }
+    return [
+      {
+        method,
+        path: path.replace(/:\w+/g, '1'),
+        secured: (operation.security ?? ['global']).length > 0,
+        fields,
+        emailFields: [...emailFields],
+      },
+    ];
+  });
+}
+
+const encode = (mediaType: string, body: Record<string, unknown>) =>
+  mediaType === 'application/json'
+    ? `{${Object.entries(body)
+        .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
+        .join(',')}}`
+    : new URLSearchParams(Object.entries(body).map(([key, value]): [string, string] => [key, String(value)])).toString();
+
+/**
+ * Rows 10 and 14 on every route that takes a body, found from the router and
+ * the OpenAPI document rather than listed, so that a route added tomorrow is
+ * checked tomorrow: a field named after a member of Object.prototype is an
+ * unknown field like any other, and an address holding an invisible
+ * character is refused in every field the document calls an email.
+ */
+describe('Bad inputs on every route that takes a body (rows 10 and 14)', () => {
+  let t: TestApp;
+  let token: string;
+  let routes: BodyRoute[];
+  let before: { users: number; tokens: number };
+
+  beforeAll(async () => {
+    t = await createTestApp({ imports: [NotesModule] });
+    await resetDatabase(t.db);
+    ({ token } = await registerAndLogin(t.http, 'owner@example.com'));
+    routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument);
+    before = await rowCounts(t.db);
+  });
+  afterAll(() => t.close());
+
+  afterEach(async () => {
+    await t.http.get('/health').expect(200);
+    expect(await rowCounts(t.db)).toEqual(before);
+  });
+
+  const send = (route: BodyRoute, mediaType: string, body: Record<string, unknown>) =>
+    sendRaw(t, {
+      method: route.method,
+      path: route.path,
+      headers: ['Content-Type', mediaType, ...(route.secured ? ['Authorization', `Bearer ${token}`] : [])],
+      body: encode(mediaType, body),
+    });
+
+  it('finds the body routes of the service and of another team', () => {
+    expect(routes.map(({ method, path }) => `${method} ${path}`)).toEqual(
+      expect.arrayContaining(['POST /auth/register', 'POST /auth/token', 'POST /auth/cookie/login', 'PATCH /users/me', 'POST /notes']),
+    );
+    expect(routes.find(({ path }) => path === '/auth/token')?.emailFields.sort()).toEqual(['email', 'username']);
+  });
+
+  it('row 10: refuses every Object.prototype member as a field, naming it, on every such route and body type', async () => {
+    for (const route of routes) {
+      for (const [mediaType, fields] of Object.entries(route.fields)) {
+        for (const key of OBJECT_PROTOTYPE_KEYS) {
+          const response = await send(route, mediaType, { [fields[0]]: 'x', [key]: 1 });
+          const named = ((response.body as { errors?: Array<{ field: string }> }).errors ?? []).map(({ field }) => field);
+          expect({ route: `${route.method} ${route.path}`, mediaType, key, status: response.status, named: named.includes(key) }).toEqual({
+            route: `${route.method} ${route.path}`,
+            mediaType,
+            key,
+            status: 400,
+            named: true,
+          });
+        }
+      }
+    }
+  });
+
+  it('row 14: refuses an address with an invisible character anywhere in it, in every email field of every such route', async () => {
+    const addresses = INVISIBLE_CHARACTERS.flatMap((character) => [
+      `${character}mallory@example.com`,
+      `mal${character}lory@example.com`,
+      `mallory@exam${character}ple.com`,
+      `mallory@example.com${character}`,
+    ]);
+    for (const route of routes.filter(({ emailFields }) => emailFields.length > 0)) {
+      for (const [mediaType, fields] of Object.entries(route.fields)) {
+        for (const field of route.emailFields.filter((name) => fields.includes(name))) {
+          for (const address of addresses) {
+            const response = await send(route, mediaType, { [field]: address });
+            const errors = (response.body as { errors?: Array<{ field: string; message: string }> }).errors ?? [];
+            expect({
+              route: `${route.method} ${route.path}`,
+              field,
+              address,
+              status: response.status,
+              named: errors.some((error) => error.field === field && /invisible/.test(error.message)),
+            }).toEqual({
+              route: `${route.method} ${route.path}`,
+              field,
+              address,
+              status: 400,
+              named: true,
+            });
+          }
+        }
+      }
     }
   });
 });

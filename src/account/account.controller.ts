@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, AuthenticatedUser, ApiErrors, CurrentSession, CurrentUser } from '../auth';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
@@ -23,12 +23,17 @@ export class AccountController {
     'VALIDATION_FAILED',
     'INVALID_CURRENT_PASSWORD',
     'EMAIL_TAKEN',
+    'TOO_MANY_REQUESTS',
     'UNSUPPORTED_MEDIA_TYPE',
     'PAYLOAD_TOO_LARGE',
     'SERVICE_UNAVAILABLE',
   )
   @Patch('me')
-  async updateMe(@CurrentSession() session: AuthContext, @Body() body: UpdateProfileRequest): Promise<UserResponse> {
-    return toUserResponse(await this.account.updateProfile(session, body));
+  async updateMe(
+    @CurrentSession() session: AuthContext,
+    @Body() body: UpdateProfileRequest,
+    @Ip() clientAddress: string,
+  ): Promise<UserResponse> {
+    return toUserResponse(await this.account.updateProfile(session, body, clientAddress));
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext } from '../auth/authenticated-user';
+import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
-import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { validationFailed } from '../common/errors/domain-error';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -21,25 +22,29 @@ export class AccountService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
+    private readonly confirmation: PasswordConfirmation,
     private readonly tokens: AccessTokenService,
   ) {}
 
   /**
-   * Changes email and/or password after checking the current password. A new
-   * password revokes every other token of the user, so a thief's session ends
-   * with the change while the caller's own stays.
+   * Changes email and/or password after checking the current password (a
+   * throttled check, like a login). A new password revokes every other token
+   * of the user, so a thief's session ends with the change while the caller's
+   * own stays. The password in force afterwards may not contain the address
+   * in force afterwards, as at registration.
    */
-  async updateProfile(session: AuthContext, changes: ProfileChanges): Promise<User> {
+  async updateProfile(session: AuthContext, changes: ProfileChanges, clientAddress: string): Promise<User> {
     if (changes.email === undefined && changes.password === undefined) {
       throw validationFailed([{ field: 'body', message: 'give a new email, a new password, or both' }]);
     }
     const userId = session.user.id;
-    if (changes.password !== undefined) assertPasswordIsNotPersonal(changes.password, [session.user.email, changes.email]);
-    const user = await this.users.findByIdWithHash(userId);
-    if (!user || !(await this.hasher.verify(changes.currentPassword, user.hashedPassword))) {
-      throw new DomainError('INVALID_CURRENT_PASSWORD');
+    if (changes.password !== undefined) {
+      assertPasswordIsNotPersonal(changes.password, [session.user.email, changes.email]);
+    } else {
+      assertPasswordIsNotPersonal(changes.currentPassword, [changes.email], 'currentPassword');
     }
-    const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    await this.confirmation.confirm(session.user, changes.currentPassword, clientAddress);
+    const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password, clientAddress);
     await this.users.updateCredentials(userId, { email: changes.email, hashedPassword });
     if (hashedPassword !== undefined) {
       await this.tokens.revokeAllExcept(userId, session.tokenId);

@@ -33,6 +33,7 @@ export const authConfig = configNamespace('auth', (env) => ({
   passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,
   passwordHashingQueue: env.PASSWORD_HASHING_QUEUE,
   passwordHashingMaxWaitMs: env.PASSWORD_HASHING_MAX_WAIT_MS,
+  passwordHashingQueuePerClient: env.PASSWORD_HASHING_QUEUE_PER_CLIENT,
 }));
 
 export const httpConfig = configNamespace('http', (env) => {
@@ -43,6 +44,9 @@ export const httpConfig = configNamespace('http', (env) => {
     corsOrigins,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
   };
 });
 

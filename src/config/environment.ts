@@ -92,6 +92,16 @@ export class Environment {
   @IsIntegerSetting(0, 600_000)
   REQUEST_TIMEOUT_MS = 10_000;
 
+  // A client gets this long to send its request's headers, and a new connection to begin sending them.
+  @IsIntegerSetting(1000, 600_000)
+  HEADERS_TIMEOUT_MS = 5000;
+
+  @IsIntegerSetting(1000, 600_000)
+  KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  @IsIntegerSetting(1, 1_000_000)
+  MAX_CONNECTIONS = 1000;
+
   @IsIntegerSetting(10, 16, { min: 'BCRYPT_COST must be at least 10' })
   BCRYPT_COST = 12;
 
@@ -125,6 +135,10 @@ export class Environment {
 
   @IsIntegerSetting(0, 60_000)
   PASSWORD_HASHING_MAX_WAIT_MS = 1000;
+
+  // One client (an IPv4 address or an IPv6 /64) flooding the queue must leave places for the others.
+  @IsIntegerSetting(1, 10_000)
+  PASSWORD_HASHING_QUEUE_PER_CLIENT = 4;
 
   @ValidateBy(
     { name: 'isOriginList', validator: { validate: isOriginList } },

@@ -45,7 +45,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Auth service')
     .setDescription(DESCRIPTION)
     .setVersion(VERSION)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token from POST /auth/token' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'An opaque access token (nat_...) from POST /auth/token' },
+      'bearer',
+    )
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: {} } } }, 'oauth2')
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('oauth2')

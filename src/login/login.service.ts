@@ -21,10 +21,10 @@ export class LoginService {
   ) {}
 
   async register(email: string, password: string, clientAddress: string): Promise<User> {
-    this.hasher.assertCapacity();
+    this.hasher.assertCapacity(clientAddress);
     await this.throttle.countRegistration(clientAddress);
     assertPasswordIsNotPersonal(password, [email]);
-    return this.users.create(email, await this.hasher.hash(password));
+    return this.users.create(email, await this.hasher.hash(password, clientAddress));
   }
 
   /**
@@ -34,33 +34,25 @@ export class LoginService {
    * email and the client until it succeeds.
    */
   async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
-    this.hasher.assertCapacity();
-    // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
-    const attempt = await this.throttle.beginLogin(email, clientAddress, () => this.hasher.assertCapacity());
-    try {
-      let issued: IssuedAccessToken;
-      try {
-        issued = await this.verifyAndIssue(email, password);
-      } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'INVALID_CREDENTIALS')) await this.throttle.loginAbandoned(attempt);
-        throw error;
-      }
-      await this.throttle.loginSucceeded(attempt);
-      return issued;
-    } finally {
-      this.throttle.endLogin(attempt);
-    }
+    this.hasher.assertCapacity(clientAddress);
+    return this.throttle.checkSecret(
+      email,
+      clientAddress,
+      () => this.verifyAndIssue(email, password, clientAddress),
+      // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
+      () => this.hasher.assertCapacity(clientAddress),
+    );
   }
 
-  private async verifyAndIssue(email: string, password: string): Promise<IssuedAccessToken> {
+  private async verifyAndIssue(email: string, password: string, clientAddress: string): Promise<IssuedAccessToken> {
     const user = await this.users.findByEmailWithHash(email);
-    const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null);
+    const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null, clientAddress);
     if (!user || !passwordMatches || !user.isActive) {
       this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
       throw new DomainError('INVALID_CREDENTIALS');
     }
     if (this.hasher.needsRehash(user.hashedPassword)) {
-      await this.upgradeHash(user, password);
+      await this.upgradeHash(user, password, clientAddress);
     }
     const issued = await this.tokens.issue(user.id);
     this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
@@ -68,9 +60,9 @@ export class LoginService {
   }
 
   /** The upgrade is opportunistic: on failure the old hash stays and the login goes on. */
-  private async upgradeHash(user: User, password: string): Promise<void> {
+  private async upgradeHash(user: User, password: string, clientAddress: string): Promise<void> {
     try {
-      await this.users.replaceHash(user.id, user.hashedPassword, await this.hasher.hash(password));
+      await this.users.replaceHash(user.id, user.hashedPassword, await this.hasher.hash(password, clientAddress));
       this.logger.log({ event: 'password.rehashed', userId: user.id });
     } catch (error) {
       this.logger.warn({ event: 'password.rehash_failed', userId: user.id, error: (error as Error).message });

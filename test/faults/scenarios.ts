@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentRssMb } from '../../bench/support/proc';
 import { quantile, roundTo } from '../../bench/support/stats';
@@ -21,6 +22,7 @@ export const SERVICE_ENV: Record<string, string> = {
   DATABASE_POOL_SIZE: '10',
   // Shedding is its own subject (test/admission.e2e-spec.ts); here every request must be served.
   PASSWORD_HASHING_QUEUE: '1000',
+  PASSWORD_HASHING_QUEUE_PER_CLIENT: '1000',
   PASSWORD_HASHING_MAX_WAIT_MS: '0',
   REGISTRATIONS_PER_CLIENT: '1000000',
   LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
@@ -486,6 +488,92 @@ export const soak: Scenario = {
   },
 };
 
+/** A raw connection that sends its request a byte at a time, and what became of it. */
+interface SlowConnection {
+  kind: 'headers' | 'body';
+  openedAt: number;
+  closedAt?: number;
+  answer: string;
+}
+
+function slowConnection(port: number, kind: SlowConnection['kind'], dripMs: number): Promise<SlowConnection> {
+  return new Promise((resolve) => {
+    const connection: SlowConnection = { kind, openedAt: performance.now(), answer: '' };
+    const socket = connect(port, '127.0.0.1');
+    let drip: NodeJS.Timeout | undefined;
+    socket.on('connect', () => {
+      socket.write(
+        kind === 'headers'
+          ? 'GET /users/me HTTP/1.1\r\nHost: slow\r\n'
+          : 'POST /auth/register HTTP/1.1\r\nHost: slow\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
+      );
+      drip = setInterval(() => socket.write(kind === 'headers' ? 'X-Slow: y\r\n' : ' '), dripMs);
+    });
+    socket.on('data', (chunk: Buffer) => (connection.answer += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(drip);
+      connection.closedAt = performance.now();
+      resolve(connection);
+    });
+  });
+}
+
+export const slowClients: Scenario = {
+  name: 'slow clients',
+  async run({ startInstance }) {
+    const HEADERS_TIMEOUT_MS = 2000;
+    const SLOW_REQUEST_TIMEOUT_MS = 4000;
+    // Node checks the headers bound once a second (src/common/http/slow-clients.ts), and two busy cores add scheduling.
+    const SLACK_MS = 2000;
+    const instance = await startInstance({
+      HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      REQUEST_TIMEOUT_MS: String(SLOW_REQUEST_TIMEOUT_MS),
+    });
+    await register(instance, 'slowloris@example.com', PASSWORD);
+    const token = fieldsOf(await login(instance, 'slowloris@example.com', PASSWORD)).access_token!;
+    const port = Number(new URL(instance.baseUrl).port);
+    const readsFor = async (milliseconds: number) => {
+      const until = performance.now() + milliseconds;
+      return loadUntil(
+        4,
+        () => performance.now() > until,
+        () => me(instance, token),
+      );
+    };
+
+    const idle = await readsFor(3000);
+    const slow = Promise.all(Array.from({ length: 200 }, (_, index) => slowConnection(port, index % 2 === 0 ? 'headers' : 'body', 500)));
+    const loaded = await readsFor(SLOW_REQUEST_TIMEOUT_MS + 1000);
+    const connections = await slow;
+
+    const lifetimes = (kind: SlowConnection['kind']) =>
+      connections.filter((connection) => connection.kind === kind).map((connection) => connection.closedAt! - connection.openedAt);
+    const p99 = (answers: Answer[]) =>
+      quantile(
+        answers.map((answer) => answer.ms),
+        0.99,
+      );
+    const [idleP99, loadedP99] = [p99(idle), p99(loaded)];
+    const headersHeld = Math.max(...lifetimes('headers'));
+    const bodiesHeld = Math.max(...lifetimes('body'));
+    const answeredBodies = connections.filter((connection) => connection.kind === 'body' && /^HTTP\/1\.1 503 /.test(connection.answer));
+    const problems: string[] = [];
+    check(problems, headersHeld <= HEADERS_TIMEOUT_MS + SLACK_MS, `a trickled-headers connection held ${Math.round(headersHeld)} ms`);
+    check(problems, bodiesHeld <= SLOW_REQUEST_TIMEOUT_MS + SLACK_MS, `a trickled-body connection held ${Math.round(bodiesHeld)} ms`);
+    check(problems, answeredBodies.length === 100, `${answeredBodies.length} of 100 trickled bodies answered 503`);
+    check(problems, serverErrors([...idle, ...loaded]).length === 0, `reads: ${json(statusCounts([...idle, ...loaded]))}`);
+    check(problems, loadedP99 <= 2 * idleP99, `guarded reads beside them: p99 ${roundTo(loadedP99, 1)} ms, idle ${roundTo(idleP99, 1)} ms`);
+    return {
+      figures:
+        `100 trickled headers closed after at most ${Math.round(headersHeld)} ms (HEADERS_TIMEOUT_MS ${HEADERS_TIMEOUT_MS}, bound ${HEADERS_TIMEOUT_MS + SLACK_MS}), ` +
+        `100 trickled bodies answered 503 and closed after at most ${Math.round(bodiesHeld)} ms (REQUEST_TIMEOUT_MS ${SLOW_REQUEST_TIMEOUT_MS}, bound ${SLOW_REQUEST_TIMEOUT_MS + SLACK_MS}); ` +
+        `guarded reads p99 ${roundTo(loadedP99, 1)} ms beside them, ${roundTo(idleP99, 1)} ms idle (${loaded.length} and ${idle.length} reads)`,
+      problems,
+    };
+  },
+};
+
 export const SCENARIOS: Scenario[] = [
   registrationRace,
   parallelLogins,
@@ -495,4 +583,5 @@ export const SCENARIOS: Scenario[] = [
   crashSafety,
   soak,
   timeZones,
+  slowClients,
 ];

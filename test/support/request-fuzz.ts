@@ -136,8 +136,20 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 15_000, max: 17_000 }).map((length) => 'x'.repeat(length)) },
 );
 
+/** Characters that render as nothing, or steer the text around them: no address may hold one. */
+export const INVISIBLE_CHARACTERS = ['\u200b', '\u200d', '\u00ad', '\u202e', '\ufeff', '\u2060', '\u180e', '\u3164', '\u2028'];
+
+/** An address with an invisible character somewhere: before, inside the local part or the domain, or after. */
+const withInvisibleCharacter = fc
+  .tuple(fc.emailAddress(), fc.constantFrom(...INVISIBLE_CHARACTERS), fc.nat())
+  .map(([address, character, at]) => {
+    const position = at % (address.length + 1);
+    return address.slice(0, position) + character + address.slice(position);
+  });
+
 const emailText = fc.oneof(
   { weight: 4, arbitrary: fc.emailAddress() },
+  { weight: 1, arbitrary: withInvisibleCharacter },
   { weight: 2, arbitrary: fc.constantFrom(live('email'), live('otherUserEmail'), ` ${live('otherUserEmail')} `) },
   {
     weight: 1,
@@ -189,7 +201,10 @@ const FIELD_VALUES: Partial<Record<string, fc.Arbitrary<string>>> = {
   client_id: text(),
   client_secret: text(),
 };
-const STRAY_KEYS = ['__proto__', 'constructor', 'prototype', 'id', 'isActive', 'role', 'isAdmin', ...Object.keys(FIELD_VALUES)];
+/** Names every plain object answers to: an unknown-field check that looks fields up in one lets them through. */
+export const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype);
+
+const STRAY_KEYS = ['prototype', 'id', 'isActive', 'role', 'isAdmin', ...OBJECT_PROTOTYPE_KEYS, ...Object.keys(FIELD_VALUES)];
 
 /** A field the fuzzer has no special values for (another module's): any text, or anything at all. */
 const fieldValue = (field: string): fc.Arbitrary<unknown> =>

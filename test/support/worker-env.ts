@@ -8,6 +8,8 @@ process.env.NODE_ENV = 'test';
 process.env.BCRYPT_COST = '10';
 // Suites fire bursts to test races; shedding is tested on its own (test/admission.e2e-spec.ts).
 process.env.PASSWORD_HASHING_QUEUE = '1000';
+// All from one address: the per-client share of the queue is tested on its own (test/admission.e2e-spec.ts).
+process.env.PASSWORD_HASHING_QUEUE_PER_CLIENT = '1000';
 process.env.PASSWORD_HASHING_MAX_WAIT_MS = '0';
 // Every suite logs in from 127.0.0.1: the per-client limits are tested on their own (test/security/throttling.e2e-spec.ts).
 process.env.LOGIN_MAX_FAILURES_PER_CLIENT = '1000000';

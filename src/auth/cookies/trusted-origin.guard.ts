@@ -6,11 +6,23 @@ import { httpConfig, HttpConfig } from '../../config/app.config';
 
 const FOREIGN_ORIGIN = 'This origin may not log in with a session cookie';
 
+/** The origin a Referer names, or undefined when it names none. */
+function originOfReferer(referer: string): string | undefined {
+  try {
+    const { origin } = new URL(referer);
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Login CSRF defence for the cookie login (OWASP CSRF cheat sheet): a hostile
  * page must not be able to log a victim's browser into the attacker's account.
  * A browser names the page's origin; only the CORS allow-list may log in this
- * way. Clients that send no Origin (curl, servers) are not browsers at risk.
+ * way. Without an Origin, the Referer stands in for it (OWASP's fallback): a
+ * foreign one is refused too. Clients that send neither (curl, servers) are
+ * not browsers at risk.
  */
 @Injectable()
 export class TrustedOriginGuard implements CanActivate {
@@ -25,6 +37,11 @@ export class TrustedOriginGuard implements CanActivate {
     }
     if (rawHeaderValues(request, 'sec-fetch-site').some((site) => site !== 'same-origin' && site !== 'none')) {
       throw new DomainError('CSRF_FAILED', FOREIGN_ORIGIN);
+    }
+    const referers = rawHeaderValues(request, 'referer');
+    if (referers.length > 0) {
+      const origin = referers.length === 1 ? originOfReferer(referers[0]) : undefined;
+      if (origin === undefined || !this.config.corsOrigins.has(origin)) throw new DomainError('CSRF_FAILED', FOREIGN_ORIGIN);
     }
     return true;
   }

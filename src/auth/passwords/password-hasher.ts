@@ -27,13 +27,14 @@ export class PasswordHasher implements OnModuleInit {
     this.dummyHash = await bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
   }
 
-  /** 503 at once when the bcrypt queue is full, before the caller spends anything else on the request. */
-  assertCapacity(): void {
-    this.limiter.assertCapacity();
+  /** 503 at once when the bcrypt queue has no place for this client, before the caller spends anything else on the request. */
+  assertCapacity(clientAddress: string): void {
+    this.limiter.assertCapacity(clientAddress);
   }
 
-  hash(password: string): Promise<string> {
-    return this.limiter.run(() => bcrypt.hash(this.normalise(password), this.cost));
+  /** Hashes a password for the client at `clientAddress`, whose place in the bcrypt queue it takes. */
+  hash(password: string, clientAddress: string): Promise<string> {
+    return this.limiter.run(() => bcrypt.hash(this.normalise(password), this.cost), clientAddress);
   }
 
   /**
@@ -41,10 +42,10 @@ export class PasswordHasher implements OnModuleInit {
    * unknown email) it compares against a dummy hash of the same cost, so the
    * answer takes as long as for a known email with a wrong password.
    */
-  verify(password: string, hashedPassword: string | null): Promise<boolean> {
+  verify(password: string, hashedPassword: string | null, clientAddress: string): Promise<boolean> {
     const stored = hashedPassword !== null && BCRYPT_HASH.test(hashedPassword) ? hashedPassword : null;
     return this.limiter
-      .run(() => bcrypt.compare(this.normalise(password), stored ?? this.dummyHash))
+      .run(() => bcrypt.compare(this.normalise(password), stored ?? this.dummyHash), clientAddress)
       .then((matches) => matches && stored !== null);
   }
 

@@ -9,8 +9,20 @@ function deferred() {
   return { job, finish };
 }
 
-const limiterWith = (passwordHashingConcurrency: number, passwordHashingQueue: number, passwordHashingMaxWaitMs = 0) =>
-  new PasswordWorkLimiter({ ...defaultSettings.auth, passwordHashingConcurrency, passwordHashingQueue, passwordHashingMaxWaitMs });
+const CLIENT = '203.0.113.7';
+const limiterWith = (
+  passwordHashingConcurrency: number,
+  passwordHashingQueue: number,
+  passwordHashingMaxWaitMs = 0,
+  passwordHashingQueuePerClient = 100,
+) =>
+  new PasswordWorkLimiter({
+    ...defaultSettings.auth,
+    passwordHashingConcurrency,
+    passwordHashingQueue,
+    passwordHashingMaxWaitMs,
+    passwordHashingQueuePerClient,
+  });
 const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PasswordWorkLimiter', () => {
@@ -20,9 +32,9 @@ describe('PasswordWorkLimiter', () => {
     const second = deferred();
     const third = deferred();
 
-    const running = limiter.run(first.job);
-    const queued = limiter.run(second.job);
-    const refused = limiter.run(third.job);
+    const running = limiter.run(first.job, CLIENT);
+    const queued = limiter.run(second.job, CLIENT);
+    const refused = limiter.run(third.job, CLIENT);
 
     await expect(refused).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
     await expect(refused).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
@@ -41,39 +53,39 @@ describe('PasswordWorkLimiter', () => {
   it('frees its slot when a job fails', async () => {
     const limiter = limiterWith(1, 0);
 
-    await expect(limiter.run(() => Promise.reject(new Error('bcrypt failed')))).rejects.toThrow('bcrypt failed');
+    await expect(limiter.run(() => Promise.reject(new Error('bcrypt failed')), CLIENT)).rejects.toThrow('bcrypt failed');
 
-    await expect(limiter.run(() => Promise.resolve('ran'))).resolves.toBe('ran');
+    await expect(limiter.run(() => Promise.resolve('ran'), CLIENT)).resolves.toBe('ran');
   });
 
   it('accepts new work again once the queue has drained', async () => {
     const limiter = limiterWith(2, 0);
     const jobs = [deferred(), deferred()];
-    const runs = jobs.map((job) => limiter.run(job.job));
-    await expect(limiter.run(() => Promise.resolve())).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
+    const runs = jobs.map((job) => limiter.run(job.job, CLIENT));
+    await expect(limiter.run(() => Promise.resolve(), CLIENT)).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
 
     jobs.forEach((job) => job.finish());
     await Promise.all(runs);
 
-    await expect(limiter.run(() => Promise.resolve('again'))).resolves.toBe('again');
+    await expect(limiter.run(() => Promise.resolve('again'), CLIENT)).resolves.toBe('again');
   });
 
   it('refuses at once, before any work, when the queue is full', async () => {
     const limiter = limiterWith(1, 1);
     const first = deferred();
     const second = deferred();
-    expect(() => limiter.assertCapacity()).not.toThrow();
-    const running = limiter.run(first.job);
-    const queued = limiter.run(second.job);
+    expect(() => limiter.assertCapacity(CLIENT)).not.toThrow();
+    const running = limiter.run(first.job, CLIENT);
+    const queued = limiter.run(second.job, CLIENT);
 
-    expect(() => limiter.assertCapacity()).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
+    expect(() => limiter.assertCapacity(CLIENT)).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
 
     first.finish();
     await running;
     await flushMicrotasks();
     second.finish();
     await queued;
-    expect(() => limiter.assertCapacity()).not.toThrow();
+    expect(() => limiter.assertCapacity(CLIENT)).not.toThrow();
   });
 
   it('refuses a queued job that has waited longer than the bound, and runs the next one in time', async () => {
@@ -83,10 +95,10 @@ describe('PasswordWorkLimiter', () => {
       const first = deferred();
       const stale = deferred();
       const fresh = deferred();
-      const running = limiter.run(first.job);
-      const waitedTooLong = limiter.run(stale.job);
+      const running = limiter.run(first.job, CLIENT);
+      const waitedTooLong = limiter.run(stale.job, CLIENT);
       jest.advanceTimersByTime(900);
-      const inTime = limiter.run(fresh.job);
+      const inTime = limiter.run(fresh.job, CLIENT);
       jest.advanceTimersByTime(200);
 
       first.finish();
@@ -107,18 +119,18 @@ describe('PasswordWorkLimiter', () => {
     try {
       const limiter = limiterWith(1, 10, 1000);
       const timed = deferred();
-      const learning = limiter.run(timed.job);
+      const learning = limiter.run(timed.job, CLIENT);
       jest.advanceTimersByTime(600);
       timed.finish();
       await learning;
 
       const first = deferred();
       const second = deferred();
-      const running = limiter.run(first.job);
-      const queued = limiter.run(second.job);
+      const running = limiter.run(first.job, CLIENT);
+      const queued = limiter.run(second.job, CLIENT);
       // One job ahead in the queue and one running, at 600 ms each: a third would wait 1.2 s.
-      await expect(limiter.run(deferred().job)).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }));
-      expect(() => limiter.assertCapacity()).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }));
+      await expect(limiter.run(deferred().job, CLIENT)).rejects.toEqual(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }));
+      expect(() => limiter.assertCapacity(CLIENT)).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }));
 
       first.finish();
       await running;
@@ -128,5 +140,30 @@ describe('PasswordWorkLimiter', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it("holds at most PASSWORD_HASHING_QUEUE_PER_CLIENT places for one client: its flood sheds its own jobs, not another's", async () => {
+    const limiter = limiterWith(1, 16, 0, 2);
+    const flood = '2001:db8:1:2::1';
+    const running = deferred();
+    const queued = [deferred(), deferred()];
+    const runs = [running, ...queued].map((job) => limiter.run(job.job, flood));
+
+    // A third place in the queue: refused, from any address of the same /64.
+    await expect(limiter.run(deferred().job, '2001:db8:1:2::ffff')).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
+    expect(() => limiter.assertCapacity(flood)).toThrow(expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
+
+    // Another client keeps its place, and gets its turn.
+    expect(() => limiter.assertCapacity(CLIENT)).not.toThrow();
+    const other = deferred();
+    const otherRun = limiter.run(other.job, CLIENT);
+    for (const job of [running, ...queued]) {
+      job.finish();
+      await flushMicrotasks();
+    }
+    await Promise.all(runs);
+    expect(other.job).toHaveBeenCalled();
+    other.finish();
+    await otherRun;
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
+import type { ErrorCode } from '../../common/errors/error-codes';
 import { Clock } from '../../common/time/clock';
 import { throttlingConfig, ThrottlingConfig } from '../../config/app.config';
 import { AccountAttemptGate } from './account-attempt-gate';
@@ -12,11 +13,14 @@ type CounterKind = 'login-account' | 'login-client' | 'registration-client';
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 1000;
 
-/** The counters a login attempt was counted against. */
-export interface LoginAttempt {
+/** The counters a check of a secret was counted against. */
+interface SecretAttempt {
   account: Buffer;
   client: Buffer;
 }
+
+/** The answers that mean "the secret was wrong": the verdict of a check, which keeps its count. */
+const WRONG_SECRET = new Set<ErrorCode>(['INVALID_CREDENTIALS', 'INVALID_CURRENT_PASSWORD']);
 
 function counterKey(kind: CounterKind, value: string): Buffer {
   return createHash('sha256').update(`${kind}\0${value}`).digest();
@@ -25,8 +29,9 @@ function counterKey(kind: CounterKind, value: string): Buffer {
 /**
  * Limits password guessing and mass registration, per account and per client
  * address, with counters shared by every instance through the database.
- * Logins count failures only (a success resets the account's count);
- * registrations count every attempt.
+ * Checks of secrets (logins, current passwords) count failures only, on the
+ * counters of logins (a success resets the account's count); registrations
+ * count every attempt.
  */
 @Injectable()
 export class AttemptThrottle {
@@ -43,36 +48,48 @@ export class AttemptThrottle {
   }
 
   /**
-   * Counts a login attempt as a failure before any bcrypt work, and refuses it
-   * past either limit. Counting first, in one atomic statement per counter,
-   * is what holds the limit against guesses sent in parallel: a check made
-   * before the counts went up would let every request in flight through.
-   * Logins of one account beyond the limit in flight wait their turn first
-   * (AccountAttemptGate); `afterWaiting` runs when such a login's turn comes,
-   * before it is counted, and may still refuse it. Every attempt begun must
-   * be ended with endLogin.
+   * One check of a secret of an account (a login's password, a current
+   * password asked again, later a code): counted as a failure against the
+   * account and the client before it runs, and refused with 429 past either
+   * limit. Counting first, in one atomic statement per counter, is what holds
+   * the limit against guesses sent in parallel: a check made before the
+   * counts went up would let every request in flight through. The count is
+   * taken back when `check` resolves; kept when it rejects with a wrong
+   * secret (WRONG_SECRET); taken back when it rejects with anything else,
+   * which is no verdict (shed under load, the database down). Checks of one
+   * account beyond the limit in flight wait their turn first
+   * (AccountAttemptGate); `afterWaiting` runs when such a check's turn comes,
+   * before it is counted, and may still refuse it.
    */
-  async beginLogin(email: string, clientAddress: string, afterWaiting: () => void = () => {}): Promise<LoginAttempt> {
+  async checkSecret<Result>(
+    accountEmail: string,
+    clientAddress: string,
+    check: () => Promise<Result>,
+    afterWaiting: () => void = () => {},
+  ): Promise<Result> {
     const attempt = {
-      account: counterKey('login-account', email),
+      account: counterKey('login-account', accountEmail),
       client: counterKey('login-client', throttlingClientKey(clientAddress)),
     };
     const waited = await this.accountGate.enter(attempt.account);
     try {
       if (waited) afterWaiting();
       await this.count(attempt);
-    } catch (error) {
-      this.endLogin(attempt);
-      throw error;
+      let result: Result;
+      try {
+        result = await check();
+      } catch (error) {
+        if (!(error instanceof DomainError && WRONG_SECRET.has(error.code))) await this.takeBack(attempt);
+        throw error;
+      }
+      await this.succeeded(attempt);
+      return result;
+    } finally {
+      this.accountGate.leave(attempt.account);
     }
-    return attempt;
   }
 
-  endLogin(attempt: LoginAttempt): void {
-    this.accountGate.leave(attempt.account);
-  }
-
-  private async count(attempt: LoginAttempt): Promise<void> {
+  private async count(attempt: SecretAttempt): Promise<void> {
     const now = this.clock.now();
     this.pruneNowAndThen(now);
     const windowEndsAt = this.windowEnd(now, this.config.loginFailureWindowSeconds);
@@ -88,16 +105,15 @@ export class AttemptThrottle {
   }
 
   /** A success is no failure: it takes back the client's count and clears the account's. */
-  async loginSucceeded(attempt: LoginAttempt): Promise<void> {
+  private async succeeded(attempt: SecretAttempt): Promise<void> {
     await Promise.all([this.counters.delete(attempt.account), this.counters.decrement(attempt.client, this.clock.now())]);
   }
 
   /**
-   * An attempt that ended before the password was judged (shed under load, a
-   * database error) takes its counts back. Best effort: it never hides the
-   * error that ended the attempt.
+   * An attempt that ended before the secret was judged takes its counts
+   * back. Best effort: it never hides the error that ended the attempt.
    */
-  async loginAbandoned(attempt: LoginAttempt): Promise<void> {
+  private async takeBack(attempt: SecretAttempt): Promise<void> {
     const now = this.clock.now();
     try {
       await Promise.all([this.counters.decrement(attempt.account, now), this.counters.decrement(attempt.client, now)]);

@@ -1,4 +1,5 @@
 import { mock } from 'jest-mock-extended';
+import { defaultSettings } from '../../../test/support/default-settings';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { AuthConfig } from '../../config/app.config';
 import { AccessTokenCache } from './access-token.cache';
@@ -74,15 +75,12 @@ class InMemoryAccessTokens {
 
 describe('AccessTokenService', () => {
   const config = (overrides: Partial<AuthConfig> = {}): AuthConfig => ({
-    bcryptCost: 10,
+    ...defaultSettings.auth,
     accessTokenTtlSeconds: 5,
     accessTokenIdleTtlSeconds: 0,
     maxTokensPerUser: 3,
     tokenCacheTtlMs: 0,
     tokenCacheMaxEntries: 100,
-    passwordHashingConcurrency: 1,
-    passwordHashingQueue: 1,
-    passwordHashingMaxWaitMs: 0,
     ...overrides,
   });
   let repository: InMemoryAccessTokens;

@@ -24,6 +24,15 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/** The keys of a form body as sent, before the parser dropped any. */
+const sentFormKeys = new WeakMap<IncomingMessage, string[]>();
+
+function assertNoForbiddenKey(keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (FORBIDDEN_KEYS.has(key)) throw validationFailed([{ field: key, message: 'is a forbidden key' }]);
+  }
+}
+
 /**
  * Rejects bodies that parse but could hurt later stages: nesting deep enough to
  * exhaust the transformer's recursion, and `__proto__`/`constructor` keys that
@@ -37,12 +46,8 @@ function assertSafeShape(root: unknown): void {
     if (depth > MAX_DEPTH) {
       throw validationFailed([{ field: 'body', message: `must not be nested more than ${MAX_DEPTH} levels deep` }]);
     }
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        throw validationFailed([{ field: key, message: 'is a forbidden key' }]);
-      }
-      pending.push([(value as Record<string, unknown>)[key], depth + 1]);
-    }
+    assertNoForbiddenKey(Object.keys(value));
+    for (const key of Object.keys(value)) pending.push([(value as Record<string, unknown>)[key], depth + 1]);
   }
 }
 
@@ -54,7 +59,14 @@ function assertSafeShape(root: unknown): void {
 @Injectable()
 export class BodyParserMiddleware implements NestMiddleware {
   private readonly parseJson = json({ limit: MAX_BODY_BYTES, strict: true, type: isJson });
-  private readonly parseForm = urlencoded({ limit: MAX_BODY_BYTES, extended: false, parameterLimit: 20, type: isForm });
+  private readonly parseForm = urlencoded({
+    limit: MAX_BODY_BYTES,
+    extended: false,
+    parameterLimit: 20,
+    type: isForm,
+    // The parser (qs) drops a `__proto__` key without a word: the keys as sent are kept to refuse it.
+    verify: (req, _res, bytes) => sentFormKeys.set(req, [...new URLSearchParams(bytes.toString('utf8')).keys()]),
+  });
   private readonly readUntyped = raw({ limit: MAX_BODY_BYTES, type: () => true });
 
   use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
@@ -71,6 +83,7 @@ export class BodyParserMiddleware implements NestMiddleware {
       await this.run(this.parseJson, req, res);
     } else if (isForm(req)) {
       await this.run(this.parseForm, req, res);
+      assertNoForbiddenKey(sentFormKeys.get(req) ?? []);
     } else if (req.headers['content-type'] === undefined) {
       await this.assertEmpty(req, res);
     } else {

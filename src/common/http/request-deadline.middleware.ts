@@ -27,7 +27,8 @@ export class RequestDeadlineMiddleware implements NestMiddleware {
       if (response.headersSent) return;
       this.logger.warn({ event: 'request.timed_out', method: request.method, timeoutMs: this.timeoutMs });
       const body = errorBody('SERVICE_UNAVAILABLE');
-      response.status(body.statusCode).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).json(body);
+      // The connection goes with the answer: a client trickling its body holds nothing after it.
+      response.status(body.statusCode).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).setHeader('Connection', 'close').json(body);
     }, this.timeoutMs);
     response.once('close', () => clearTimeout(timer));
     next();

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, validationFailed } from '../errors/domain-error';
 
 function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
@@ -9,10 +10,22 @@ function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
   });
 }
 
+/** The properties a DTO declares a rule for: the only fields its body may have. */
+function declaredProperties(metatype: new (...args: never[]) => unknown): Set<string> {
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype, '', true, false)
+      .map((rule) => rule.propertyName),
+  );
+}
+
 /**
  * The global validation pipe: whitelisting DTOs, rejecting unknown fields, and
  * refusing a body that is not a JSON object (`[]`, `"x"`, `1`), which
- * class-validator would otherwise wave through as "nothing to check".
+ * class-validator would otherwise wave through as "nothing to check". Unknown
+ * fields are found among the body's own keys before class-validator runs: its
+ * whitelist looks fields up in a plain object, where `toString`,
+ * `hasOwnProperty` and the other members of Object.prototype are always found.
  */
 @Injectable()
 export class RequestValidationPipe extends ValidationPipe {
@@ -33,6 +46,9 @@ export class RequestValidationPipe extends ValidationPipe {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw validationFailed([{ field: 'body', message: 'the body must be a JSON object' }]);
       }
+      const declared = declaredProperties(metadata.metatype);
+      const unknown = Object.keys(value).filter((key) => !declared.has(key));
+      if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
     }
     return super.transform(value, metadata);
   }

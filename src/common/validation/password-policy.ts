@@ -27,9 +27,9 @@ export function containsEmail(password: string, email: string): boolean {
   return folded.includes(address) || (localPart.length >= MIN_LOCAL_PART_TO_MATCH && folded.includes(localPart));
 }
 
-/** 400 naming the password field when it holds one of the addresses (absent ones are skipped). */
-export function assertPasswordIsNotPersonal(password: string, emails: Array<string | undefined>): void {
+/** 400 naming the password's field when the password holds one of the addresses (absent ones are skipped). */
+export function assertPasswordIsNotPersonal(password: string, emails: Array<string | undefined>, field = 'password'): void {
   if (emails.some((email) => email !== undefined && containsEmail(password, email))) {
-    throw validationFailed([{ field: 'password', message: 'password must not contain your email address' }]);
+    throw validationFailed([{ field, message: `${field} must not contain your email address` }]);
   }
 }

@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { UsersService } from '../../users/users.service';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { PasswordHasher } from './password-hasher';
+
+/**
+ * The one way to check the password a signed-in user types again (to change
+ * the account; later to delete it, or to turn a second factor off): a check
+ * of a secret like a login, on the login counters and limits of that account
+ * and that client, so that a stolen token buys no faster guessing. A wrong
+ * password answers 403 INVALID_CURRENT_PASSWORD and is logged as
+ * `password.check_failed`; past the limits, 429 with Retry-After.
+ */
+@Injectable()
+export class PasswordConfirmation {
+  private readonly logger = new Logger(PasswordConfirmation.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: AttemptThrottle,
+  ) {}
+
+  async confirm(user: AuthenticatedUser, password: string, clientAddress: string): Promise<void> {
+    this.hasher.assertCapacity(clientAddress);
+    await this.throttle.checkSecret(
+      user.email,
+      clientAddress,
+      async () => {
+        const stored = await this.users.findByIdWithHash(user.id);
+        if (!(await this.hasher.verify(password, stored?.hashedPassword ?? null, clientAddress))) {
+          this.logger.log({ event: 'password.check_failed', userId: user.id });
+          throw new DomainError('INVALID_CURRENT_PASSWORD');
+        }
+      },
+      () => this.hasher.assertCapacity(clientAddress),
+    );
+  }
+}
