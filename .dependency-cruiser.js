@@ -1,18 +1,18 @@
 // @ts-check
 /**
  * The layers of src/, lowest first. A folder may import its own layer and the
- * layers below it, never one above; features (a layer's folders marked as
- * such) never import one another. `npm run lint` runs these rules.
+ * layers below it, never one above; the folders of a layer marked `isolated`
+ * (the features, the stores) never import one another. `npm run lint` runs these rules.
  */
 const LAYERS = [
   { name: 'config', folders: ['config'] },
   { name: 'common', folders: ['common'] },
   { name: 'database', folders: ['database'] },
-  // The account store: users as stored, no routes, no authentication.
-  { name: 'users', folders: ['users'] },
+  // The account store (users as stored, no routes, no authentication) and the mail outbox: neither imports the other.
+  { name: 'stores', folders: ['users', 'mail'], isolated: true },
   // The shared authentication layer every feature builds on, and its public surface (src/auth/index.ts).
   { name: 'auth', folders: ['auth'] },
-  { name: 'features', folders: ['account', 'login', 'health', 'docs'], features: true },
+  { name: 'features', folders: ['account', 'login', 'recovery', 'health', 'docs'], isolated: true },
 ];
 
 /** main.ts, app.module.ts and the other entry points: they wire everything, and nothing imports them. */
@@ -32,14 +32,14 @@ const layerRules = LAYERS.flatMap((layer, index) => {
       to: { path: above.length > 0 ? [anyOf(above), ENTRY_POINTS] : ENTRY_POINTS },
     },
   ];
-  if (layer.features) {
-    for (const feature of layer.folders) {
+  if (layer.isolated) {
+    for (const folder of layer.folders) {
       rules.push({
-        name: `feature-${feature}-imports-no-other-feature`,
-        comment: `${feature} is a feature: it builds on the layers below, never on another feature`,
+        name: `${folder}-imports-no-sibling`,
+        comment: `${folder} builds on the layers below, never on another folder of its own layer (${layer.name})`,
         severity: 'error',
-        from: { path: folderPath(feature) },
-        to: { path: anyOf(layer.folders.filter((other) => other !== feature)) },
+        from: { path: folderPath(folder) },
+        to: { path: anyOf(layer.folders.filter((other) => other !== folder)) },
       });
     }
   }

@@ -11,6 +11,8 @@ import { DatabaseModule } from './database/database.module';
 import { ApiDocsModule } from './docs/api-docs.module';
 import { HealthModule } from './health/health.module';
 import { LoginModule } from './login/login.module';
+import { MailModule } from './mail/mail.module';
+import { RecoveryModule } from './recovery/recovery.module';
 
 // LoggingModule first: its request logger is the first middleware, so even refused requests are logged.
 @Module({
@@ -20,9 +22,11 @@ import { LoginModule } from './login/login.module';
     ScheduleModule.forRoot(),
     DatabaseModule,
     HttpPipelineModule,
+    MailModule,
     AuthModule,
     LoginModule,
     AccountModule,
+    RecoveryModule,
     HealthModule,
     ApiDocsModule,
   ],

@@ -13,7 +13,13 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
     it('creates the user and returns it without any hash (201)', async () => {
       const response = await t.http.post('/auth/register').send({ email: 'ada@example.com', password: PASSWORD }).expect(201);
 
-      expect(response.body).toEqual({ id: expect.any(Number), email: 'ada@example.com', createdAt: expect.any(String) });
+      expect(response.body).toEqual({
+        id: expect.any(Number),
+        email: 'ada@example.com',
+        emailVerified: false,
+        pendingEmail: null,
+        createdAt: expect.any(String),
+      });
       expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
       expect(JSON.stringify(response.body)).not.toMatch(/hash|password|\$2b\$/i);
     });
@@ -105,7 +111,13 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
 
       const response = await t.http.get('/users/me').set(bearer(token)).expect(200);
 
-      expect(response.body).toEqual({ id: userId, email: 'me@example.com', createdAt: expect.any(String) });
+      expect(response.body).toEqual({
+        id: userId,
+        email: 'me@example.com',
+        emailVerified: false,
+        pendingEmail: null,
+        createdAt: expect.any(String),
+      });
       expect(response.headers['cache-control']).toBe('no-store');
     });
 
@@ -118,7 +130,7 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
   });
 
   describe('PATCH /users/me', () => {
-    it('changes the email after checking the current password (200)', async () => {
+    it('keeps the email as it is after checking the current password, with the new one pending (200)', async () => {
       const { token } = await registerAndLogin(t.http, 'old@example.com');
 
       const response = await t.http
@@ -127,10 +139,10 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
         .send({ email: 'New@Example.com', currentPassword: PASSWORD })
         .expect(200);
 
-      expect(response.body.email).toBe('new@example.com');
-      await t.http.get('/users/me').set(bearer(token)).expect(200);
-      await t.http.post('/auth/token').send({ email: 'new@example.com', password: PASSWORD }).expect(200);
-      await t.http.post('/auth/token').send({ email: 'old@example.com', password: PASSWORD }).expect(401);
+      expect(response.body).toMatchObject({ email: 'old@example.com', pendingEmail: 'new@example.com' });
+      await t.http.get('/users/me').set(bearer(token)).expect(200, response.body);
+      await t.http.post('/auth/token').send({ email: 'old@example.com', password: PASSWORD }).expect(200);
+      await t.http.post('/auth/token').send({ email: 'new@example.com', password: PASSWORD }).expect(401);
     });
 
     it('changes the password and revokes every other token of the user, keeping the current one', async () => {

@@ -549,8 +549,9 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
         createHash('sha256').update('login-client\u0000127.0.0.1').digest(),
       ]);
       expect(clientCounters).toHaveLength(1);
+      // And no other: the registration's (per client), its verification mail's (per user), the login's account and client.
       const [all] = await t.db.query('SELECT COUNT(*) AS n FROM throttle_counters');
-      expect(Number(all.n)).toBe(3);
+      expect(Number(all.n)).toBe(4);
     },
   );
 

@@ -10,6 +10,7 @@ const CSRF_TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
 interface AccountState {
   email: string;
+  pendingEmail: string | null;
   tokens: number;
 }
 
@@ -30,7 +31,7 @@ const WRITES: Write[] = [
     path: '/users/me',
     json: { email: NEW_EMAIL, currentPassword: PASSWORD },
     status: 200,
-    changes: { email: NEW_EMAIL },
+    changes: { pendingEmail: NEW_EMAIL },
   },
   { name: 'DELETE /auth/tokens', method: 'DELETE', path: '/auth/tokens', status: 204, changes: { tokens: 1 } },
 ];
@@ -152,8 +153,8 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
   afterEach(() => page?.close());
 
   async function accountState(): Promise<AccountState> {
-    const [user] = await t.db.query('SELECT email FROM users WHERE id = ?', [userId]);
-    return { email: user.email, tokens: (await rowCounts(t.db)).tokens };
+    const [user] = await t.db.query('SELECT email, pending_email AS pendingEmail FROM users WHERE id = ?', [userId]);
+    return { email: user.email, pendingEmail: user.pendingEmail, tokens: (await rowCounts(t.db)).tokens };
   }
 
   /** Logs the browser in from the allowed page, and leaves the page there; returns the CSRF token. */

@@ -138,11 +138,18 @@ describe('Fuzzing every route with random bodies and headers', () => {
   }
 
   /**
-   * A successful write may have changed the owner's email or password, or
-   * revoked its token (a logout, its own id in DELETE /auth/tokens/:id, a login
-   * past the per-user token limit): later cases must still start from a live session.
+   * A successful write may have changed the owner's password, revoked its
+   * token (a logout, its own id in DELETE /auth/tokens/:id, a login past the
+   * per-user token limit) or deleted the account: later cases must still
+   * start from a live session.
    */
   async function followSuccessfulWrite(route: Route, request: RequestCase, values: LiveValues, response: RawResponse): Promise<void> {
+    if (route.method === 'DELETE' && route.path === '/users/me') {
+      const { userId, token } = await registerAndLogin(t.http, owner.email, owner.password);
+      owner = { ...owner, userId, token, tokenId: await currentTokenId(token) };
+      owner.csrf = t.app.get(CsrfTokens).issue(owner.tokenId);
+      return;
+    }
     if (route.path === '/users/me') {
       owner.email = (response.body as { email: string }).email;
       owner.password = sentString(request.body, values, 'password') ?? owner.password;

@@ -41,10 +41,11 @@ describe('Route access', () => {
   });
   afterAll(() => t.close());
 
-  it('leaves only registration, login, health and what is marked @Public() open; everything else needs a token', () => {
+  it('leaves only registration, login, the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
     expect(routeAccess(t)).toEqual([
       'DELETE /auth/tokens token',
       'DELETE /auth/tokens/:id token',
+      'DELETE /users/me token',
       'GET /auth/cookie/csrf token',
       'GET /auth/tokens token',
       'GET /health public',
@@ -54,11 +55,16 @@ describe('Route access', () => {
       'PATCH /users/me token',
       'POST /auth/cookie/login public',
       'POST /auth/cookie/logout token',
+      'POST /auth/email-verification token',
+      'POST /auth/email-verification/confirm public',
       'POST /auth/logout token',
+      'POST /auth/password-reset public',
+      'POST /auth/password-reset/confirm public',
       'POST /auth/register public',
       'POST /auth/token public',
       'POST /notes token',
       'POST /notes/:id/publish token',
+      'POST /users/me/email/confirm public',
     ]);
   });
 

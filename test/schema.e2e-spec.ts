@@ -40,7 +40,7 @@ describe('Schema migrations', () => {
   beforeAll(async () => {
     const scratch = await scratchDatabase('schema');
     drop = scratch.drop;
-    dataSource = await new DataSource(buildCliDataSourceOptions({ url: scratch.url })).initialize();
+    dataSource = await new DataSource(await buildCliDataSourceOptions({ url: scratch.url })).initialize();
   });
 
   afterAll(async () => {
@@ -123,7 +123,7 @@ describe("Every table of the test database, other teams' included", () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    dataSource = await new DataSource(buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
+    dataSource = await new DataSource(await buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
   });
   afterAll(() => dataSource.destroy());
 

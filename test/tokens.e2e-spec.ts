@@ -283,12 +283,12 @@ describe('The token cache', () => {
     await t.http.get('/users/me').set(bearer(current)).expect(200);
   });
 
-  it('shows a new email at once on every cached session of the user', async () => {
+  it('shows a pending email at once on every cached session of the user', async () => {
     await t.http.post('/auth/register').send({ email: 'old@example.com', password: PASSWORD }).expect(201);
     const [first, second] = [await cachedLogin('old@example.com'), await cachedLogin('old@example.com')];
     await t.http.patch('/users/me').set(bearer(first)).send({ email: 'new@example.com', currentPassword: PASSWORD }).expect(200);
     const me = await t.http.get('/users/me').set(bearer(second)).expect(200);
-    expect(me.body.email).toBe('new@example.com');
+    expect(me.body.pendingEmail).toBe('new@example.com');
   });
 
   it("runs the guard's lookup as a prepared statement", async () => {

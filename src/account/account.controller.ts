@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Ip, Patch } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthContext, AuthenticatedUser, ApiErrors, CurrentSession, CurrentUser } from '../auth';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Patch, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, AuthContext, AuthenticatedUser, CurrentSession, CurrentUser, Public } from '../auth';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AccountService } from './account.service';
+import { DeleteAccountRequest } from './dto/delete-account.request';
+import { LinkTokenRequest } from './dto/link-token.request';
 import { UpdateProfileRequest } from './dto/update-profile.request';
 
 @ApiTags('Users')
@@ -17,7 +19,10 @@ export class AccountController {
     return toUserResponse(user);
   }
 
-  @ApiOperation({ summary: 'Change the email or password (the current password is required)' })
+  @ApiOperation({
+    summary: 'Change the password, or ask for another email (the current password is required)',
+    description: 'A new password applies at once. A new email is pending until the link mailed to it is used.',
+  })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(
     'VALIDATION_FAILED',
@@ -35,5 +40,24 @@ export class AccountController {
     @Ip() clientAddress: string,
   ): Promise<UserResponse> {
     return toUserResponse(await this.account.updateProfile(session, body, clientAddress));
+  }
+
+  @ApiOperation({ summary: 'Take the new email, with the token of the link mailed to it (the link is the proof: no login needed)' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors('INVALID_LINK', 'EMAIL_TAKEN', 'VALIDATION_FAILED', 'TOO_MANY_REQUESTS')
+  @Public()
+  @Post('me/email/confirm')
+  @HttpCode(HttpStatus.OK)
+  async confirmEmailChange(@Body() body: LinkTokenRequest, @Ip() clientAddress: string): Promise<UserResponse> {
+    return toUserResponse(await this.account.confirmEmailChange(body.token, clientAddress));
+  }
+
+  @ApiOperation({ summary: 'Delete the account and everything of it (the current password is required)' })
+  @ApiNoContentResponse({ description: 'Deleted; a notice is mailed' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURRENT_PASSWORD', 'TOO_MANY_REQUESTS', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE')
+  @Delete('me')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async deleteMe(@CurrentSession() session: AuthContext, @Body() body: DeleteAccountRequest, @Ip() clientAddress: string): Promise<void> {
+    await this.account.deleteAccount(session, body.currentPassword, clientAddress);
   }
 }

@@ -1,30 +1,55 @@
 import { mock } from 'jest-mock-extended';
+import { defaultSettings } from '../../test/support/default-settings';
+import { LinkTokens } from '../auth/links/link-tokens.service';
+import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { Transaction, UnitOfWork } from '../database/unit-of-work';
+import { Outbox } from '../mail/outbox';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { AccountMails } from './account.mails';
 import { AccountService } from './account.service';
 
 describe('AccountService.updateProfile', () => {
-  const session = { tokenId: 5, user: { id: 1, email: 'ada@example.com', createdAt: new Date() } };
-  const user = Object.assign(new User(), { id: 1, email: 'ada@example.com', hashedPassword: '$2b$10$old', createdAt: new Date() });
+  const session = {
+    tokenId: 5,
+    user: { id: 1, email: 'ada@example.com', emailVerifiedAt: null, pendingEmail: null, createdAt: new Date() },
+  };
+  const user = Object.assign(new User(), {
+    id: 1,
+    email: 'ada@example.com',
+    hashedPassword: '$2b$10$old',
+    emailVerifiedAt: null,
+    pendingEmail: null,
+    createdAt: new Date(),
+  });
   const client = '203.0.113.7';
 
   const setup = (currentPasswordMatches = true) => {
     const users = mock<UsersService>();
     users.getById.mockResolvedValue(user);
-    users.updateCredentials.mockResolvedValue(undefined);
+    users.findByEmail.mockResolvedValue(null);
+    users.update.mockResolvedValue(undefined);
     const hasher = mock<PasswordHasher>();
     hasher.hash.mockResolvedValue('$2b$10$new');
     const confirmation = mock<PasswordConfirmation>();
     if (currentPasswordMatches) confirmation.confirm.mockResolvedValue(undefined);
     else confirmation.confirm.mockRejectedValue(new DomainError('INVALID_CURRENT_PASSWORD'));
+    const passwordChanges = mock<PasswordChanges>();
+    const links = mock<LinkTokens>();
+    links.issue.mockResolvedValue('lnk_token');
     const tokens = mock<AccessTokenService>();
-    tokens.revokeAllExcept.mockResolvedValue(2);
-    const service = new AccountService(users, hasher, confirmation, tokens);
-    return { service, users, hasher, confirmation, tokens };
+    const outbox = mock<Outbox>();
+    const transaction = mock<Transaction>();
+    const unitOfWork = mock<UnitOfWork>();
+    unitOfWork.run.mockImplementation((work) => work(transaction));
+    const mails = new AccountMails({ ...defaultSettings.mail, appUrl: 'https://app.example.com' });
+    const service = new AccountService(users, hasher, confirmation, passwordChanges, links, tokens, outbox, mails, unitOfWork, new Clock());
+    return { service, users, hasher, confirmation, passwordChanges, links, tokens, outbox, transaction };
   };
 
   it('confirms the current password through the throttled check, for this user and client', async () => {
@@ -35,41 +60,71 @@ describe('AccountService.updateProfile', () => {
     expect(confirmation.confirm).toHaveBeenCalledWith(session.user, 'old one', client);
   });
 
-  it('hashes a new password, stores it, and revokes every other token of the user', async () => {
-    const { service, users, tokens } = setup();
+  it('sets a new password with everything that goes with it, keeping the caller’s session, and mails a notice, in one transaction', async () => {
+    const { service, passwordChanges, outbox, transaction } = setup();
 
     await service.updateProfile(session, { password: 'a new passphrase', currentPassword: 'old one' }, client);
 
-    expect(users.updateCredentials).toHaveBeenCalledWith(1, { email: undefined, hashedPassword: '$2b$10$new' });
-    expect(tokens.revokeAllExcept).toHaveBeenCalledWith(1, 5);
+    expect(passwordChanges.apply).toHaveBeenCalledWith(1, '$2b$10$new', 5, transaction);
+    expect(outbox.enqueue).toHaveBeenCalledWith(
+      expect.objectContaining({ to: 'ada@example.com', subject: 'Your password was changed' }),
+      transaction,
+    );
+    expect(passwordChanges.forgetSessions).toHaveBeenCalledWith(1, 5);
   });
 
-  it('changes only the email, keeping the tokens and the hash, and drops cached copies of the old email', async () => {
-    const { service, users, hasher, tokens } = setup();
+  it('keeps the email as it is and sets it pending, with a link to the new address and a notice to the current one', async () => {
+    const { service, users, hasher, links, outbox, passwordChanges, transaction } = setup();
 
     await service.updateProfile(session, { email: 'new@example.com', currentPassword: 'old one' }, client);
 
-    expect(users.updateCredentials).toHaveBeenCalledWith(1, { email: 'new@example.com', hashedPassword: undefined });
+    expect(users.update).toHaveBeenCalledWith(1, { pendingEmail: 'new@example.com' }, transaction);
+    expect(links.revokeForUser).toHaveBeenCalledWith(1, ['change-email'], transaction);
+    expect(links.issue).toHaveBeenCalledWith(1, 'change-email', 'new@example.com', transaction);
+    expect(outbox.enqueue).toHaveBeenCalledWith(
+      expect.objectContaining({
+        to: 'new@example.com',
+        text: expect.stringContaining('https://app.example.com/confirm-email#token=lnk_token'),
+      }),
+      transaction,
+    );
+    expect(outbox.enqueue).toHaveBeenCalledWith(
+      expect.objectContaining({ to: 'ada@example.com', text: expect.not.stringContaining('lnk_token') }),
+      transaction,
+    );
     expect(hasher.hash).not.toHaveBeenCalled();
-    expect(tokens.revokeAllExcept).not.toHaveBeenCalled();
-    expect(tokens.forgetOwner).toHaveBeenCalledWith(1);
+    expect(passwordChanges.apply).not.toHaveBeenCalled();
+  });
+
+  it('refuses an address another account has, before writing anything', async () => {
+    const { service, users, outbox } = setup();
+    users.findByEmail.mockResolvedValue(Object.assign(new User(), { id: 2 }));
+
+    await expect(
+      service.updateProfile(session, { email: 'taken@example.com', currentPassword: 'old one' }, client),
+    ).rejects.toBeDomainError('EMAIL_TAKEN', 409);
+    expect(outbox.enqueue).not.toHaveBeenCalled();
   });
 
   it('refuses a wrong current password and changes nothing', async () => {
-    const { service, users, tokens } = setup(false);
+    const { service, users, passwordChanges } = setup(false);
 
     await expect(service.updateProfile(session, { email: 'x@example.com', currentPassword: 'wrong' }, client)).rejects.toBeDomainError(
       'INVALID_CURRENT_PASSWORD',
       403,
     );
-    expect(users.updateCredentials).not.toHaveBeenCalled();
-    expect(tokens.revokeAllExcept).not.toHaveBeenCalled();
+    expect(users.update).not.toHaveBeenCalled();
+    expect(passwordChanges.apply).not.toHaveBeenCalled();
   });
 
-  it('refuses a request that changes nothing, before any check of the password', async () => {
+  it('refuses a request that changes nothing (the same email counts as none), before any check of the password', async () => {
     const { service, confirmation } = setup();
 
     await expect(service.updateProfile(session, { currentPassword: 'old one' }, client)).rejects.toBeDomainError('VALIDATION_FAILED', 400);
+    await expect(service.updateProfile(session, { email: 'ada@example.com', currentPassword: 'old one' }, client)).rejects.toBeDomainError(
+      'VALIDATION_FAILED',
+      400,
+    );
     expect(confirmation.confirm).not.toHaveBeenCalled();
   });
 
@@ -80,6 +135,6 @@ describe('AccountService.updateProfile', () => {
       service.updateProfile(session, { email: 'marmalade@example.com', currentPassword: 'my marmalade pot' }, client),
     ).rejects.toBeDomainError('VALIDATION_FAILED', 400);
     expect(confirmation.confirm).not.toHaveBeenCalled();
-    expect(users.updateCredentials).not.toHaveBeenCalled();
+    expect(users.update).not.toHaveBeenCalled();
   });
 });

@@ -1,12 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext } from '../auth/authenticated-user';
+import { LinkTokens } from '../auth/links/link-tokens.service';
+import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
-import { validationFailed } from '../common/errors/domain-error';
+import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Outbox } from '../mail/outbox';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { AccountMails } from './account.mails';
 
 export interface ProfileChanges {
   email?: string;
@@ -23,37 +29,90 @@ export class AccountService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly confirmation: PasswordConfirmation,
+    private readonly passwordChanges: PasswordChanges,
+    private readonly links: LinkTokens,
     private readonly tokens: AccessTokenService,
+    private readonly outbox: Outbox,
+    private readonly mails: AccountMails,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   /**
-   * Changes email and/or password after checking the current password (a
-   * throttled check, like a login). A new password revokes every other token
-   * of the user, so a thief's session ends with the change while the caller's
-   * own stays. The password in force afterwards may not contain the address
-   * in force afterwards, as at registration.
+   * Changes the password and/or asks for another email, after checking the
+   * current password (a throttled check, like a login). A new password takes
+   * effect at once, ends every other session of the user and is announced by
+   * mail. A new email does not: it waits in `pendingEmail` until the link
+   * mailed to it is used, and the current address is told. The password in
+   * force afterwards may not contain the address asked for, as at registration.
    */
   async updateProfile(session: AuthContext, changes: ProfileChanges, clientAddress: string): Promise<User> {
-    if (changes.email === undefined && changes.password === undefined) {
+    const { user } = session;
+    const newEmail = changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
+    if (newEmail === undefined && changes.password === undefined) {
       throw validationFailed([{ field: 'body', message: 'give a new email, a new password, or both' }]);
     }
-    const userId = session.user.id;
     if (changes.password !== undefined) {
-      assertPasswordIsNotPersonal(changes.password, [session.user.email, changes.email]);
+      assertPasswordIsNotPersonal(changes.password, [user.email, newEmail]);
     } else {
-      assertPasswordIsNotPersonal(changes.currentPassword, [changes.email], 'currentPassword');
+      assertPasswordIsNotPersonal(changes.currentPassword, [newEmail], 'currentPassword');
     }
-    await this.confirmation.confirm(session.user, changes.currentPassword, clientAddress);
+    await this.confirmation.confirm(user, changes.currentPassword, clientAddress);
+    if (newEmail !== undefined && (await this.users.findByEmail(newEmail))) throw new DomainError('EMAIL_TAKEN');
     const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password, clientAddress);
-    await this.users.updateCredentials(userId, { email: changes.email, hashedPassword });
+    await this.unitOfWork.run(async (transaction) => {
+      if (hashedPassword !== undefined) {
+        await this.passwordChanges.apply(user.id, hashedPassword, session.tokenId, transaction);
+        await this.outbox.enqueue(this.mails.passwordChangedNotice(user.email), transaction);
+      }
+      if (newEmail !== undefined) {
+        await this.users.update(user.id, { pendingEmail: newEmail }, transaction);
+        await this.links.revokeForUser(user.id, ['change-email'], transaction);
+        const token = await this.links.issue(user.id, 'change-email', newEmail, transaction);
+        await this.outbox.enqueue(this.mails.emailChangeConfirmation(newEmail, token), transaction);
+        await this.outbox.enqueue(this.mails.emailChangeNotice(user.email, newEmail), transaction);
+      }
+    });
     if (hashedPassword !== undefined) {
-      await this.tokens.revokeAllExcept(userId, session.tokenId);
-      this.logger.log({ event: 'user.password_changed', userId });
+      this.passwordChanges.forgetSessions(user.id, session.tokenId);
+      this.logger.log({ event: 'user.password_changed', userId: user.id });
     }
-    if (changes.email !== undefined) {
-      this.tokens.forgetOwner(userId);
-      this.logger.log({ event: 'user.email_changed', userId });
+    if (newEmail !== undefined) {
+      this.tokens.forgetOwner(user.id);
+      this.logger.log({ event: 'email.change_requested', userId: user.id });
     }
-    return this.users.getById(userId);
+    return this.users.getById(user.id);
+  }
+
+  /**
+   * The link mailed to the new address proves it: the account takes it,
+   * verified. Only the latest request counts, and only while it is pending;
+   * an address another account took since gets 409, and the link stays usable.
+   */
+  async confirmEmailChange(token: string, clientAddress: string): Promise<User> {
+    const grant = await this.links.find(token, 'change-email', clientAddress);
+    const user = await this.unitOfWork.run(async (transaction) => {
+      const current = await this.users.getById(grant.userId, transaction);
+      if (current.pendingEmail !== grant.email) throw new DomainError('INVALID_LINK');
+      await this.links.consume(grant, transaction);
+      await this.users.update(current.id, { email: grant.email, emailVerifiedAt: this.clock.now(), pendingEmail: null }, transaction);
+      return this.users.getById(current.id, transaction);
+    });
+    this.tokens.forgetOwner(user.id);
+    this.logger.log({ event: 'email.changed', userId: user.id });
+    return user;
+  }
+
+  /** Deletes the account and everything of it (tokens, links, by foreign key), after the current password; a notice follows. */
+  async deleteAccount(session: AuthContext, currentPassword: string, clientAddress: string): Promise<void> {
+    const { user } = session;
+    await this.confirmation.confirm(user, currentPassword, clientAddress);
+    const stored = await this.users.getById(user.id);
+    await this.unitOfWork.run(async (transaction) => {
+      await this.users.delete(user.id, transaction);
+      await this.outbox.enqueue(this.mails.deletionNotice(stored.email), transaction);
+    });
+    this.tokens.forgetOwner(user.id);
+    this.logger.log({ event: 'user.deleted', userId: user.id });
   }
 }

@@ -4,6 +4,7 @@ import { AccessTokenGuard } from './access-token.guard';
 import { CsrfTokens } from './cookies/csrf-tokens';
 import { SessionCookies } from './cookies/session-cookies';
 import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
+import { LinksModule } from './links/links.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -12,11 +13,12 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
 /**
  * The shared authentication layer: the global guard (every route needs an
  * access token unless @Public()), and the pieces the account features build
- * on: access tokens, password hashing, attempt throttling, session cookies.
+ * on: access tokens, password hashing and changes, attempt throttling, mailed
+ * links, session cookies.
  */
 @Module({
-  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule],
+  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule],
   providers: [CsrfTokens, SessionCookies, TrustedOriginGuard, PublicRoutesCheck, { provide: APP_GUARD, useClass: AccessTokenGuard }],
-  exports: [PasswordsModule, AccessTokensModule, ThrottlingModule, SessionCookies, TrustedOriginGuard],
+  exports: [PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, SessionCookies, TrustedOriginGuard],
 })
 export class AuthModule {}

@@ -2,6 +2,10 @@
 export interface AuthenticatedUser {
   id: number;
   email: string;
+  /** When a link mailed to `email` was used; null while the address is unproven. */
+  emailVerifiedAt: Date | null;
+  /** An address the user asked to change to, until the link mailed there is used. */
+  pendingEmail: string | null;
   createdAt: Date;
 }
 

@@ -63,6 +63,22 @@ export const throttlingConfig = configNamespace('throttling', (env) => ({
   registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
 }));
 
+export const mailConfig = configNamespace('mail', (env) => ({
+  appUrl: env.APP_URL.replace(/\/+$/, ''),
+  mailUrl: env.MAIL_URL,
+  from: env.MAIL_FROM,
+  outboxDir: env.MAIL_OUTBOX_DIR,
+  retryBaseMs: env.MAIL_RETRY_BASE_MS,
+  maxAttempts: env.MAIL_MAX_ATTEMPTS,
+}));
+
+export const accountConfig = configNamespace('account', (env) => ({
+  emailVerification: env.EMAIL_VERIFICATION,
+  emailVerificationTtlSeconds: parseDurationSeconds(env.EMAIL_VERIFICATION_TTL),
+  emailChangeTtlSeconds: parseDurationSeconds(env.EMAIL_CHANGE_TTL),
+  passwordResetTtlSeconds: parseDurationSeconds(env.PASSWORD_RESET_TTL),
+}));
+
 /** LOG_LEVEL keeps Nest's level names; pino calls `log` info and `verbose` trace. */
 const PINO_LEVELS = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
@@ -71,7 +87,16 @@ export const loggingConfig = configNamespace('logging', (env) => ({
   format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text'),
 }));
 
-export const CONFIG_NAMESPACES = [databaseConfig, authConfig, httpConfig, sessionConfig, throttlingConfig, loggingConfig];
+export const CONFIG_NAMESPACES = [
+  databaseConfig,
+  authConfig,
+  httpConfig,
+  sessionConfig,
+  throttlingConfig,
+  loggingConfig,
+  mailConfig,
+  accountConfig,
+];
 
 type SettingsOf<Namespace> = Namespace extends ConfigNamespace<infer Settings> ? Settings : never;
 export type DatabaseConfig = SettingsOf<typeof databaseConfig>;
@@ -80,3 +105,5 @@ export type HttpConfig = SettingsOf<typeof httpConfig>;
 export type SessionConfig = SettingsOf<typeof sessionConfig>;
 export type ThrottlingConfig = SettingsOf<typeof throttlingConfig>;
 export type LoggingConfig = SettingsOf<typeof loggingConfig>;
+export type MailConfig = SettingsOf<typeof mailConfig>;
+export type AccountConfig = SettingsOf<typeof accountConfig>;

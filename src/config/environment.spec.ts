@@ -73,7 +73,7 @@ describe('validateEnvironment', () => {
   it('.env.example lists every variable, with its default', () => {
     const listed = Object.fromEntries(envExampleEntries());
     const defaults = Object.entries(new Environment()).map(([name, value]) => [name, value === undefined ? '' : String(value)]);
-    const documented = [...defaults.map(([name]) => name), 'DATABASE_URL', 'LOG_FORMAT'];
+    const documented = [...defaults.map(([name]) => name), 'DATABASE_URL', 'LOG_FORMAT', 'MAIL_URL'];
 
     expect(Object.keys(listed).sort()).toEqual([...new Set(documented)].sort());
     for (const [name, value] of defaults) expect([name, listed[name]]).toEqual([name, value]);

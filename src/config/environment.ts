@@ -180,6 +180,43 @@ export class Environment {
   @Matches(DURATION_PATTERN, { message: 'REGISTRATION_WINDOW must be a duration such as 3600, 60m or 1h' })
   REGISTRATION_WINDOW = '1h';
 
+  // The web app that opens the links mailed to users: its pages /verify-email, /reset-password and /confirm-email.
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'APP_URL must be an http(s) URL with no query or fragment, such as https://app.example.com',
+  })
+  APP_URL = 'http://localhost:3000';
+
+  // Empty: every message is written as an .eml file under MAIL_OUTBOX_DIR, and nothing is sent.
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'MAIL_URL must be an smtp:// or smtps:// URL, such as smtp://user:pass@smtp.example.com:587' })
+  MAIL_URL?: string;
+
+  // An address only: the display name and every other header come from the service, never from input.
+  @Matches(/^[^\s@<>"]+@[^\s@<>"]+$/, { message: 'MAIL_FROM must be a bare address, such as no-reply@example.com' })
+  MAIL_FROM = 'no-reply@localhost';
+
+  @MinLength(1)
+  MAIL_OUTBOX_DIR = '.local/mail';
+
+  // A failed send is tried again after this, doubled each time (with jitter), up to MAIL_MAX_ATTEMPTS in all.
+  @IsIntegerSetting(100, 3_600_000)
+  MAIL_RETRY_BASE_MS = 5000;
+
+  @IsIntegerSetting(1, 100)
+  MAIL_MAX_ATTEMPTS = 10;
+
+  @IsIn(['optional', 'required'])
+  EMAIL_VERIFICATION: 'optional' | 'required' = 'optional';
+
+  @Matches(DURATION_PATTERN, { message: 'EMAIL_VERIFICATION_TTL must be a duration such as 86400, 24h or 7d' })
+  EMAIL_VERIFICATION_TTL = '24h';
+
+  @Matches(DURATION_PATTERN, { message: 'EMAIL_CHANGE_TTL must be a duration such as 86400, 24h or 7d' })
+  EMAIL_CHANGE_TTL = '24h';
+
+  @Matches(DURATION_PATTERN, { message: 'PASSWORD_RESET_TTL must be a duration such as 1800, 30m or 1h' })
+  PASSWORD_RESET_TTL = '30m';
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

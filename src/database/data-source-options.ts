@@ -1,4 +1,5 @@
 import { extname, join } from 'node:path';
+import { createConnection, RowDataPacket } from 'mysql2/promise';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 import { DatabaseLogger } from './database-logger';
 
@@ -46,7 +47,26 @@ export function buildDataSourceOptions(settings: DataSourceSettings): MysqlDataS
   };
 }
 
-/** The data source of the CLI and of the tests' own migrations: every entity file and every migration. */
-export function buildCliDataSourceOptions(settings: Pick<DataSourceSettings, 'url'>): MysqlDataSourceOptions {
-  return { ...buildDataSourceOptions({ url: settings.url, poolSize: 2, migrateOnStart: false }), entities: [ENTITY_FILES] };
+/**
+ * The data source of the CLI and of the schema tests: every entity file and
+ * every migration, and TypeORM's driver for the server's own flavour. The
+ * service itself always speaks `mysql`, whose SQL both run; but comparing
+ * entities with the schema (migration:generate) needs to know that MariaDB
+ * reports a nullable column's default as the text NULL, where MySQL reports
+ * none: under `mysql`, every nullable column of a MariaDB schema would look
+ * changed.
+ */
+export async function buildCliDataSourceOptions(settings: Pick<DataSourceSettings, 'url'>): Promise<MysqlDataSourceOptions> {
+  const options = { ...buildDataSourceOptions({ url: settings.url, poolSize: 2, migrateOnStart: false }), entities: [ENTITY_FILES] };
+  return (await isMariaDb(settings.url)) ? { ...options, type: 'mariadb' } : options;
+}
+
+async function isMariaDb(url: string): Promise<boolean> {
+  const connection = await createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query<Array<RowDataPacket & { version: string }>>('SELECT VERSION() AS version');
+    return /mariadb/i.test(rows[0].version);
+  } finally {
+    await connection.end();
+  }
 }

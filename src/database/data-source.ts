@@ -6,4 +6,4 @@ import { buildCliDataSourceOptions } from './data-source-options';
 
 // The TypeORM CLI's data source (migration:run, revert, generate). The npm
 // scripts provision the local server and set DATABASE_URL when it is unset.
-export default new DataSource(buildCliDataSourceOptions(databaseConfig.fromEnvironment(loadEnvironment())));
+export default buildCliDataSourceOptions(databaseConfig.fromEnvironment(loadEnvironment())).then((options) => new DataSource(options));

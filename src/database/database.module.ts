@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 import { databaseConfig, DatabaseConfig } from '../config/app.config';
 import { buildDataSourceOptions } from './data-source-options';
+import { UnitOfWork } from './unit-of-work';
 
 /**
  * Pending migrations run first, on a connection of their own without the
@@ -19,7 +20,11 @@ async function migratedDataSource(options: DataSourceOptions): Promise<DataSourc
   return new DataSource({ ...mysqlOptions, migrationsRun: false }).initialize();
 }
 
+/** The connection, for every module (global, like the TypeORM repositories it serves), and the unit of work. */
+@Global()
 @Module({
+  providers: [UnitOfWork],
+  exports: [UnitOfWork],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],

@@ -1,23 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, AuthContext, CurrentSession, Public } from '../auth';
 import { SessionCookies } from '../auth/cookies/session-cookies';
 import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
-import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { CsrfTokenResponse } from './dto/csrf-token.response';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
 import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
-import { RegisterRequest } from './dto/register.request';
 import { TokenResponse, toTokenResponse } from './dto/token.response';
 import { LoginCredentialsBody } from './login-credentials.decorator';
 import { LoginService } from './login.service';
@@ -34,6 +24,7 @@ const LOGIN_BODY = {
 const LOGIN_ERRORS = [
   'VALIDATION_FAILED',
   'INVALID_CREDENTIALS',
+  'EMAIL_NOT_VERIFIED',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
   'TOO_MANY_REQUESTS',
@@ -49,15 +40,6 @@ export class LoginController {
     private readonly tokens: AccessTokenService,
     private readonly sessionCookies: SessionCookies,
   ) {}
-
-  @ApiOperation({ summary: 'Create an account' })
-  @ApiCreatedResponse({ type: UserResponse })
-  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TAKEN', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
-  @Public()
-  @Post('register')
-  async register(@Body() body: RegisterRequest, @Ip() clientAddress: string): Promise<UserResponse> {
-    return toUserResponse(await this.login.register(body.email, body.password, clientAddress));
-  }
 
   @ApiOperation({
     summary: 'Log in: an access token for an email and password',

@@ -4,7 +4,7 @@ import { UsersModule } from '../users/users.module';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 
-/** Registration, login with a bearer token or a cookie session, logout and the caller's token list: `/auth/*`. */
+/** Login with a bearer token or a cookie session, logout and the caller's token list. */
 @Module({
   imports: [UsersModule, AuthModule],
   controllers: [LoginController],

@@ -1,4 +1,5 @@
 import { mock } from 'jest-mock-extended';
+import { defaultSettings } from '../../test/support/default-settings';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -24,7 +25,7 @@ describe('LoginService.login', () => {
     const throttle = mock<AttemptThrottle>();
     // The throttle's own rules are AttemptThrottle's tests: here it lets every check run.
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
-    const service = new LoginService(users, hasher, tokens, throttle);
+    const service = new LoginService(users, hasher, tokens, throttle, defaultSettings.account);
     return { service, users, hasher, tokens, throttle };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
@@ -86,5 +87,38 @@ describe('LoginService.login', () => {
     const { service, users } = setup(storedUser(), false, true);
     await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(users.replaceHash).not.toHaveBeenCalled();
+  });
+});
+
+describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
+  const setup = (emailVerifiedAt: Date | null, passwordMatches: boolean) => {
+    const users = mock<UsersService>();
+    users.findByEmailWithHash.mockResolvedValue(
+      Object.assign(new User(), { id: 1, email: 'ada@example.com', hashedPassword: '$2b$12$stored', isActive: true, emailVerifiedAt }),
+    );
+    const hasher = mock<PasswordHasher>();
+    hasher.verify.mockResolvedValue(passwordMatches);
+    hasher.needsRehash.mockReturnValue(false);
+    const tokens = mock<AccessTokenService>();
+    tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
+    const throttle = mock<AttemptThrottle>();
+    throttle.checkSecret.mockImplementation((_email, _client, check) => check());
+    const service = new LoginService(users, hasher, tokens, throttle, { ...defaultSettings.account, emailVerification: 'required' });
+    return { service, tokens };
+  };
+  const credentials = { email: 'ada@example.com', password: 'correct horse' };
+
+  it('refuses an unverified account’s right password with 403 EMAIL_NOT_VERIFIED, and issues nothing', async () => {
+    const { service, tokens } = setup(null, true);
+    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
+    expect(tokens.issue).not.toHaveBeenCalled();
+  });
+
+  it('answers a wrong password with the ordinary 401, verified or not', async () => {
+    await expect(setup(null, false).service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+  });
+
+  it('logs a verified account in', async () => {
+    await expect(setup(new Date(), true).service.login(credentials, '203.0.113.7')).resolves.toMatchObject({ token: 'nat_x' });
   });
 });

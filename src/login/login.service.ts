@@ -1,14 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService, IssuedAccessToken } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
-import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
+import { accountConfig, AccountConfig } from '../config/app.config';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginCredentials } from './dto/login.request';
 
-/** Registration, login (bearer or cookie) and logout. */
+/** Login (bearer or cookie) and logout. */
 @Injectable()
 export class LoginService {
   private readonly logger = new Logger(LoginService.name);
@@ -18,14 +18,8 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: AccessTokenService,
     private readonly throttle: AttemptThrottle,
+    @Inject(accountConfig.KEY) private readonly config: AccountConfig,
   ) {}
-
-  async register(email: string, password: string, clientAddress: string): Promise<User> {
-    this.hasher.assertCapacity(clientAddress);
-    await this.throttle.countRegistration(clientAddress);
-    assertPasswordIsNotPersonal(password, [email]);
-    return this.users.create(email, await this.hasher.hash(password, clientAddress));
-  }
 
   /**
    * Unknown email, wrong password and deactivated account fail alike: one
@@ -50,6 +44,10 @@ export class LoginService {
     if (!user || !passwordMatches || !user.isActive) {
       this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
       throw new DomainError('INVALID_CREDENTIALS');
+    }
+    // Only after the right password: a wrong one says nothing about the address.
+    if (this.config.emailVerification === 'required' && user.emailVerifiedAt === null) {
+      throw new DomainError('EMAIL_NOT_VERIFIED');
     }
     if (this.hasher.needsRehash(user.hashedPassword)) {
       await this.upgradeHash(user, password, clientAddress);

@@ -22,6 +22,21 @@ export class User {
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
 
+  /** When a link mailed to `email` was last used; null while the address is unproven. */
+  @Column({ name: 'email_verified_at', type: 'datetime', precision: 6, nullable: true })
+  emailVerifiedAt!: Date | null;
+
+  /** An address the user asked to change to, until the link mailed there is used. */
+  @Column({
+    name: 'pending_email',
+    type: 'varchar',
+    length: EMAIL_MAX_LENGTH,
+    charset: 'utf8mb4',
+    collation: 'utf8mb4_bin',
+    nullable: true,
+  })
+  pendingEmail!: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 6 })
   createdAt!: Date;
 

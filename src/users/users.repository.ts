@@ -1,20 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { isDuplicateEntryError } from '../common/errors/database-errors';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
-import { isDuplicateEntryError } from '../common/errors/database-errors';
+import type { Transaction } from '../database/unit-of-work';
 import { User } from './user.entity';
 
-export interface CredentialChanges {
+/** What a change to an account may set; absent fields keep their value. */
+export interface AccountChanges {
   email?: string;
   hashedPassword?: string;
+  emailVerifiedAt?: Date | null;
+  pendingEmail?: string | null;
 }
 
 /**
  * Reads and writes `users` (the access-token lookup joins it too, read-only).
  * The UNIQUE index on `email` is the guard against duplicates: a pre-check
- * would race, the index cannot.
+ * would race, the index cannot. Writes take the caller's transaction, so that
+ * a change and what it causes (a link, a message) land together.
  */
 @Injectable()
 export class UsersRepository {
@@ -23,19 +28,35 @@ export class UsersRepository {
     private readonly clock: Clock,
   ) {}
 
-  async create(email: string, hashedPassword: string): Promise<User> {
+  private repository(transaction?: Transaction): Repository<User> {
+    return transaction ? transaction.getRepository(User) : this.users;
+  }
+
+  async create(email: string, hashedPassword: string, transaction?: Transaction): Promise<User> {
     try {
       const now = this.clock.now();
-      const user = this.users.create({ email, hashedPassword, isActive: true, createdAt: now, updatedAt: now });
-      const { identifiers } = await this.users.insert(user);
+      const user = this.users.create({
+        email,
+        hashedPassword,
+        isActive: true,
+        emailVerifiedAt: null,
+        pendingEmail: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const { identifiers } = await this.repository(transaction).insert(user);
       return Object.assign(user, { id: Number(identifiers[0].id) });
     } catch (error) {
       throw this.translate(error);
     }
   }
 
-  findById(id: number): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  findById(id: number, transaction?: Transaction): Promise<User | null> {
+    return this.repository(transaction).findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
   }
 
   findByEmailWithHash(email: string): Promise<User | null> {
@@ -46,9 +67,9 @@ export class UsersRepository {
     return this.selectWithHash().where('user.id = :id', { id }).getOne();
   }
 
-  async updateCredentials(id: number, changes: CredentialChanges): Promise<void> {
+  async update(id: number, changes: AccountChanges, transaction?: Transaction): Promise<void> {
     try {
-      await this.users.update({ id }, { ...changes, updatedAt: this.clock.now() });
+      await this.repository(transaction).update({ id }, { ...changes, updatedAt: this.clock.now() });
     } catch (error) {
       throw this.translate(error);
     }
@@ -57,6 +78,11 @@ export class UsersRepository {
   /** Changes nothing when the stored hash is no longer `expectedHash`: a concurrent password change wins. */
   async replaceHash(id: number, expectedHash: string, hashedPassword: string): Promise<void> {
     await this.users.update({ id, hashedPassword: expectedHash }, { hashedPassword, updatedAt: this.clock.now() });
+  }
+
+  /** Deletes the account; its tokens and links go with it (foreign keys, ON DELETE CASCADE). */
+  async delete(id: number, transaction: Transaction): Promise<void> {
+    await this.repository(transaction).delete({ id });
   }
 
   private selectWithHash() {

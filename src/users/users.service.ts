@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
+import type { Transaction } from '../database/unit-of-work';
 import { User } from './user.entity';
-import { CredentialChanges, UsersRepository } from './users.repository';
+import { AccountChanges, UsersRepository } from './users.repository';
 
 /**
  * The accounts as stored. Hashing and checking passwords belong to the
@@ -14,10 +15,14 @@ export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
   /** A new account; EMAIL_TAKEN when the address is already one. */
-  async create(email: string, hashedPassword: string): Promise<User> {
-    const user = await this.users.create(email, hashedPassword);
+  async create(email: string, hashedPassword: string, transaction?: Transaction): Promise<User> {
+    const user = await this.users.create(email, hashedPassword, transaction);
     this.logger.log({ event: 'user.registered', userId: user.id });
     return user;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
   }
 
   findByEmailWithHash(email: string): Promise<User | null> {
@@ -28,19 +33,24 @@ export class UsersService {
     return this.users.findByIdWithHash(id);
   }
 
-  async getById(id: number): Promise<User> {
-    const user = await this.users.findById(id);
+  async getById(id: number, transaction?: Transaction): Promise<User> {
+    const user = await this.users.findById(id, transaction);
     if (!user) throw new DomainError('NOT_FOUND', 'No such user');
     return user;
   }
 
-  /** EMAIL_TAKEN when the new email is another account's. */
-  updateCredentials(id: number, changes: CredentialChanges): Promise<void> {
-    return this.users.updateCredentials(id, changes);
+  /** EMAIL_TAKEN when a new email is another account's. */
+  update(id: number, changes: AccountChanges, transaction?: Transaction): Promise<void> {
+    return this.users.update(id, changes, transaction);
   }
 
   /** Only after a successful verification of the old hash: the same password, hashed under today's policy. */
   replaceHash(id: number, expectedHash: string, hashedPassword: string): Promise<void> {
     return this.users.replaceHash(id, expectedHash, hashedPassword);
+  }
+
+  /** The account, and (by foreign key) its tokens and links. */
+  delete(id: number, transaction: Transaction): Promise<void> {
+    return this.users.delete(id, transaction);
   }
 }

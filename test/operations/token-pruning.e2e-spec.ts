@@ -1,7 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DeadTokenPruner, PRUNE_JOB_NAME } from '../../src/auth/tokens/dead-token.pruner';
 import { TokenUsageRecorder } from '../../src/auth/tokens/token-usage.recorder';
-import { bearer, createTestApp, login, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
+import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
 
 const HOUR_MS = 3600_000;
 
@@ -24,12 +24,12 @@ describe('Pruning dead access tokens (injected clock)', () => {
     t.clock.advance(HOUR_MS);
 
     expect((await rowCounts(t.db)).tokens).toBe(6);
-    expect(await pruner.prune(2)).toBe(5);
+    expect(await pruner.prune(2)).toEqual({ accessTokens: 5, linkTokens: 0 });
     expect((await rowCounts(t.db)).tokens).toBe(1);
     await t.http.get('/users/me').set(bearer(newToken)).expect(200);
     await t.http.get('/users/me').set(bearer(oldToken)).expect(401);
 
-    expect(await pruner.prune(2)).toBe(0);
+    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 0 });
     expect((await rowCounts(t.db)).tokens).toBe(1);
   });
 
@@ -45,16 +45,28 @@ describe('Pruning dead access tokens (injected clock)', () => {
       }
       await idleApp.app.get(TokenUsageRecorder).flush();
       // Unused 31 minutes: dead, but within the 2-minute margin for a late last-use write.
-      expect(await idleApp.app.get(DeadTokenPruner).prune()).toBe(0);
+      expect((await idleApp.app.get(DeadTokenPruner).prune()).accessTokens).toBe(0);
       idleApp.clock.advance(2 * 60_000);
       await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
       await idleApp.app.get(TokenUsageRecorder).flush();
-      expect(await idleApp.app.get(DeadTokenPruner).prune()).toBe(1);
+      expect((await idleApp.app.get(DeadTokenPruner).prune()).accessTokens).toBe(1);
       await idleApp.http.get('/users/me').set(bearer(busy)).expect(200);
       await idleApp.http.get('/users/me').set(bearer(idle)).expect(401);
     } finally {
       await idleApp.close();
     }
+  });
+
+  it('deletes the mailed links that expired, in batches, and keeps live ones', async () => {
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
+      await t.http.post('/auth/register').send({ email, password: PASSWORD }).expect(201);
+    }
+    t.clock.advance(24 * HOUR_MS + 1000);
+    await t.http.post('/auth/register').send({ email: 'late@example.com', password: PASSWORD }).expect(201);
+
+    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 3 });
+    const [{ n }] = await t.db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM link_tokens');
+    expect(Number(n)).toBe(1);
   });
 
   it('runs as a scheduled job', async () => {

@@ -19,7 +19,7 @@ describe('Two instances on one database', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    db = await new DataSource(buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
+    db = await new DataSource(await buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
     await resetDatabase(db);
     const env = { TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS), LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' };
     [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);

@@ -48,7 +48,13 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
     it('is the access token itself: it authenticates GET /users/me, and logout revokes it and expires both cookies', async () => {
       const session = await cookieLogin(t.http, EMAIL);
       const me = await t.http.get('/users/me').set('Cookie', session.cookie).expect(200);
-      expect(me.body).toEqual({ id: expect.any(Number), email: EMAIL, createdAt: expect.any(String) });
+      expect(me.body).toEqual({
+        id: expect.any(Number),
+        email: EMAIL,
+        emailVerified: false,
+        pendingEmail: null,
+        createdAt: expect.any(String),
+      });
 
       const logout = await t.http.post('/auth/cookie/logout').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).expect(204);
       for (const line of setCookies(logout).values()) {

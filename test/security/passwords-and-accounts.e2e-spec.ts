@@ -172,7 +172,7 @@ describe('Security checklist: passwords and accounts', () => {
       await t.http.get('/auth/tokens').set(bearer(token)),
       await t.http.patch('/users/me').set(bearer(token)).send({ email: 'ada2@example.com', currentPassword: PASSWORD }),
     ];
-    const hash = await storedHash('ada2@example.com');
+    const hash = await storedHash(EMAIL);
     for (const response of responses) {
       expect(response.status).toBeLessThan(300);
       const text = JSON.stringify(response.body) + JSON.stringify(response.headers);

@@ -1,4 +1,4 @@
-import { authConfig, httpConfig, throttlingConfig } from '../../src/config/app.config';
+import { accountConfig, authConfig, httpConfig, mailConfig, throttlingConfig } from '../../src/config/app.config';
 import { validateEnvironment } from '../../src/config/environment';
 
 const environment = validateEnvironment({ DATABASE_URL: 'mysql://test:test@127.0.0.1:3306/test' });
@@ -8,4 +8,6 @@ export const defaultSettings = {
   auth: authConfig.fromEnvironment(environment),
   http: httpConfig.fromEnvironment(environment),
   throttling: throttlingConfig.fromEnvironment(environment),
+  mail: mailConfig.fromEnvironment(environment),
+  account: accountConfig.fromEnvironment(environment),
 };

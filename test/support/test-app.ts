@@ -11,12 +11,16 @@ import { AppModule } from '../../src/app.module';
 import { LOG_DESTINATION } from '../../src/common/logging/root-logger.module';
 import { Clock } from '../../src/common/time/clock';
 import {
+  accountConfig,
+  AccountConfig,
   authConfig,
   AuthConfig,
   databaseConfig,
   httpConfig,
   HttpConfig,
   loggingConfig,
+  mailConfig,
+  MailConfig,
   sessionConfig,
   SessionConfig,
   throttlingConfig,
@@ -39,6 +43,9 @@ export interface TestAppOptions {
   http?: Partial<HttpConfig>;
   session?: Partial<SessionConfig>;
   throttling?: Partial<ThrottlingConfig>;
+  /** `mailUrl: sink.url` sends the application's mail to a test SMTP server (test/support/smtp-sink.ts). */
+  mail?: Partial<MailConfig>;
+  account?: Partial<AccountConfig>;
   /** Another database than the worker's own. */
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
@@ -58,6 +65,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     [httpConfig, options.http],
     [sessionConfig, options.session],
     [throttlingConfig, options.throttling],
+    [mailConfig, options.mail],
+    [accountConfig, options.account],
   ] as const;
   for (const [namespace, overrides] of namespaces) {
     if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace.fromEnvironment(environment), ...overrides });

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadTestDatabases } from './test-databases';
 
 // Runs in every e2e test file before it imports anything from src/.
@@ -6,6 +8,8 @@ const worker = Number(process.env.JEST_WORKER_ID ?? '1');
 process.env.DATABASE_URL = urls[(worker - 1) % urls.length];
 process.env.NODE_ENV = 'test';
 process.env.BCRYPT_COST = '10';
+// Suites that read mail give their application a test SMTP server; the others' messages land in files here.
+process.env.MAIL_OUTBOX_DIR = join(tmpdir(), `nest-auth-test-mail-w${worker}`);
 // Suites fire bursts to test races; shedding is tested on its own (test/admission.e2e-spec.ts).
 process.env.PASSWORD_HASHING_QUEUE = '1000';
 // All from one address: the per-client share of the queue is tested on its own (test/admission.e2e-spec.ts).

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../../users/users.module';
+import { LinksModule } from '../links/links.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { AccessTokensModule } from '../tokens/access-tokens.module';
+import { PasswordChanges } from './password-changes.service';
 import { PasswordConfirmation } from './password-confirmation.service';
 import { PasswordHasher } from './password-hasher';
 import { PasswordWorkLimiter } from './password-work-limiter';
 
 @Module({
-  imports: [UsersModule, ThrottlingModule],
-  providers: [PasswordWorkLimiter, PasswordHasher, PasswordConfirmation],
-  exports: [PasswordHasher, PasswordConfirmation],
+  imports: [UsersModule, ThrottlingModule, LinksModule, AccessTokensModule],
+  providers: [PasswordWorkLimiter, PasswordHasher, PasswordConfirmation, PasswordChanges],
+  exports: [PasswordHasher, PasswordConfirmation, PasswordChanges],
 })
 export class PasswordsModule {}

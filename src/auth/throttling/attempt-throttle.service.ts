@@ -8,7 +8,11 @@ import { AccountAttemptGate } from './account-attempt-gate';
 import { throttlingClientKey } from './client-network';
 import { CounterState, ThrottleCountersRepository } from './throttle-counters.repository';
 
-type CounterKind = 'login-account' | 'login-client' | 'registration-client';
+type CounterKind = 'login-account' | 'login-client' | 'registration-client' | 'reset-account' | 'reset-client' | 'verification-mail';
+
+/** Verification mails one user may be sent within VERIFICATION_MAIL_WINDOW_SECONDS, the registration's included. */
+const VERIFICATION_MAILS_PER_USER = 3;
+const VERIFICATION_MAIL_WINDOW_SECONDS = 3600;
 
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 1000;
@@ -89,7 +93,8 @@ export class AttemptThrottle {
     }
   }
 
-  private async count(attempt: SecretAttempt): Promise<void> {
+  /** One hit on both counters of the pair, in the window of failed logins; 429 past either limit. */
+  private async count(attempt: SecretAttempt, purpose = 'login'): Promise<void> {
     const now = this.clock.now();
     this.pruneNowAndThen(now);
     const windowEndsAt = this.windowEnd(now, this.config.loginFailureWindowSeconds);
@@ -101,7 +106,7 @@ export class AttemptThrottle {
       ...(accountHits > this.config.loginFailuresPerAccount ? [attempt.account] : []),
       ...(clientHits > this.config.loginFailuresPerClient ? [attempt.client] : []),
     ];
-    if (over.length > 0) this.refuse('login', now, await this.counters.findOpen(over, now));
+    if (over.length > 0) this.refuse(purpose, now, await this.counters.findOpen(over, now));
   }
 
   /** A success is no failure: it takes back the client's count and clears the account's. */
@@ -120,6 +125,24 @@ export class AttemptThrottle {
     } catch (error) {
       this.logger.warn({ event: 'throttle.refund_failed', error: (error as Error).message });
     }
+  }
+
+  /**
+   * Counts a password-reset request, whether or not the address is an
+   * account's, against the address and the client, on the limits and window
+   * of failed logins; refuses it past either.
+   */
+  async countResetRequest(email: string, clientAddress: string): Promise<void> {
+    const attempt = { account: counterKey('reset-account', email), client: counterKey('reset-client', throttlingClientKey(clientAddress)) };
+    await this.count(attempt, 'password-reset');
+  }
+
+  /** Counts a verification mail to a user (3 an hour, the registration's included); refuses the fourth. */
+  async countVerificationMail(userId: number): Promise<void> {
+    const now = this.clock.now();
+    const key = counterKey('verification-mail', String(userId));
+    const hits = await this.counters.increment(key, now, this.windowEnd(now, VERIFICATION_MAIL_WINDOW_SECONDS));
+    if (hits > VERIFICATION_MAILS_PER_USER) this.refuse('verification-mail', now, await this.counters.findOpen([key], now));
   }
 
   /** Counts a registration attempt and refuses it past the client's limit. */

@@ -10,6 +10,8 @@ const found = (tokenId: number, userId: number): TokenWithOwner => ({
   lastUsedAt: new Date('2026-01-01T00:00:00Z'),
   email: `user${userId}@example.com`,
   isActive: true,
+  emailVerifiedAt: null,
+  pendingEmail: null,
   userCreatedAt: new Date('2025-01-01T00:00:00Z'),
 });
 const digest = (tokenId: number) => Buffer.from(`digest-${tokenId}`);

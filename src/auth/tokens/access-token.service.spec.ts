@@ -33,6 +33,8 @@ class InMemoryAccessTokens {
       userId: row.userId,
       email: this.owner.email,
       isActive: this.owner.isActive,
+      emailVerifiedAt: null,
+      pendingEmail: null,
       userCreatedAt: this.owner.createdAt,
     });
   }
@@ -60,7 +62,7 @@ class InMemoryAccessTokens {
     return Promise.resolve();
   }
 
-  deleteAllByUserExcept(userId: number, keepId: number): Promise<number> {
+  deleteAllByUserExcept(userId: number, keepId: number | null): Promise<number> {
     const before = this.rows.length;
     this.rows = this.rows.filter((row) => row.userId !== userId || row.id === keepId);
     return Promise.resolve(before - this.rows.length);

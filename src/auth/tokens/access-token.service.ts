@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
+import type { Transaction } from '../../database/unit-of-work';
 import { AuthContext } from '../authenticated-user';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessTokensRepository, TokenWithOwner } from './access-tokens.repository';
@@ -76,7 +77,13 @@ export class AccessTokenService {
     }
     return {
       tokenId: found.tokenId,
-      user: { id: found.userId, email: found.email, createdAt: found.userCreatedAt },
+      user: {
+        id: found.userId,
+        email: found.email,
+        emailVerifiedAt: found.emailVerifiedAt,
+        pendingEmail: found.pendingEmail,
+        createdAt: found.userCreatedAt,
+      },
     };
   }
 
@@ -105,9 +112,21 @@ export class AccessTokenService {
     this.cache.forgetTokens([tokenId]);
   }
 
-  /** The user's details changed: cached copies of their sessions must not show the old ones. */
-  forgetOwner(userId: number): void {
-    this.cache.forgetUser(userId);
+  /**
+   * The user's details changed, or their tokens were revoked in a transaction
+   * now committed: cached copies of their sessions (but `exceptTokenId`'s)
+   * must not show the old state. Called after the commit, or a request in
+   * between could cache a token still in the database again.
+   */
+  forgetOwner(userId: number, exceptTokenId?: number): void {
+    this.cache.forgetUser(userId, exceptTokenId);
+  }
+
+  /** Deletes every token of the user but `keepTokenId` (all when null) in the caller's transaction; forgetOwner follows the commit. */
+  async revokeAllInTransaction(userId: number, keepTokenId: number | null, transaction: Transaction): Promise<number> {
+    const revoked = await this.repository.deleteAllByUserExcept(userId, keepTokenId, transaction);
+    this.logger.log({ event: 'token.revoked_all_others', userId, keptTokenId: keepTokenId, revoked });
+    return revoked;
   }
 
   /** Revokes one of the user's tokens; another user's token is "not found", never "forbidden". */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../../users/users.module';
+import { LinksModule } from '../links/links.module';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
@@ -10,7 +11,7 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule],
+  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule],
   providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder, DeadTokenPruner],
   exports: [AccessTokenService, DeadTokenPruner],
 })

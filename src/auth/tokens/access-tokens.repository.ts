@@ -6,6 +6,7 @@ import { Not, Repository } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { databaseConfig, DatabaseConfig } from '../../config/app.config';
 import { isMissingParentRowError } from '../../common/errors/database-errors';
+import type { Transaction } from '../../database/unit-of-work';
 import { AccessToken } from './access-token.entity';
 
 export interface NewAccessToken {
@@ -23,24 +24,21 @@ export interface TokenWithOwner {
   userId: number;
   email: string;
   isActive: boolean;
+  emailVerifiedAt: Date | null;
+  pendingEmail: string | null;
   userCreatedAt: Date;
 }
 
-interface TokenWithOwnerRow extends RowDataPacket {
-  tokenId: number;
-  expiresAt: Date;
-  lastUsedAt: Date;
-  userId: number;
-  email: string;
+interface TokenWithOwnerRow extends RowDataPacket, Omit<TokenWithOwner, 'isActive'> {
   isActive: number | boolean;
-  userCreatedAt: Date;
 }
 
 const LAST_USE_BATCH = 500;
 
 const FIND_WITH_OWNER_BY_DIGEST = `
   SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt,
-         u.id AS userId, u.email AS email, u.is_active AS isActive, u.created_at AS userCreatedAt
+         u.id AS userId, u.email AS email, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
+         u.pending_email AS pendingEmail, u.created_at AS userCreatedAt
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
   WHERE t.token_hash = ?`;
 
@@ -88,6 +86,8 @@ export class AccessTokensRepository {
       userId: row.userId,
       email: row.email,
       isActive: Boolean(Number(row.isActive)),
+      emailVerifiedAt: row.emailVerifiedAt,
+      pendingEmail: row.pendingEmail,
       userCreatedAt: row.userCreatedAt,
     };
   }
@@ -162,8 +162,10 @@ export class AccessTokensRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async deleteAllByUserExcept(userId: number, keepId: number): Promise<number> {
-    const result = await this.tokens.delete({ userId, id: Not(keepId) });
+  /** Every token of the user but `keepId` (all of them when null), in the caller's transaction when it gives one. */
+  async deleteAllByUserExcept(userId: number, keepId: number | null, transaction?: Transaction): Promise<number> {
+    const repository = transaction ? transaction.getRepository(AccessToken) : this.tokens;
+    const result = await repository.delete(keepId === null ? { userId } : { userId, id: Not(keepId) });
     return result.affected ?? 0;
   }
 

@@ -3,6 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
 import { idleCutoff, LAST_USE_RESOLUTION_MS } from './access-token.service';
+import { LinkTokens } from '../links/link-tokens.service';
 import { AccessTokensRepository } from './access-tokens.repository';
 
 export const PRUNE_JOB_NAME = 'prune-dead-access-tokens';
@@ -14,10 +15,17 @@ const DEFAULT_BATCH_SIZE = 1000;
  */
 const IDLE_MARGIN_MS = 2 * LAST_USE_RESOLUTION_MS;
 
+export interface Pruned {
+  accessTokens: number;
+  linkTokens: number;
+}
+
 /**
- * Deletes dead tokens, which the guard already refuses, so that the table
- * holds only live ones. Runs every ten minutes on every instance (the work is
- * idempotent, so instances need no coordination) and from `npm run tokens:prune`.
+ * Deletes dead tokens, which nothing accepts any more: access tokens expired
+ * or idle, and mailed links expired (used ones are deleted when used), so
+ * that the tables hold only live ones. Runs every ten minutes on every
+ * instance (the work is idempotent, so instances need no coordination) and
+ * from `npm run tokens:prune`.
  */
 @Injectable()
 export class DeadTokenPruner {
@@ -25,6 +33,7 @@ export class DeadTokenPruner {
 
   constructor(
     private readonly repository: AccessTokensRepository,
+    private readonly links: LinkTokens,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
@@ -38,19 +47,23 @@ export class DeadTokenPruner {
     }
   }
 
-  /** Deletes every token dead at this instant, one bounded batch at a time; returns how many. */
-  async prune(batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+  /** Deletes every token dead at this instant, one bounded batch at a time; returns how many of each kind. */
+  async prune(batchSize = DEFAULT_BATCH_SIZE): Promise<Pruned> {
     const now = this.clock.now();
     const idleCutoffWithMargin = idleCutoff(new Date(now.getTime() - IDLE_MARGIN_MS), this.config.accessTokenIdleTtlSeconds);
-    let deleted = 0;
-    let batches = 0;
-    for (;;) {
-      const batch = await this.repository.deleteDead(now, idleCutoffWithMargin, batchSize);
-      deleted += batch;
-      batches += 1;
-      if (batch < batchSize) break;
-    }
-    this.logger.log({ event: 'tokens.pruned', deleted, batches });
-    return deleted;
+    const accessTokens = await inBatches(batchSize, (limit) => this.repository.deleteDead(now, idleCutoffWithMargin, limit));
+    const linkTokens = await inBatches(batchSize, (limit) => this.links.pruneExpired(limit));
+    this.logger.log({ event: 'tokens.pruned', deleted: accessTokens, linksDeleted: linkTokens });
+    return { accessTokens, linkTokens };
+  }
+}
+
+/** Runs a bounded delete until a batch comes back short; returns how many rows went in all. */
+async function inBatches(batchSize: number, deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const batch = await deleteBatch(batchSize);
+    deleted += batch;
+    if (batch < batchSize) return deleted;
   }
 }

@@ -2,16 +2,30 @@ import { User } from '../user.entity';
 import { toUserResponse } from './user.response';
 
 describe('toUserResponse', () => {
-  it('shows id, email and creation time, and nothing else of the entity', () => {
-    const user = Object.assign(new User(), {
+  const user = (changes: Partial<User> = {}) =>
+    Object.assign(new User(), {
       id: 3,
       email: 'ada@example.com',
       hashedPassword: '$2b$12$secret',
       isActive: true,
+      emailVerifiedAt: null,
+      pendingEmail: null,
       createdAt: new Date('2026-01-02T03:04:05.678Z'),
       updatedAt: new Date(),
+      ...changes,
     });
 
-    expect(toUserResponse(user)).toEqual({ id: 3, email: 'ada@example.com', createdAt: '2026-01-02T03:04:05.678Z' });
+  it('shows id, email, whether it is verified, a pending email and the creation time, and nothing else of the entity', () => {
+    expect(toUserResponse(user())).toEqual({
+      id: 3,
+      email: 'ada@example.com',
+      emailVerified: false,
+      pendingEmail: null,
+      createdAt: '2026-01-02T03:04:05.678Z',
+    });
+    expect(toUserResponse(user({ emailVerifiedAt: new Date(), pendingEmail: 'new@example.com' }))).toMatchObject({
+      emailVerified: true,
+      pendingEmail: 'new@example.com',
+    });
   });
 });

@@ -7,10 +7,25 @@ export class UserResponse {
   id!: number;
   @ApiProperty({ format: 'email', example: 'ada@example.com' })
   email!: string;
+  @ApiProperty({ description: 'Whether a link mailed to this address has been used' })
+  emailVerified!: boolean;
+  @ApiProperty({
+    format: 'email',
+    nullable: true,
+    type: String,
+    description: 'An address the user asked to change to, until its link is used',
+  })
+  pendingEmail!: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 }
 
-export function toUserResponse(user: Pick<User, 'id' | 'email' | 'createdAt'>): UserResponse {
-  return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+export function toUserResponse(user: Pick<User, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'createdAt'>): UserResponse {
+  return {
+    id: user.id,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    pendingEmail: user.pendingEmail,
+    createdAt: user.createdAt.toISOString(),
+  };
 }

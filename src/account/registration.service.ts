@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { LinkTokens } from '../auth/links/link-tokens.service';
+import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import { AccessTokenService } from '../auth/tokens/access-token.service';
+import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Outbox } from '../mail/outbox';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AccountMails } from './account.mails';
+
+/** Registration, and the proof that an account's address is its own: the links mailed there. */
+@Injectable()
+export class RegistrationService {
+  private readonly logger = new Logger(RegistrationService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: AttemptThrottle,
+    private readonly links: LinkTokens,
+    private readonly tokens: AccessTokenService,
+    private readonly outbox: Outbox,
+    private readonly mails: AccountMails,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The account, its verification link and the message that carries it land together, or none does. */
+  async register(email: string, password: string, clientAddress: string): Promise<User> {
+    this.hasher.assertCapacity(clientAddress);
+    await this.throttle.countRegistration(clientAddress);
+    assertPasswordIsNotPersonal(password, [email]);
+    const hashedPassword = await this.hasher.hash(password, clientAddress);
+    const user = await this.unitOfWork.run(async (transaction) => {
+      const created = await this.users.create(email, hashedPassword, transaction);
+      const token = await this.links.issue(created.id, 'verify-email', email, transaction);
+      await this.outbox.enqueue(this.mails.verification(email, token), transaction);
+      return created;
+    });
+    await this.countVerificationMailOf(user.id);
+    return user;
+  }
+
+  /** Another verification link for the signed-in user's address: 3 an hour at most, the registration's included. */
+  async resendVerification(caller: AuthenticatedUser): Promise<void> {
+    const user = await this.users.getById(caller.id);
+    if (user.emailVerifiedAt !== null) throw new DomainError('EMAIL_ALREADY_VERIFIED');
+    await this.throttle.countVerificationMail(user.id);
+    await this.unitOfWork.run(async (transaction) => {
+      const token = await this.links.issue(user.id, 'verify-email', user.email, transaction);
+      await this.outbox.enqueue(this.mails.verification(user.email, token), transaction);
+    });
+  }
+
+  /** The link proves the address it was mailed to, while that is still the account's. */
+  async confirmVerification(token: string, clientAddress: string): Promise<User> {
+    const grant = await this.links.find(token, 'verify-email', clientAddress);
+    const user = await this.unitOfWork.run(async (transaction) => {
+      const current = await this.users.getById(grant.userId, transaction);
+      if (current.email !== grant.email) throw new DomainError('INVALID_LINK');
+      await this.links.consume(grant, transaction);
+      if (current.emailVerifiedAt === null) await this.users.update(current.id, { emailVerifiedAt: this.clock.now() }, transaction);
+      return this.users.getById(current.id, transaction);
+    });
+    this.tokens.forgetOwner(user.id);
+    this.logger.log({ event: 'email.verified', userId: user.id });
+    return user;
+  }
+
+  /** The registration's mail is one of the three an hour; counting it is no reason to fail the registration. */
+  private async countVerificationMailOf(userId: number): Promise<void> {
+    try {
+      await this.throttle.countVerificationMail(userId);
+    } catch (error) {
+      this.logger.warn({ event: 'throttle.count_failed', userId, error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailTransport } from './mail-transport';
+import { Outbox } from './outbox';
+import { OutboxMessage } from './outbox-message.entity';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxSender } from './outbox.sender';
+
+/** Mail through a durable outbox: features enqueue in their transactions, every instance sends in the background. */
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxMessage])],
+  providers: [OutboxRepository, Outbox, MailTransport, OutboxSender],
+  exports: [Outbox],
+})
+export class MailModule {}

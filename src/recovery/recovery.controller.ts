@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, Public } from '../auth';
+import { PasswordResetConfirmRequest } from './dto/password-reset-confirm.request';
+import { PasswordResetRequest } from './dto/password-reset.request';
+import { RecoveryService } from './recovery.service';
+
+@ApiTags('Auth')
+@Controller('auth/password-reset')
+export class RecoveryController {
+  constructor(private readonly recovery: RecoveryService) {}
+
+  @ApiOperation({
+    summary: 'Ask for a password-reset link',
+    description: 'The same answer for every address, whether or not it is an account’s; only an active account is mailed.',
+  })
+  @ApiAcceptedResponse({ description: 'If the address is an account’s, a link is on its way' })
+  @ApiErrors('VALIDATION_FAILED', 'TOO_MANY_REQUESTS', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE')
+  @Public()
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  async request(@Body() body: PasswordResetRequest, @Ip() clientAddress: string): Promise<void> {
+    await this.recovery.requestReset(body.email, clientAddress);
+  }
+
+  @ApiOperation({ summary: 'Set a new password with the token of the reset link: every session of the user ends' })
+  @ApiNoContentResponse({ description: 'The password is set; a notice is mailed' })
+  @ApiErrors('INVALID_LINK', 'VALIDATION_FAILED', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
+  @Public()
+  @Post('confirm')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async confirm(@Body() body: PasswordResetConfirmRequest, @Ip() clientAddress: string): Promise<void> {
+    await this.recovery.confirmReset(body.token, body.password, clientAddress);
+  }
+}

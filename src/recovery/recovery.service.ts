@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LinkTokens } from '../auth/links/link-tokens.service';
+import { PasswordChanges } from '../auth/passwords/password-changes.service';
+import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import { Clock } from '../common/time/clock';
+import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
+import { accountConfig, AccountConfig } from '../config/app.config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Outbox } from '../mail/outbox';
+import { UsersService } from '../users/users.service';
+import { RecoveryMails } from './recovery.mails';
+
+/** A forgotten password: a link mailed to the account's address, and a new password set with it. */
+@Injectable()
+export class RecoveryService {
+  private readonly logger = new Logger(RecoveryService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: AttemptThrottle,
+    private readonly links: LinkTokens,
+    private readonly passwordChanges: PasswordChanges,
+    private readonly outbox: Outbox,
+    private readonly mails: RecoveryMails,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    @Inject(accountConfig.KEY) private readonly config: AccountConfig,
+  ) {}
+
+  /**
+   * Counted against the address and the client whatever the address, then
+   * answered at once and alike for every address: looking the account up and
+   * writing its link and message happen after the answer, so that neither the
+   * answer nor its time tells whether the address is an account's. Only an
+   * active account is mailed; an address without one gets nothing at all.
+   */
+  async requestReset(email: string, clientAddress: string): Promise<void> {
+    await this.throttle.countResetRequest(email, clientAddress);
+    this.logger.log({ event: 'password.reset_requested' });
+    setImmediate(() => {
+      this.mailResetLink(email).catch((error: unknown) => {
+        this.logger.error({ event: 'password.reset_request_failed', error: (error as Error).message });
+      });
+    });
+  }
+
+  private async mailResetLink(email: string): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    if (!user?.isActive) return;
+    await this.unitOfWork.run(async (transaction) => {
+      const token = await this.links.issue(user.id, 'reset-password', user.email, transaction);
+      await this.outbox.enqueue(this.mails.resetLink(user.email, token, Math.round(this.config.passwordResetTtlSeconds / 60)), transaction);
+    });
+    this.logger.log({ event: 'password.reset_link_mailed', userId: user.id });
+  }
+
+  /**
+   * Sets the password the link's user chose, under the rules of
+   * registration: every token of the user is revoked, every other reset link
+   * and any pending email change die, and the address counts as verified (the
+   * link proved it). A password the rules refuse leaves the link usable.
+   */
+  async confirmReset(token: string, password: string, clientAddress: string): Promise<void> {
+    const grant = await this.links.find(token, 'reset-password', clientAddress);
+    const user = await this.users.getById(grant.userId);
+    assertPasswordIsNotPersonal(password, [user.email]);
+    const hashedPassword = await this.hasher.hash(password, clientAddress);
+    await this.unitOfWork.run(async (transaction) => {
+      await this.links.consume(grant, transaction);
+      const verifiedAt = user.emailVerifiedAt === null && grant.email === user.email ? this.clock.now() : undefined;
+      await this.passwordChanges.apply(user.id, hashedPassword, null, transaction, verifiedAt);
+      await this.outbox.enqueue(this.mails.resetNotice(user.email), transaction);
+    });
+    this.passwordChanges.forgetSessions(user.id, null);
+    this.logger.log({ event: 'password.reset', userId: user.id });
+  }
+}
