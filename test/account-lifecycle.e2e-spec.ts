@@ -345,6 +345,50 @@ describe('Account deletion', () => {
   });
 });
 
+describe('Item 38: the new checks of a secret are throttled', () => {
+  const WINDOW_SECONDS = 900;
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await lifecycleApp({
+      throttling: { loginFailuresPerAccount: 3, loginFailuresPerClient: 3, loginFailureWindowSeconds: WINDOW_SECONDS },
+    });
+  });
+  afterEach(() => t.close());
+
+  it('counts a wrong current password at DELETE /users/me as a failed login of that account: the fourth try gets 429 even when right', async () => {
+    const { token: access } = await registerAndLogin(t.http, 'deleter@example.com');
+    for (let i = 0; i < 3; i++)
+      await t.http.delete('/users/me').set(bearer(access)).send({ currentPassword: 'not the password' }).expect(403);
+
+    const refused = await t.http.delete('/users/me').set(bearer(access)).send({ currentPassword: PASSWORD }).expect(429);
+
+    expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await t.http.get('/users/me').set(bearer(access)).expect(200);
+  });
+
+  it('refuses a client that presented three bad links, on every link route, even a good link, until the window passes', async () => {
+    await t.http.post('/auth/register').send({ email: 'linker@example.com', password: PASSWORD }).expect(201);
+    const link = linkTokenOf(await sink.waitFor('linker@example.com'));
+    const unknown = `lnk_${'B'.repeat(43)}`;
+    await confirmVerification(t, unknown).expect(400);
+    await confirmReset(t, unknown, 'a fresh and valid phrase').expect(400);
+    await confirmEmailChange(t, unknown).expect(400);
+
+    for (const refused of [
+      await confirmVerification(t, link).expect(429),
+      await confirmReset(t, link, 'a fresh and valid phrase').expect(429),
+      await confirmEmailChange(t, link).expect(429),
+    ]) {
+      expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(WINDOW_SECONDS);
+    }
+
+    t.clock.advance(WINDOW_SECONDS * 1000 + 1000);
+    await confirmVerification(t, link).expect(200);
+  });
+});
+
 describe('EMAIL_VERIFICATION=required', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { sendRaw } from './support/raw-request';
+import { linkTokenOf, SmtpSink } from './support/smtp-sink';
 import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
 import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
@@ -704,5 +706,110 @@ describe('Bad inputs on every route that takes a body (rows 10 and 14)', () => {
         }
       }
     }
+  });
+});
+
+/** Waits until the outbox holds no message still to send, so that the sender changes no row after this. */
+async function allSent(t: TestApp): Promise<void> {
+  for (;;) {
+    const [{ n }] = await t.db.query<Array<{ n: string }>>("SELECT COUNT(*) AS n FROM mail_outbox WHERE status <> 'sent'");
+    if (Number(n) === 0) return;
+    await sleep(20);
+  }
+}
+
+/**
+ * Row 32 on every route whose body carries a link `token`, found from the
+ * OpenAPI document: an empty, a 10 KB, a wrong-alphabet, an unknown and
+ * another purpose's token all get 400 INVALID_LINK and write nothing, and
+ * the real links stay usable. A new link route fails here until it says
+ * which purpose it takes.
+ */
+describe('Bad link tokens on every route that takes one (row 32)', () => {
+  const PURPOSE_OF_ROUTE: Record<string, 'verify' | 'reset' | 'change'> = {
+    'POST /auth/email-verification/confirm': 'verify',
+    'POST /auth/password-reset/confirm': 'reset',
+    'POST /users/me/email/confirm': 'change',
+  };
+  let sink: SmtpSink;
+  let t: TestApp;
+  let owner: string;
+  let routes: BodyRoute[];
+  let links: Record<'verify' | 'reset' | 'change', string>;
+  const snapshot = async () =>
+    JSON.stringify(
+      await Promise.all(
+        ['users', 'access_tokens', 'link_tokens', 'mail_outbox'].map((table) => t.db.query(`SELECT * FROM ${table} ORDER BY id`)),
+      ),
+    );
+  let before: string;
+
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+    t = await createTestApp({ mail: { mailUrl: sink.url } });
+    await resetDatabase(t.db);
+    // One message at a time: the sender may deliver a batch in any order.
+    ({ token: owner } = await registerAndLogin(t.http, 'owner@example.com'));
+    const verify = linkTokenOf(await sink.waitFor('owner@example.com', 1));
+    await t.http.post('/auth/password-reset').send({ email: 'owner@example.com' }).expect(202);
+    const reset = linkTokenOf(await sink.waitFor('owner@example.com', 2));
+    await t.http.patch('/users/me').set(bearer(owner)).send({ email: 'owner.next@example.com', currentPassword: PASSWORD }).expect(200);
+    links = { verify, reset, change: linkTokenOf(await sink.waitFor('owner.next@example.com')) };
+    routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument).filter(({ fields }) =>
+      Object.values(fields).some((names) => names.includes('token')),
+    );
+    await allSent(t);
+    before = await snapshot();
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  it('finds every link route, and knows the purpose of each', () => {
+    expect(routes.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(Object.keys(PURPOSE_OF_ROUTE).sort());
+  });
+
+  it('refuses each bad token with 400 INVALID_LINK in JSON and in a form, and writes nothing', async () => {
+    for (const route of routes) {
+      const name = `${route.method} ${route.path}`;
+      const purpose = PURPOSE_OF_ROUTE[name];
+      const bad = {
+        empty: '',
+        '10 KB': `lnk_${'A'.repeat(10_240)}`,
+        'wrong alphabet': `lnk_${'+/=.'.repeat(11).slice(0, 43)}`,
+        unknown: `lnk_${'A'.repeat(43)}`,
+        ...Object.fromEntries(
+          Object.entries(links)
+            .filter(([other]) => other !== purpose)
+            .map(([other, token]) => [`a ${other} link`, token]),
+        ),
+      };
+      for (const [mediaType, fields] of Object.entries(route.fields)) {
+        for (const [kind, token] of Object.entries(bad)) {
+          const body = { token, ...(fields.includes('password') ? { password: 'a fresh and valid phrase' } : {}) };
+          const response = await sendRaw(t, {
+            method: route.method,
+            path: route.path,
+            headers: ['Content-Type', mediaType, ...(route.secured ? ['Authorization', `Bearer ${owner}`] : [])],
+            body: encode(mediaType, body),
+          });
+          expect({ name, mediaType, kind, status: response.status, code: (response.body as { code?: string }).code }).toEqual({
+            name,
+            mediaType,
+            kind,
+            status: 400,
+            code: 'INVALID_LINK',
+          });
+        }
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('leaves every real link usable', async () => {
+    await t.http.post('/auth/email-verification/confirm').send({ token: links.verify }).expect(200);
+    await t.http.post('/users/me/email/confirm').send({ token: links.change }).expect(200);
+    await t.http.post('/auth/password-reset/confirm').send({ token: links.reset, password: 'a fresh and valid phrase' }).expect(204);
   });
 });

@@ -48,14 +48,15 @@ export class OutboxRepository {
       const rows: ClaimableRow[] = await transaction.query(
         `SELECT id FROM mail_outbox
          WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?)
-         ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+         ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
         [now, now, limit],
       );
       if (rows.length === 0) return [];
       const ids = rows.map((row) => String(row.id));
       const repository = transaction.getRepository(OutboxMessage);
       await repository.update({ id: In(ids) }, { status: 'sending', claimedUntil });
-      const claimed = await repository.findBy({ id: In(ids) });
+      // Oldest first, so that a user's messages arrive in the order their causes happened.
+      const claimed = await repository.find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC', id: 'ASC' } });
       return claimed.map((message) => ({
         id: String(message.id),
         attempts: message.attempts,

@@ -190,12 +190,39 @@ const passwordText = fc.oneof(
   },
 );
 
+const BASE64URL = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
+
+/** Link tokens: well formed but unknown, nearly well formed, and not at all. */
+const linkTokenText = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: 43, maxLength: 43 }).map((secret) => `lnk_${secret}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: 0, maxLength: 60 }).map((secret) => `lnk_${secret}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      'lnk_',
+      `lnk_${'A'.repeat(10_240)}`,
+      `nat_${'A'.repeat(43)}`,
+      `lnk_${'A'.repeat(42)}=`,
+      `lnk_${'A'.repeat(42)}\u0000`,
+    ),
+  },
+  { weight: 2, arbitrary: text() },
+);
+
 /** The fields the routes read, each with values that often pass validation, and the others DTOs must refuse. */
 const FIELD_VALUES: Partial<Record<string, fc.Arbitrary<string>>> = {
   email: emailText,
   username: emailText,
   password: passwordText,
   currentPassword: passwordText,
+  token: linkTokenText,
   grant_type: fc.oneof(fc.constantFrom('password', 'PASSWORD', 'client_credentials', ''), text(10)),
   scope: text(),
   client_id: text(),
