@@ -1,5 +1,23 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Answer } from '../support/service-http';
+
+export const json = (value: unknown) => JSON.stringify(value);
+
+/** Records `problem` unless the check `holds`. */
+export function check(problems: string[], holds: boolean, problem: string): void {
+  if (!holds) problems.push(problem);
+}
+
+/** Polls `condition` until it holds; false when `timeoutMs` passed first. */
+export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+  return true;
+}
 
 /** How many answers of each status: `{ "201": 1, "409": 49 }`. */
 export function statusCounts(answers: Answer[]): Record<string, number> {
@@ -27,6 +45,16 @@ export async function countRows(databaseUrl: string, sql: string, parameters: un
   try {
     const [rows] = await connection.query<Array<RowDataPacket & { n: number | string }>>(sql, parameters);
     return Number(rows[0].n);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** One statement, on a connection of its own. */
+export async function execute(databaseUrl: string, sql: string, parameters: unknown[] = []): Promise<void> {
+  const connection = await createConnection({ uri: databaseUrl, timezone: 'Z' });
+  try {
+    await connection.query(sql, parameters);
   } finally {
     await connection.end();
   }

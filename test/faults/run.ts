@@ -1,11 +1,41 @@
 import { privateDatabaseServer } from '../support/private-database-server';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
-import { FaultContext, SCENARIOS, SERVICE_ENV } from './scenarios';
+import { SmtpSink } from '../support/smtp-sink';
+import { mailServerDown, twoSenders } from './mail-scenarios';
+import {
+  crashSafety,
+  databaseOutage,
+  FaultContext,
+  logoutRace,
+  parallelLogins,
+  registrationRace,
+  SERVICE_ENV,
+  slowClients,
+  slowDatabase,
+  soak,
+  timeZones,
+} from './scenarios';
+
+const SCENARIOS = [
+  registrationRace,
+  parallelLogins,
+  logoutRace,
+  databaseOutage,
+  slowDatabase,
+  crashSafety,
+  mailServerDown,
+  twoSenders,
+  soak,
+  timeZones,
+  slowClients,
+];
 
 /**
  * `npm run test:faults`: the production build and a MariaDB server of the
  * suite's own, both started with the project's scripts, through races,
- * outages, a slow database, a crash, a soak and another time zone. One line
+ * outages, a slow database, a crash, a mail server that is down, two
+ * instances on one outbox, a soak, another time zone and slow clients. Mail goes to
+ * an SMTP server of the suite's own. One line
  * per scenario, then `N passed, N failed`; the exit status is the verdict.
  * SOAK_SECONDS sets the soak's length (60 by default; `npm run test:soak`: 600).
  */
@@ -13,13 +43,17 @@ async function main(): Promise<number> {
   const soakSeconds = Number(process.env.SOAK_SECONDS ?? 60);
   const only = process.env.FAULT_SCENARIOS?.split(',').map((name) => name.trim());
   const database = privateDatabaseServer('fault-suite-');
+  const mail = await SmtpSink.start();
   const instances: ServiceProcess[] = [];
   let passed = 0;
   let failed = 0;
   try {
     const databaseUrl = await database.start();
     const startInstance = async (env: Record<string, string> = {}, port?: number) => {
-      const instance = await startServiceProcess({ ...SERVICE_ENV, DATABASE_URL: databaseUrl, ...env }, { built: true, port });
+      const instance = await startServiceProcess(
+        { ...SERVICE_ENV, DATABASE_URL: databaseUrl, MAIL_URL: mail.url, ...env },
+        { built: true, port },
+      );
       instances.push(instance);
       return instance;
     };
@@ -30,6 +64,7 @@ async function main(): Promise<number> {
       startDatabase: async () => void (await database.start()),
       startInstance,
       replaceService: (service) => (context.service = service),
+      mail,
       soakSeconds,
     };
     for (const scenario of SCENARIOS.filter((candidate) => !only || only.includes(candidate.name))) {
@@ -50,6 +85,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
     await database.remove();
+    await mail.stop();
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

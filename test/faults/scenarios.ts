@@ -4,7 +4,8 @@ import { currentRssMb } from '../../bench/support/proc';
 import { quantile, roundTo } from '../../bench/support/stats';
 import { Answer, call, fieldsOf, login, me, register } from '../support/service-http';
 import type { ServiceProcess } from '../support/service-process';
-import { caseVariants, loadUntil, countRows, serverErrors, statusCounts, threadsConnected } from './fault-support';
+import type { SmtpSink } from '../support/smtp-sink';
+import { caseVariants, check, countRows, json, loadUntil, serverErrors, statusCounts, threadsConnected } from './fault-support';
 import { LatencyProxy } from './latency-proxy';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -26,6 +27,8 @@ export const SERVICE_ENV: Record<string, string> = {
   PASSWORD_HASHING_MAX_WAIT_MS: '0',
   REGISTRATIONS_PER_CLIENT: '1000000',
   LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+  // Retries within seconds, so that the mail scenarios see a few before the server comes back.
+  MAIL_RETRY_BASE_MS: '500',
   LOG_LEVEL: 'warn',
 };
 
@@ -39,6 +42,8 @@ export interface FaultContext {
   startInstance: (env?: Record<string, string>, port?: number) => Promise<ServiceProcess>;
   /** Replaces the main instance (after a crash). */
   replaceService: (service: ServiceProcess) => void;
+  /** The SMTP server every instance sends to (MAIL_URL); it can stop and listen again on its port. */
+  mail: SmtpSink;
   soakSeconds: number;
 }
 
@@ -51,12 +56,6 @@ export interface Scenario {
   name: string;
   run(context: FaultContext): Promise<ScenarioOutcome>;
 }
-
-const check = (problems: string[], holds: boolean, problem: string) => {
-  if (!holds) problems.push(problem);
-};
-
-const json = (value: unknown) => JSON.stringify(value);
 
 export const registrationRace: Scenario = {
   name: 'registration race',
@@ -573,15 +572,3 @@ export const slowClients: Scenario = {
     };
   },
 };
-
-export const SCENARIOS: Scenario[] = [
-  registrationRace,
-  parallelLogins,
-  logoutRace,
-  databaseOutage,
-  slowDatabase,
-  crashSafety,
-  soak,
-  timeZones,
-  slowClients,
-];
