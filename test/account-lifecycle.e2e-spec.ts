@@ -471,6 +471,24 @@ describe('The outbox', () => {
   });
 });
 
+describe('A reset requested as the service shuts down', () => {
+  it('is still written to the outbox, and mailed by the next instance', async () => {
+    const first = await lifecycleApp();
+    await first.http.post('/auth/register').send({ email: 'closing@example.com', password: PASSWORD }).expect(201);
+    await sink.waitFor('closing@example.com');
+
+    await requestReset(first, 'closing@example.com').expect(202);
+    await first.close();
+    const next = await createTestApp({ mail: { mailUrl: sink.url, appUrl: APP_URL } });
+    try {
+      const reset = await sink.waitFor('closing@example.com', 2);
+      expect(reset.subject).toBe('Reset your password');
+    } finally {
+      await next.close();
+    }
+  });
+});
+
 describe('Link tokens at rest and in the logs (items 33 and 37)', () => {
   let t: TestApp;
   let logs: LogCapture;

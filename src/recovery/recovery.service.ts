@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { LinkTokens } from '../auth/links/link-tokens.service';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
@@ -13,8 +13,10 @@ import { RecoveryMails } from './recovery.mails';
 
 /** A forgotten password: a link mailed to the account's address, and a new password set with it. */
 @Injectable()
-export class RecoveryService {
+export class RecoveryService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RecoveryService.name);
+  /** Links being written after their answer: finished before the pool closes at shutdown, or a 202 would have mailed nothing. */
+  private readonly linksInFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly users: UsersService,
@@ -39,11 +41,15 @@ export class RecoveryService {
   async requestReset(email: string, clientAddress: string): Promise<void> {
     await this.throttle.countResetRequest(email, clientAddress);
     this.logger.log({ event: 'password.reset_requested' });
-    setImmediate(() => {
-      this.mailResetLink(email).catch((error: unknown) => {
-        this.logger.error({ event: 'password.reset_request_failed', error: (error as Error).message });
-      });
-    });
+    const inFlight: Promise<void> = new Promise<void>((answered) => setImmediate(answered))
+      .then(() => this.mailResetLink(email))
+      .catch((error: unknown) => this.logger.error({ event: 'password.reset_request_failed', error: (error as Error).message }))
+      .finally(() => this.linksInFlight.delete(inFlight));
+    this.linksInFlight.add(inFlight);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.linksInFlight);
   }
 
   private async mailResetLink(email: string): Promise<void> {
