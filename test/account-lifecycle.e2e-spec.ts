@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
 import { OutboxSender } from '../src/mail/outbox.sender';
+import { SENT_MAIL_RETENTION_MS, SentMailPruner } from '../src/mail/sent-mail.pruner';
 import { LogCapture } from './support/log-capture';
 import { cookieLogin } from './support/session-cookies';
 import { linkTokenOf, ReceivedMail, SmtpSink } from './support/smtp-sink';
@@ -445,6 +446,23 @@ describe('The outbox', () => {
 
     const [row] = (await outboxRows()).filter(({ recipient }) => recipient === 'sent@example.com');
     expect(row).toMatchObject({ status: 'sent', textBody: null, htmlBody: null });
+  });
+
+  it('deletes the record of a sent message after a week, and keeps failed ones', async () => {
+    await t.http.post('/auth/register').send({ email: 'old.news@example.com', password: PASSWORD }).expect(201);
+    await sink.waitFor('old.news@example.com');
+    await t.app.get(OutboxSender).sendDue();
+    await t.db.query("UPDATE mail_outbox SET status = 'failed' WHERE recipient = 'sent@example.com'");
+
+    t.clock.advance(SENT_MAIL_RETENTION_MS - MINUTE_MS);
+    await t.app.get(SentMailPruner).prune();
+    expect((await outboxRows()).map(({ recipient }) => recipient)).toContain('old.news@example.com');
+    t.clock.advance(2 * MINUTE_MS);
+    await t.app.get(SentMailPruner).prune();
+
+    const left = await outboxRows();
+    expect(left.map(({ recipient }) => recipient)).not.toContain('old.news@example.com');
+    expect(left.filter(({ recipient }) => recipient === 'sent@example.com')).toMatchObject([{ status: 'failed' }]);
   });
 
   it('item 40: keeps a message the server refuses, tries again later, and sends it once when the server takes it', async () => {

@@ -203,7 +203,7 @@ export class Environment {
   MAIL_RETRY_BASE_MS = 5000;
 
   @IsIntegerSetting(1, 100)
-  MAIL_MAX_ATTEMPTS = 10;
+  MAIL_MAX_ATTEMPTS = 15;
 
   @IsIn(['optional', 'required'])
   EMAIL_VERIFICATION: 'optional' | 'required' = 'optional';

@@ -17,6 +17,15 @@ const CLAIM_MS = 5 * 60_000;
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
 
 /**
+ * The wait after the `attempts`-th failed send: the base doubled at each
+ * attempt, at most an hour, times a jitter of 50 to 100% so that instances
+ * and messages that failed together do not all come back together.
+ */
+export function retryDelayMs(attempts: number, baseMs: number, random = Math.random()): number {
+  return Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempts - 1)) * (0.5 + random / 2);
+}
+
+/**
  * Sends the outbox in the background, on every instance: claims the messages
  * due, sends them one by one, and records each outcome. A failure is tried
  * again after MAIL_RETRY_BASE_MS, doubled at each attempt with jitter (50 to
@@ -90,7 +99,7 @@ export class OutboxSender implements OnApplicationBootstrap, BeforeApplicationSh
       this.logger.error({ event: 'mail.failed', messageId: id, attempts, error: reason });
       return;
     }
-    const delayMs = Math.min(MAX_RETRY_DELAY_MS, this.config.retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
+    const delayMs = retryDelayMs(attempts, this.config.retryBaseMs);
     const nextAttemptAt = new Date(this.clock.now().getTime() + delayMs);
     await this.outbox.markAttemptFailed(id, attempts, nextAttemptAt, reason);
     this.logger.warn({ event: 'mail.retry_scheduled', messageId: id, attempts, delayMs: Math.round(delayMs), error: reason });
