@@ -497,7 +497,7 @@ describe('A reset requested as the service shuts down', () => {
 
     await requestReset(first, 'closing@example.com').expect(202);
     await first.close();
-    const next = await createTestApp({ mail: { mailUrl: sink.url, appUrl: APP_URL } });
+    const next = await createTestApp({ mail: { mailUrl: sink.url, appUrl: APP_URL }, keepOutbox: true });
     try {
       const reset = await sink.waitFor('closing@example.com', 2);
       expect(reset.subject).toBe('Reset your password');

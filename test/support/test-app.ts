@@ -53,6 +53,8 @@ export interface TestAppOptions {
   logs?: LogCapture;
   /** Real time instead of the fake clock. */
   realClock?: boolean;
+  /** Sends what earlier applications left in the outbox, instead of starting with an empty one. */
+  keepOutbox?: boolean;
 }
 
 /** The production AppModule and server settings on the worker's test database. */
@@ -92,6 +94,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   if (options.logs) app.useLogger(app.get(Logger));
   configureApp(app);
+  // Before the sender starts (at init): a message another suite left on the worker's database would reach this one's mail server.
+  if (!options.keepOutbox) await app.get(DataSource).query("DELETE FROM mail_outbox WHERE status IN ('pending', 'sending')");
   try {
     await app.init();
   } catch (error) {
