@@ -37,6 +37,10 @@ const withField = (name: string, value: unknown) => (body: Body) => json({ ...bo
 const without = (name: string) => (body: Body) => json(Object.fromEntries(Object.entries(body).filter(([key]) => key !== name)));
 const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
+const LINK_ROUTES = ['/auth/email-verification/confirm', '/auth/password-reset/confirm', '/users/me/email/confirm'];
+/** Well formed, and no link of the database's. */
+const UNKNOWN_LINK = `lnk_${'A'.repeat(43)}`;
+
 const bodyCases: BodyCase[] = [
   { row: 1, name: 'malformed JSON', body: '{"email":', expected: [400], code: 'VALIDATION_FAILED' },
   { row: 2, name: 'an empty JSON body', body: '', expected: [400], code: 'VALIDATION_FAILED' },
@@ -130,7 +134,23 @@ const bodyCases: BodyCase[] = [
     body: without('currentPassword'),
     expected: [400],
     code: 'VALIDATION_FAILED',
-    routes: ['PATCH /users/me'],
+    routes: ['PATCH /users/me', 'DELETE /users/me'],
+  },
+  {
+    row: 13,
+    name: 'a missing token',
+    body: without('token'),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+    routes: LINK_ROUTES.map((path) => `POST ${path}`),
+  },
+  {
+    row: 13,
+    name: 'a missing email',
+    body: without('email'),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+    routes: ['POST /auth/password-reset'],
   },
   ...['nul\u0000@example.com', 'cr\r\nlf@example.com', 'tab\t@example.com'].map((email) => ({
     row: 14,
@@ -193,6 +213,21 @@ describe('Bad inputs (docs/bad-inputs.md)', () => {
     { name: 'POST /auth/token', method: 'POST', path: '/auth/token', authenticated: false, valid },
     { name: 'POST /auth/cookie/login', method: 'POST', path: '/auth/cookie/login', authenticated: false, valid },
     { name: 'PATCH /users/me', method: 'PATCH', path: '/users/me', authenticated: true, valid: { ...valid, currentPassword: PASSWORD } },
+    { name: 'DELETE /users/me', method: 'DELETE', path: '/users/me', authenticated: true, valid: { currentPassword: PASSWORD } },
+    {
+      name: 'POST /auth/password-reset',
+      method: 'POST',
+      path: '/auth/password-reset',
+      authenticated: false,
+      valid: { email: valid.email },
+    },
+    ...LINK_ROUTES.map((path) => ({
+      name: `POST ${path}`,
+      method: 'POST',
+      path,
+      authenticated: false,
+      valid: { token: UNKNOWN_LINK, ...(path === '/auth/password-reset/confirm' ? { password: valid.password } : {}) },
+    })),
   ];
 
   beforeAll(async () => {
@@ -357,6 +392,9 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     { method: 'DELETE', path: '/auth/tokens' },
     { method: 'POST', path: '/auth/logout' },
     { method: 'POST', path: '/auth/cookie/logout' },
+    { method: 'GET', path: '/auth/cookie/csrf' },
+    { method: 'POST', path: '/auth/email-verification' },
+    { method: 'DELETE', path: '/users/me', body: { currentPassword: PASSWORD } },
   ];
   const isWrite = (method: string) => method !== 'GET';
 
