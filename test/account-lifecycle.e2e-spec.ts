@@ -59,6 +59,16 @@ describe('Registration and the verification of the address', () => {
     expect(headersOf(mail).filter((header) => header.includes('vera@example.com'))).toEqual(['To: vera@example.com']);
   });
 
+  it('item 39: escapes the address in the HTML part, and keeps it as typed in the text part', async () => {
+    await t.http.post('/auth/register').send({ email: "o'brien&co@example.com", password: PASSWORD }).expect(201);
+
+    const mail = await sink.waitFor("o'brien&co@example.com");
+
+    expect(mail.raw).toContain("To: o'brien&co@example.com");
+    expect(mail.text).toContain("Confirm that o'brien&co@example.com is your address");
+    expect(mail.html).toContain('Confirm that o&#39;brien&amp;co@example.com is your address');
+  });
+
   it('confirms the address with the token: the user is verified, and the link is used up', async () => {
     const { token: access } = await registerAndLogin(t.http, 'ver@example.com');
     const link = linkTokenOf(await sink.waitFor('ver@example.com'));
