@@ -2,5 +2,7 @@
 export interface BaselineClaims {
   sub: string;
   email: string;
+  emailVerified: boolean;
+  pendingEmail: string | null;
   createdAt: string;
 }

@@ -16,6 +16,8 @@ import { BaselineClaims } from './claims';
 interface UserResponse {
   id: number;
   email: string;
+  emailVerified: boolean;
+  pendingEmail: string | null;
   createdAt: string;
 }
 
@@ -23,7 +25,13 @@ const BEARER = /^Bearer (\S+)$/i;
 const USER = Symbol('user');
 type RequestWithUser = Request & { [USER]?: UserResponse };
 
-const BARE_USER: UserResponse = { id: 1, email: 'bench-user-1@example.com', createdAt: new Date(0).toISOString() };
+const BARE_USER: UserResponse = {
+  id: 1,
+  email: 'bench-user-1@example.com',
+  emailVerified: false,
+  pendingEmail: null,
+  createdAt: new Date(0).toISOString(),
+};
 
 @Injectable()
 class JwtGuard implements CanActivate {
@@ -35,7 +43,8 @@ class JwtGuard implements CanActivate {
     if (!match) throw new UnauthorizedException();
     try {
       const claims = await this.jwt.verifyAsync<BaselineClaims>(match[1]);
-      request[USER] = { id: Number(claims.sub), email: claims.email, createdAt: claims.createdAt };
+      const { sub, email, emailVerified, pendingEmail, createdAt } = claims;
+      request[USER] = { id: Number(sub), email, emailVerified, pendingEmail, createdAt };
     } catch {
       throw new UnauthorizedException();
     }

@@ -23,8 +23,9 @@ const summary = (counts: Map<string, number>) => {
 const minAttempts = (databaseUrl: string, subject: string, addresses: string[]) =>
   countRows(databaseUrl, 'SELECT MIN(attempts) AS n FROM mail_outbox WHERE subject = ? AND recipient IN (?)', [subject, addresses]);
 
-const unsent = (databaseUrl: string) =>
-  countRows(databaseUrl, "SELECT COUNT(*) AS n FROM mail_outbox WHERE status IN ('pending', 'sending')");
+/** Messages to these addresses still to send (a crashed instance's claims on others' lapse only after 5 minutes). */
+const unsent = (databaseUrl: string, addresses: string[]) =>
+  countRows(databaseUrl, "SELECT COUNT(*) AS n FROM mail_outbox WHERE status IN ('pending', 'sending') AND recipient IN (?)", [addresses]);
 
 /**
  * Security item 40: the mail server down while 50 resets are requested. Every
@@ -38,7 +39,7 @@ export const mailServerDown: Scenario = {
     const subject = 'Reset your password';
     const addresses = Array.from({ length: 50 }, (_, index) => `forgetful-${index}@example.com`);
     await Promise.all(addresses.map((address) => register(service, address, PASSWORD)));
-    await eventually(async () => (await unsent(databaseUrl)) === 0, DELIVERY_TIMEOUT_MS);
+    await eventually(async () => (await unsent(databaseUrl, addresses)) === 0, DELIVERY_TIMEOUT_MS);
 
     await mail.stop();
     const answers = await Promise.all(addresses.map((email) => call(service.baseUrl, 'POST', '/auth/password-reset', { json: { email } })));
@@ -56,7 +57,7 @@ export const mailServerDown: Scenario = {
       DELIVERY_TIMEOUT_MS,
     );
     const deliveredAfterMs = performance.now() - backAt;
-    await eventually(async () => (await unsent(databaseUrl)) === 0, DELIVERY_TIMEOUT_MS);
+    await eventually(async () => (await unsent(databaseUrl, addresses)) === 0, DELIVERY_TIMEOUT_MS);
     await sleep(SETTLE_MS);
     const counts = deliveries(mail, addresses, subject);
 
@@ -112,7 +113,7 @@ export const twoSenders: Scenario = {
     await execute(databaseUrl, "UPDATE mail_outbox SET next_attempt_at = '2000-01-01' WHERE status = 'pending'");
     const perAddress = () => new Map(addresses.map((address) => [address, mail.to(address).length]));
     const delivered = await eventually(() => [...perAddress().values()].every((count) => count >= 3), DELIVERY_TIMEOUT_MS);
-    await eventually(async () => (await unsent(databaseUrl)) === 0, DELIVERY_TIMEOUT_MS);
+    await eventually(async () => (await unsent(databaseUrl, addresses)) === 0, DELIVERY_TIMEOUT_MS);
     await sleep(SETTLE_MS);
     const counts = perAddress();
     const subjects = addresses.map((address) =>
