@@ -44,7 +44,9 @@ export class OutboxRepository {
    * rows another is claiming, so no message is claimed twice.
    */
   claimDue(now: Date, claimedUntil: Date, limit: number): Promise<ClaimedMessage[]> {
-    return this.messages.manager.transaction(async (transaction) => {
+    // READ COMMITTED: the locking read locks the rows it claims and no gaps, so a claim never holds up the INSERT
+    // of a new message in a registration's transaction, as REPEATABLE READ's next-key locks would.
+    return this.messages.manager.transaction('READ COMMITTED', async (transaction) => {
       const rows: ClaimableRow[] = await transaction.query(
         `SELECT id FROM mail_outbox
          WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?)

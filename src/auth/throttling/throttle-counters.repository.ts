@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, Repository } from 'typeorm';
-import { isDeadlockError } from '../../common/errors/database-errors';
+import { retryingDeadlocks } from '../../common/errors/database-errors';
 import { ThrottleCounter } from './throttle-counter.entity';
-
-const DEADLOCK_ATTEMPTS = 3;
 
 export interface CounterState {
   keyHash: Buffer;
@@ -33,15 +31,9 @@ export class ThrottleCountersRepository {
    * handed back through LAST_INSERT_ID(expr) to save a second query (which
    * holds only while the table has no AUTO_INCREMENT column).
    */
-  async increment(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.incrementOnce(key, now, windowEndsAt);
-      } catch (error) {
-        // The pruning of closed windows can deadlock with a count on a row it deletes; the victim is rolled back whole.
-        if (!isDeadlockError(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
-      }
-    }
+  increment(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {
+    // The pruning of closed windows can deadlock with a count on a row it deletes.
+    return retryingDeadlocks(() => this.incrementOnce(key, now, windowEndsAt));
   }
 
   private async incrementOnce(key: Buffer, now: Date, windowEndsAt: Date): Promise<number> {

@@ -44,6 +44,18 @@ export function isDeadlockError(error: unknown): boolean {
   return driverError?.errno === DEADLOCK_ERRNO || driverError?.code === 'ER_LOCK_DEADLOCK';
 }
 
+/** Tries a deadlock victim again: InnoDB rolled it back whole, and its manual says to re-issue it. At most three tries in all. */
+export async function retryingDeadlocks<Result>(work: () => Promise<Result>): Promise<Result> {
+  const ATTEMPTS = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDeadlockError(error) || attempt === ATTEMPTS) throw error;
+    }
+  }
+}
+
 export function isDuplicateEntryError(error: unknown): boolean {
   const driverError = driverErrorOf(error);
   return driverError?.errno === DUPLICATE_ENTRY_ERRNO || driverError?.code === 'ER_DUP_ENTRY';
