@@ -11,7 +11,12 @@ export interface ClaimedMessage extends MailMessage {
 }
 
 interface ClaimableRow {
-  id: string;
+  id: string | number;
+  recipient: string;
+  subject: string;
+  textBody: string | null;
+  htmlBody: string | null;
+  attempts: number;
 }
 
 /** The only place that queries `mail_outbox`. */
@@ -47,25 +52,23 @@ export class OutboxRepository {
     // READ COMMITTED: the locking read locks the rows it claims and no gaps, so a claim never holds up the INSERT
     // of a new message in a registration's transaction, as REPEATABLE READ's next-key locks would.
     return this.messages.manager.transaction('READ COMMITTED', async (transaction) => {
+      // Oldest first, so that a user's messages arrive in the order their causes happened.
       const rows: ClaimableRow[] = await transaction.query(
-        `SELECT id FROM mail_outbox
+        `SELECT id, recipient, subject, text_body AS textBody, html_body AS htmlBody, attempts FROM mail_outbox
          WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?)
          ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
         [now, now, limit],
       );
       if (rows.length === 0) return [];
       const ids = rows.map((row) => String(row.id));
-      const repository = transaction.getRepository(OutboxMessage);
-      await repository.update({ id: In(ids) }, { status: 'sending', claimedUntil });
-      // Oldest first, so that a user's messages arrive in the order their causes happened.
-      const claimed = await repository.find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC', id: 'ASC' } });
-      return claimed.map((message) => ({
-        id: String(message.id),
-        attempts: message.attempts,
-        to: message.recipient,
-        subject: message.subject,
-        text: message.textBody ?? '',
-        html: message.htmlBody ?? '',
+      await transaction.getRepository(OutboxMessage).update({ id: In(ids) }, { status: 'sending', claimedUntil });
+      return rows.map((row) => ({
+        id: String(row.id),
+        attempts: row.attempts,
+        to: row.recipient,
+        subject: row.subject,
+        text: row.textBody ?? '',
+        html: row.htmlBody ?? '',
       }));
     });
   }

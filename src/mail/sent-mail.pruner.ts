@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { Clock } from '../common/time/clock';
+import { deleteInBatches } from '../database/delete-in-batches';
 import { OutboxRepository } from './outbox.repository';
 
 /** Long enough to answer "was it sent?" for a week; the body went at sending, only the envelope stays. */
@@ -34,12 +35,7 @@ export class SentMailPruner {
   /** Deletes the records due for deletion, one bounded batch at a time; returns how many. */
   async prune(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - SENT_MAIL_RETENTION_MS);
-    let deleted = 0;
-    for (;;) {
-      const batch = await this.outbox.deleteSentBefore(before, BATCH_SIZE);
-      deleted += batch;
-      if (batch < BATCH_SIZE) break;
-    }
+    const deleted = await deleteInBatches(BATCH_SIZE, (limit) => this.outbox.deleteSentBefore(before, limit));
     if (deleted > 0) this.logger.log({ event: 'mail.pruned', deleted });
     return deleted;
   }

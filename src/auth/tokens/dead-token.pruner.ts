@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
+import { deleteInBatches } from '../../database/delete-in-batches';
 import { idleCutoff, LAST_USE_RESOLUTION_MS } from './access-token.service';
 import { LinkTokens } from '../links/link-tokens.service';
 import { AccessTokensRepository } from './access-tokens.repository';
@@ -51,19 +52,9 @@ export class DeadTokenPruner {
   async prune(batchSize = DEFAULT_BATCH_SIZE): Promise<Pruned> {
     const now = this.clock.now();
     const idleCutoffWithMargin = idleCutoff(new Date(now.getTime() - IDLE_MARGIN_MS), this.config.accessTokenIdleTtlSeconds);
-    const accessTokens = await inBatches(batchSize, (limit) => this.repository.deleteDead(now, idleCutoffWithMargin, limit));
-    const linkTokens = await inBatches(batchSize, (limit) => this.links.pruneExpired(limit));
+    const accessTokens = await deleteInBatches(batchSize, (limit) => this.repository.deleteDead(now, idleCutoffWithMargin, limit));
+    const linkTokens = await deleteInBatches(batchSize, (limit) => this.links.pruneExpired(limit));
     this.logger.log({ event: 'tokens.pruned', deleted: accessTokens, linksDeleted: linkTokens });
     return { accessTokens, linkTokens };
-  }
-}
-
-/** Runs a bounded delete until a batch comes back short; returns how many rows went in all. */
-async function inBatches(batchSize: number, deleteBatch: (limit: number) => Promise<number>): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const batch = await deleteBatch(batchSize);
-    deleted += batch;
-    if (batch < batchSize) return deleted;
   }
 }
