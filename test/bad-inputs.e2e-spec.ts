@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { NotesModule } from './fixtures/notes/notes.module';
+import { eventually } from './support/eventually';
 import { sendRaw } from './support/raw-request';
 import { linkTokenOf, SmtpSink } from './support/smtp-sink';
 import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
@@ -749,11 +749,9 @@ describe('Bad inputs on every route that takes a body (rows 10 and 14)', () => {
 
 /** Waits until the outbox holds no message still to send, so that the sender changes no row after this. */
 async function allSent(t: TestApp): Promise<void> {
-  for (;;) {
-    const [{ n }] = await t.db.query<Array<{ n: string }>>("SELECT COUNT(*) AS n FROM mail_outbox WHERE status <> 'sent'");
-    if (Number(n) === 0) return;
-    await sleep(20);
-  }
+  const unsent = async () =>
+    Number((await t.db.query<Array<{ n: string }>>("SELECT COUNT(*) AS n FROM mail_outbox WHERE status <> 'sent'"))[0].n);
+  if (!(await eventually(async () => (await unsent()) === 0, 20_000, 20))) throw new Error('the outbox still holds unsent messages');
 }
 
 /**

@@ -1,5 +1,4 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Answer } from '../support/service-http';
 
 export const json = (value: unknown) => JSON.stringify(value);
@@ -7,16 +6,6 @@ export const json = (value: unknown) => JSON.stringify(value);
 /** Records `problem` unless the check `holds`. */
 export function check(problems: string[], holds: boolean, problem: string): void {
   if (!holds) problems.push(problem);
-}
-
-/** Polls `condition` until it holds; false when `timeoutMs` passed first. */
-export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 100): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-  return true;
 }
 
 /** How many answers of each status: `{ "201": 1, "409": 49 }`. */

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, register } from '../support/service-http';
 import type { SmtpSink } from '../support/smtp-sink';
-import { check, countRows, eventually, execute, json, serverErrors, statusCounts } from './fault-support';
+import { eventually } from '../support/eventually';
+import { check, countRows, execute, json, serverErrors, statusCounts } from './fault-support';
 import { PASSWORD, Scenario } from './scenarios';
 
 /** Long enough for a duplicate to show up after the last expected message: several retry delays at MAIL_RETRY_BASE_MS 500. */

@@ -2,9 +2,9 @@ import { simpleParser } from 'mailparser';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { buildCliDataSourceOptions } from '../../src/database/data-source-options';
+import { eventually } from '../support/eventually';
 import { call, register } from '../support/service-http';
 import { startServiceProcess } from '../support/service-process';
 import { PASSWORD, resetDatabase } from '../support/test-app';
@@ -13,13 +13,17 @@ const PROCESS_TEST_TIMEOUT_MS = 60_000;
 
 /** The .eml files of a folder, once there are `count`. */
 async function emlFiles(dir: string, count: number): Promise<string[]> {
-  const deadline = performance.now() + 20_000;
-  for (;;) {
-    const files = (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.eml')).sort();
-    if (files.length >= count) return files;
-    if (performance.now() > deadline) throw new Error(`${files.length} .eml files in ${dir}, waiting for ${count}`);
-    await sleep(50);
-  }
+  let files: string[] = [];
+  const found = await eventually(
+    async () => {
+      files = (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.eml')).sort();
+      return files.length >= count;
+    },
+    20_000,
+    50,
+  );
+  if (!found) throw new Error(`${files.length} .eml files in ${dir}, waiting for ${count}`);
+  return files;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AddressObject, simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from './eventually';
 import { SMTPServer } from 'smtp-server';
 
 /** A message as the SMTP server received it, parsed the way a mail client would. */
@@ -93,11 +93,8 @@ export class SmtpSink {
 
   /** Waits until `count` messages to this address have arrived, and returns the last of them. */
   async waitFor(address: string, count = 1, timeoutMs = 20_000): Promise<ReceivedMail> {
-    const deadline = performance.now() + timeoutMs;
-    while (this.to(address).length < count) {
-      if (performance.now() > deadline)
-        throw new Error(`no message ${count} to ${address} within ${timeoutMs} ms (${this.to(address).length} so far)`);
-      await sleep(20);
+    if (!(await eventually(() => this.to(address).length >= count, timeoutMs, 20))) {
+      throw new Error(`no message ${count} to ${address} within ${timeoutMs} ms (${this.to(address).length} so far)`);
     }
     return this.to(address)[count - 1];
   }
