@@ -17,36 +17,27 @@ export function statusCounts(answers: Answer[]): Record<string, number> {
 
 export const serverErrors = (answers: Answer[]) => answers.filter((answer) => answer.status >= 500 || answer.status === 0);
 
-export async function threadsConnected(databaseUrl: string): Promise<number> {
-  const connection = await createConnection({ uri: databaseUrl });
+/** One statement on a connection of its own (in UTC), and the rows it gave. */
+export async function runQuery<Row>(databaseUrl: string, sql: string, parameters: unknown[] = []): Promise<Row[]> {
+  const connection = await createConnection({ uri: databaseUrl, timezone: 'Z' });
   try {
-    const [rows] = await connection.query<Array<RowDataPacket & { Value: string }>>("SHOW GLOBAL STATUS LIKE 'Threads_connected'");
-    // This connection is one of them.
-    return Number(rows[0].Value) - 1;
+    const [rows] = await connection.query<Array<RowDataPacket & Row>>(sql, parameters);
+    return rows;
   } finally {
     await connection.end();
   }
+}
+
+export async function threadsConnected(databaseUrl: string): Promise<number> {
+  const [status] = await runQuery<{ Value: string }>(databaseUrl, "SHOW GLOBAL STATUS LIKE 'Threads_connected'");
+  // The connection that asked is one of them.
+  return Number(status.Value) - 1;
 }
 
 /** The `n` of a `SELECT COUNT(*) AS n ...`, on a connection of its own. */
 export async function countRows(databaseUrl: string, sql: string, parameters: unknown[] = []): Promise<number> {
-  const connection = await createConnection({ uri: databaseUrl, timezone: 'Z' });
-  try {
-    const [rows] = await connection.query<Array<RowDataPacket & { n: number | string }>>(sql, parameters);
-    return Number(rows[0].n);
-  } finally {
-    await connection.end();
-  }
-}
-
-/** One statement, on a connection of its own. */
-export async function execute(databaseUrl: string, sql: string, parameters: unknown[] = []): Promise<void> {
-  const connection = await createConnection({ uri: databaseUrl, timezone: 'Z' });
-  try {
-    await connection.query(sql, parameters);
-  } finally {
-    await connection.end();
-  }
+  const [row] = await runQuery<{ n: number | string }>(databaseUrl, sql, parameters);
+  return Number(row.n);
 }
 
 /** Runs `work` from `workers` loops until `until()` is true; every answer is kept. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { call, register } from '../support/service-http';
 import type { SmtpSink } from '../support/smtp-sink';
 import { eventually } from '../support/eventually';
-import { check, countRows, execute, json, serverErrors, statusCounts } from './fault-support';
+import { check, countRows, runQuery, json, serverErrors, statusCounts } from './fault-support';
 import { PASSWORD, Scenario } from './scenarios';
 
 /** Long enough for a duplicate to show up after the last expected message: several retry delays at MAIL_RETRY_BASE_MS 500. */
@@ -111,7 +111,7 @@ export const twoSenders: Scenario = {
       DELIVERY_TIMEOUT_MS,
     );
     await mail.listen();
-    await execute(databaseUrl, "UPDATE mail_outbox SET next_attempt_at = '2000-01-01' WHERE status = 'pending'");
+    await runQuery(databaseUrl, "UPDATE mail_outbox SET next_attempt_at = '2000-01-01' WHERE status = 'pending'");
     const perAddress = () => new Map(addresses.map((address) => [address, mail.to(address).length]));
     const delivered = await eventually(() => [...perAddress().values()].every((count) => count >= 3), DELIVERY_TIMEOUT_MS);
     await eventually(async () => (await unsent(databaseUrl, addresses)) === 0, DELIVERY_TIMEOUT_MS);
