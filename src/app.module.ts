@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { LoginModule } from './login/login.module';
 import { MailModule } from './mail/mail.module';
 import { RecoveryModule } from './recovery/recovery.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 
 // LoggingModule first: its request logger is the first middleware, so even refused requests are logged.
 @Module({
@@ -27,6 +28,7 @@ import { RecoveryModule } from './recovery/recovery.module';
     LoginModule,
     AccountModule,
     RecoveryModule,
+    TwoFactorModule,
     HealthModule,
     ApiDocsModule,
   ],

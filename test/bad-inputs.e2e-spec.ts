@@ -5,6 +5,7 @@ import { NotesModule } from './fixtures/notes/notes.module';
 import { eventually } from './support/eventually';
 import { sendRaw } from './support/raw-request';
 import { linkTokenOf, SmtpSink } from './support/smtp-sink';
+import { totpOf } from './support/totp';
 import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
 import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
@@ -40,6 +41,7 @@ const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const LINK_ROUTES = ['/auth/email-verification/confirm', '/auth/password-reset/confirm', '/users/me/email/confirm'];
 /** Well formed, and no link of the database's. */
 const UNKNOWN_LINK = `lnk_${'A'.repeat(43)}`;
+const UNKNOWN_MFA_TOKEN = `mfa_${'A'.repeat(43)}`;
 
 const bodyCases: BodyCase[] = [
   { row: 1, name: 'malformed JSON', body: '{"email":', expected: [400], code: 'VALIDATION_FAILED' },
@@ -134,7 +136,15 @@ const bodyCases: BodyCase[] = [
     body: without('currentPassword'),
     expected: [400],
     code: 'VALIDATION_FAILED',
-    routes: ['PATCH /users/me', 'DELETE /users/me'],
+    routes: ['PATCH /users/me', 'DELETE /users/me', 'POST /auth/mfa/totp', 'DELETE /auth/mfa', 'POST /auth/mfa/recovery-codes'],
+  },
+  {
+    row: 13,
+    name: 'a missing mfaToken',
+    body: without('mfaToken'),
+    expected: [400],
+    code: 'VALIDATION_FAILED',
+    routes: ['POST /auth/mfa/verify'],
   },
   {
     row: 13,
@@ -228,6 +238,29 @@ describe('Bad inputs (docs/bad-inputs.md)', () => {
       authenticated: false,
       valid: { token: UNKNOWN_LINK, ...(path === '/auth/password-reset/confirm' ? { password: valid.password } : {}) },
     })),
+    { name: 'POST /auth/mfa/totp', method: 'POST', path: '/auth/mfa/totp', authenticated: true, valid: { currentPassword: PASSWORD } },
+    { name: 'POST /auth/mfa/totp/confirm', method: 'POST', path: '/auth/mfa/totp/confirm', authenticated: true, valid: { code: '123456' } },
+    {
+      name: 'DELETE /auth/mfa',
+      method: 'DELETE',
+      path: '/auth/mfa',
+      authenticated: true,
+      valid: { currentPassword: PASSWORD, code: '123456' },
+    },
+    {
+      name: 'POST /auth/mfa/recovery-codes',
+      method: 'POST',
+      path: '/auth/mfa/recovery-codes',
+      authenticated: true,
+      valid: { currentPassword: PASSWORD, code: '123456' },
+    },
+    {
+      name: 'POST /auth/mfa/verify',
+      method: 'POST',
+      path: '/auth/mfa/verify',
+      authenticated: false,
+      valid: { mfaToken: UNKNOWN_MFA_TOKEN, code: '123456' },
+    },
   ];
 
   beforeAll(async () => {
@@ -395,6 +428,10 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     { method: 'GET', path: '/auth/cookie/csrf' },
     { method: 'POST', path: '/auth/email-verification' },
     { method: 'DELETE', path: '/users/me', body: { currentPassword: PASSWORD } },
+    { method: 'POST', path: '/auth/mfa/totp', body: { currentPassword: PASSWORD } },
+    { method: 'POST', path: '/auth/mfa/totp/confirm', body: { code: '123456' } },
+    { method: 'DELETE', path: '/auth/mfa', body: { currentPassword: PASSWORD, code: '123456' } },
+    { method: 'POST', path: '/auth/mfa/recovery-codes', body: { currentPassword: PASSWORD, code: '123456' } },
   ];
   const isWrite = (method: string) => method !== 'GET';
 
@@ -847,5 +884,103 @@ describe('Bad link tokens on every route that takes one (row 32)', () => {
     await t.http.post('/auth/email-verification/confirm').send({ token: links.verify }).expect(200);
     await t.http.post('/users/me/email/confirm').send({ token: links.change }).expect(200);
     await t.http.post('/auth/password-reset/confirm').send({ token: links.reset, password: 'a fresh and valid phrase' }).expect(204);
+  });
+});
+
+/**
+ * Row 33 on every route whose body carries a second-factor `code`, found from
+ * the OpenAPI document: a number or an oversized string gets 400; a string
+ * that is no code gets 403 INVALID_MFA_CODE and counts as a failed login of
+ * the account. Nothing else changes: MFA stays on, no token, no account goes.
+ */
+describe('Bad second-factor codes on every route that takes one (row 33)', () => {
+  const CODE_ROUTES = [
+    'DELETE /auth/mfa',
+    'DELETE /users/me',
+    'POST /auth/mfa/recovery-codes',
+    'POST /auth/mfa/totp/confirm',
+    'POST /auth/mfa/verify',
+  ];
+  const BAD_CODES: Array<[string, unknown]> = [
+    ['a number', 123456],
+    ['five digits', '12345'],
+    ['seven digits', '1234567'],
+    ['letters', 'abcdef'],
+    ['10 KB', '1'.repeat(10_240)],
+  ];
+  const mfaUser = 'row33@example.com';
+  const pendingUser = 'row33.pending@example.com';
+  let t: TestApp;
+  let routes: BodyRoute[];
+  const tokens: Record<string, string> = {};
+  const accountFailures = async (email: string) => {
+    const key = createHash('sha256').update(`login-account\0${email}`).digest();
+    const rows = await t.db.query<Array<{ hits: number }>>('SELECT hits FROM throttle_counters WHERE key_hash = ?', [key]);
+    return rows[0]?.hits ?? 0;
+  };
+  const snapshot = async () =>
+    JSON.stringify(
+      await Promise.all(
+        ['users', 'access_tokens', 'totp_factors', 'mfa_recovery_codes'].map((table) => t.db.query(`SELECT * FROM ${table} ORDER BY 1`)),
+      ),
+    );
+
+  beforeAll(async () => {
+    t = await createTestApp({ throttling: { loginFailuresPerAccount: 1000 } });
+    await resetDatabase(t.db);
+    ({ token: tokens[mfaUser] } = await registerAndLogin(t.http, mfaUser));
+    const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(tokens[mfaUser])).send({ currentPassword: PASSWORD }).expect(200))
+      .body as { secret: string };
+    await t.http
+      .post('/auth/mfa/totp/confirm')
+      .set(bearer(tokens[mfaUser]))
+      .send({ code: totpOf(secret, t.clock.now()) })
+      .expect(200);
+    ({ token: tokens[pendingUser] } = await registerAndLogin(t.http, pendingUser));
+    await t.http.post('/auth/mfa/totp').set(bearer(tokens[pendingUser])).send({ currentPassword: PASSWORD }).expect(200);
+    routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument).filter(({ fields }) =>
+      Object.values(fields).some((names) => names.includes('code')),
+    );
+  });
+  afterAll(() => t.close());
+
+  it('finds every route that takes a code', () => {
+    expect(routes.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(CODE_ROUTES);
+  });
+
+  it('refuses each bad code with 400, or 403 INVALID_MFA_CODE counted as a failure, in JSON and in a form, and changes nothing else', async () => {
+    const before = await snapshot();
+    for (const route of routes) {
+      const name = `${route.method} ${route.path}`;
+      const owner = name === 'POST /auth/mfa/totp/confirm' ? pendingUser : mfaUser;
+      for (const [mediaType, fields] of Object.entries(route.fields)) {
+        for (const [kind, code] of BAD_CODES) {
+          const body: Record<string, unknown> = { code };
+          if (fields.includes('currentPassword')) body.currentPassword = PASSWORD;
+          if (fields.includes('mfaToken')) {
+            const started = await t.http.post('/auth/token').send({ email: owner, password: PASSWORD }).expect(403);
+            body.mfaToken = (started.body as { mfaToken: string }).mfaToken;
+          }
+          const failuresBefore = await accountFailures(owner);
+          const response = await sendRaw(t, {
+            method: route.method,
+            path: route.path,
+            headers: ['Content-Type', mediaType, ...(route.secured ? ['Authorization', `Bearer ${tokens[owner]}`] : [])],
+            body: encode(mediaType, body),
+          });
+          const { code: answered } = response.body as { code?: string };
+          const counted = (await accountFailures(owner)) - failuresBefore;
+          // A form carries every value as text: its number is a six-digit string, a wrong code like the others.
+          const refusedByShape = kind === '10 KB' || (kind === 'a number' && mediaType === 'application/json');
+          expect({ name, mediaType, kind, status: response.status, code: answered, counted }).toEqual(
+            refusedByShape
+              ? { name, mediaType, kind, status: 400, code: 'VALIDATION_FAILED', counted: 0 }
+              : { name, mediaType, kind, status: 403, code: 'INVALID_MFA_CODE', counted: 1 },
+          );
+        }
+      }
+    }
+    expect(await snapshot()).toBe(before);
+    await t.http.get('/health').expect(200);
   });
 });

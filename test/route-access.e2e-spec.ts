@@ -41,8 +41,9 @@ describe('Route access', () => {
   });
   afterAll(() => t.close());
 
-  it('leaves only registration, login, the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
+  it('leaves only registration, login and its MFA step, the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
     expect(routeAccess(t)).toEqual([
+      'DELETE /auth/mfa token',
       'DELETE /auth/tokens token',
       'DELETE /auth/tokens/:id token',
       'DELETE /users/me token',
@@ -58,6 +59,10 @@ describe('Route access', () => {
       'POST /auth/email-verification token',
       'POST /auth/email-verification/confirm public',
       'POST /auth/logout token',
+      'POST /auth/mfa/recovery-codes token',
+      'POST /auth/mfa/totp token',
+      'POST /auth/mfa/totp/confirm token',
+      'POST /auth/mfa/verify public',
       'POST /auth/password-reset public',
       'POST /auth/password-reset/confirm public',
       'POST /auth/register public',

@@ -87,6 +87,7 @@ export async function startService(options: ServiceOptions): Promise<Server> {
       ...process.env,
       NODE_ENV: 'production',
       CSRF_SECRET: randomBytes(32).toString('hex'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       PORT: String(port),
       DATABASE_URL: options.databaseUrl,
       DATABASE_MIGRATE_ON_START: 'true',

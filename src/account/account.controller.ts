@@ -52,12 +52,19 @@ export class AccountController {
     return toUserResponse(await this.account.confirmEmailChange(body.token, clientAddress));
   }
 
-  @ApiOperation({ summary: 'Delete the account and everything of it (the current password is required)' })
+  @ApiOperation({ summary: 'Delete the account and everything of it (the current password is required, and a code when MFA is on)' })
   @ApiNoContentResponse({ description: 'Deleted; a notice is mailed' })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURRENT_PASSWORD', 'TOO_MANY_REQUESTS', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE')
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'INVALID_CURRENT_PASSWORD',
+    'INVALID_MFA_CODE',
+    'TOO_MANY_REQUESTS',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'SERVICE_UNAVAILABLE',
+  )
   @Delete('me')
   @HttpCode(HttpStatus.NO_CONTENT)
   async deleteMe(@CurrentSession() session: AuthContext, @Body() body: DeleteAccountRequest, @Ip() clientAddress: string): Promise<void> {
-    await this.account.deleteAccount(session, body.currentPassword, clientAddress);
+    await this.account.deleteAccount(session, body.currentPassword, body.code, clientAddress);
   }
 }

@@ -1,6 +1,7 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
 import { LinkTokens } from '../auth/links/link-tokens.service';
+import { SecondFactor } from '../auth/mfa/second-factor.service';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
@@ -17,7 +18,7 @@ import { AccountService } from './account.service';
 describe('AccountService.updateProfile', () => {
   const session = {
     tokenId: 5,
-    user: { id: 1, email: 'ada@example.com', emailVerifiedAt: null, pendingEmail: null, createdAt: new Date() },
+    user: { id: 1, email: 'ada@example.com', emailVerifiedAt: null, pendingEmail: null, mfaEnabledAt: null, createdAt: new Date() },
   };
   const user = Object.assign(new User(), {
     id: 1,
@@ -25,6 +26,7 @@ describe('AccountService.updateProfile', () => {
     hashedPassword: '$2b$10$old',
     emailVerifiedAt: null,
     pendingEmail: null,
+    mfaEnabledAt: null,
     createdAt: new Date(),
   });
   const client = '203.0.113.7';
@@ -48,7 +50,19 @@ describe('AccountService.updateProfile', () => {
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(transaction));
     const mails = new AccountMails({ ...defaultSettings.mail, appUrl: 'https://app.example.com' });
-    const service = new AccountService(users, hasher, confirmation, passwordChanges, links, tokens, outbox, mails, unitOfWork, new Clock());
+    const service = new AccountService(
+      users,
+      hasher,
+      confirmation,
+      passwordChanges,
+      links,
+      tokens,
+      mock<SecondFactor>(),
+      outbox,
+      mails,
+      unitOfWork,
+      new Clock(),
+    );
     return { service, users, hasher, confirmation, passwordChanges, links, tokens, outbox, transaction };
   };
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext } from '../auth/authenticated-user';
 import { LinkTokens } from '../auth/links/link-tokens.service';
+import { SecondFactor } from '../auth/mfa/second-factor.service';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
@@ -32,6 +33,7 @@ export class AccountService {
     private readonly passwordChanges: PasswordChanges,
     private readonly links: LinkTokens,
     private readonly tokens: AccessTokenService,
+    private readonly secondFactor: SecondFactor,
     private readonly outbox: Outbox,
     private readonly mails: AccountMails,
     private readonly unitOfWork: UnitOfWork,
@@ -103,15 +105,20 @@ export class AccountService {
     return user;
   }
 
-  /** Deletes the account and everything of it (tokens, links, by foreign key), after the current password; a notice follows. */
-  async deleteAccount(session: AuthContext, currentPassword: string, clientAddress: string): Promise<void> {
+  /**
+   * Deletes the account and everything of it (tokens, links, second factor,
+   * by foreign key), after the current password, and a code too when MFA is
+   * on; a notice follows.
+   */
+  async deleteAccount(session: AuthContext, currentPassword: string, code: string | undefined, clientAddress: string): Promise<void> {
     const { user } = session;
-    await this.confirmation.confirm(user, currentPassword, clientAddress);
-    const stored = await this.users.getById(user.id);
-    await this.unitOfWork.run(async (transaction) => {
-      await this.users.delete(user.id, transaction);
-      await this.outbox.enqueue(this.mails.deletionNotice(stored.email), transaction);
-    });
+    await this.confirmation.confirm(user, currentPassword, clientAddress, () =>
+      this.secondFactor.withCodeIfEnabled(user, code, async (transaction) => {
+        const stored = await this.users.getById(user.id, transaction);
+        await this.users.delete(user.id, transaction);
+        await this.outbox.enqueue(this.mails.deletionNotice(stored.email), transaction);
+      }),
+    );
     this.tokens.forgetOwner(user.id);
     this.logger.log({ event: 'user.deleted', userId: user.id });
   }

@@ -5,6 +5,7 @@ import { CsrfTokens } from './cookies/csrf-tokens';
 import { SessionCookies } from './cookies/session-cookies';
 import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { LinksModule } from './links/links.module';
+import { MfaModule } from './mfa/mfa.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -14,11 +15,11 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
  * The shared authentication layer: the global guard (every route needs an
  * access token unless @Public()), and the pieces the account features build
  * on: access tokens, password hashing and changes, attempt throttling, mailed
- * links, session cookies.
+ * links, the second factor, session cookies.
  */
 @Module({
-  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule],
+  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, MfaModule],
   providers: [CsrfTokens, SessionCookies, TrustedOriginGuard, PublicRoutesCheck, { provide: APP_GUARD, useClass: AccessTokenGuard }],
-  exports: [PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, SessionCookies, TrustedOriginGuard],
+  exports: [PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, MfaModule, SessionCookies, TrustedOriginGuard],
 })
 export class AuthModule {}

@@ -6,6 +6,8 @@ export interface AuthenticatedUser {
   emailVerifiedAt: Date | null;
   /** An address the user asked to change to, until the link mailed there is used. */
   pendingEmail: string | null;
+  /** When a second factor was confirmed; null when the password alone logs in. */
+  mfaEnabledAt: Date | null;
   createdAt: Date;
 }
 

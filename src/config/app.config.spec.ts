@@ -4,7 +4,12 @@ import { validateEnvironment } from './environment';
 describe('loggingConfig', () => {
   const logging = (variables: Record<string, string>) =>
     loggingConfig.fromEnvironment(
-      validateEnvironment({ DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db', CSRF_SECRET: 'k'.repeat(32), ...variables }),
+      validateEnvironment({
+        DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db',
+        CSRF_SECRET: 'k'.repeat(32),
+        MFA_ENCRYPTION_KEY: 'A'.repeat(43) + '=',
+        ...variables,
+      }),
     );
 
   it('writes JSON in production and readable text elsewhere, unless LOG_FORMAT says otherwise', () => {

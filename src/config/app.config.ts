@@ -55,6 +55,14 @@ export const sessionConfig = configNamespace('session', (env) => ({
   csrfSecret: env.CSRF_SECRET === '' ? randomBytes(32) : Buffer.from(env.CSRF_SECRET, 'utf8'),
 }));
 
+export const mfaConfig = configNamespace('mfa', (env) => ({
+  encryptionKey: env.MFA_ENCRYPTION_KEY === '' ? randomBytes(32) : Buffer.from(env.MFA_ENCRYPTION_KEY.trim(), 'base64'),
+  previousEncryptionKeys: listItems(env.MFA_ENCRYPTION_KEYS_PREVIOUS).map((key) => Buffer.from(key, 'base64')),
+  issuer: env.MFA_ISSUER,
+  // Outside production the key may be a fresh random one: secrets of an earlier process are expected to be unreadable.
+  unreadableSecretsStopStartup: env.NODE_ENV === 'production',
+}));
+
 export const throttlingConfig = configNamespace('throttling', (env) => ({
   loginFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
   loginFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
@@ -92,6 +100,7 @@ export const CONFIG_NAMESPACES = [
   authConfig,
   httpConfig,
   sessionConfig,
+  mfaConfig,
   throttlingConfig,
   loggingConfig,
   mailConfig,
@@ -103,6 +112,7 @@ export type DatabaseConfig = SettingsOf<typeof databaseConfig>;
 export type AuthConfig = SettingsOf<typeof authConfig>;
 export type HttpConfig = SettingsOf<typeof httpConfig>;
 export type SessionConfig = SettingsOf<typeof sessionConfig>;
+export type MfaConfig = SettingsOf<typeof mfaConfig>;
 export type ThrottlingConfig = SettingsOf<typeof throttlingConfig>;
 export type LoggingConfig = SettingsOf<typeof loggingConfig>;
 export type MailConfig = SettingsOf<typeof mailConfig>;

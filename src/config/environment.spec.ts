@@ -61,6 +61,14 @@ describe('validateEnvironment', () => {
     [{ ...minimal, CORS_ORIGINS: 'https://app.example.com/path' }, /CORS_ORIGINS is invalid/],
     [{ ...minimal, NODE_ENV: 'production' }, /CSRF_SECRET is not set: .*at least 32 characters/],
     [{ ...minimal, CSRF_SECRET: 'short' }, /CSRF_SECRET is invalid/],
+    [{ ...minimal, NODE_ENV: 'production' }, /MFA_ENCRYPTION_KEY is not set: .*32 random bytes in base64/],
+    [{ ...minimal, MFA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, /MFA_ENCRYPTION_KEY is invalid/],
+    [{ ...minimal, MFA_ENCRYPTION_KEY: 'k'.repeat(32) }, /MFA_ENCRYPTION_KEY is invalid/],
+    [
+      { ...minimal, MFA_ENCRYPTION_KEYS_PREVIOUS: `${Buffer.alloc(32).toString('base64')},short` },
+      /MFA_ENCRYPTION_KEYS_PREVIOUS is invalid/,
+    ],
+    [{ ...minimal, MFA_ISSUER: 'Acme: Auth' }, /MFA_ISSUER is invalid: .*no colon/],
     [{ ...minimal, LOGIN_MAX_FAILURES_PER_ACCOUNT: '11' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT is invalid: .*between 1 and 10/],
   ])('refuses %j with a message naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);

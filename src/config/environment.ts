@@ -36,6 +36,13 @@ function isTrustProxy(value: unknown): boolean {
   });
 }
 
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+
+/** 32 bytes in standard base64, as `openssl rand -base64 32` prints them. */
+export function isEncryptionKey(value: unknown): boolean {
+  return typeof value === 'string' && BASE64_32_BYTES.test(value.trim());
+}
+
 export function listItems(value: string): string[] {
   return value
     .split(',')
@@ -164,6 +171,28 @@ export class Environment {
   @ValidateIf((environment: Environment) => environment.NODE_ENV === 'production' || environment.CSRF_SECRET !== '')
   @MinLength(32, { message: 'CSRF_SECRET must be at least 32 characters (required when NODE_ENV=production)' })
   CSRF_SECRET = '';
+
+  // Without it a random key per process encrypts TOTP secrets: a restart leaves them unreadable (recovery codes still work).
+  @ValidateIf((environment: Environment) => environment.NODE_ENV === 'production' || environment.MFA_ENCRYPTION_KEY !== '')
+  @ValidateBy(
+    { name: 'isEncryptionKey', validator: { validate: isEncryptionKey } },
+    { message: 'MFA_ENCRYPTION_KEY must be 32 random bytes in base64, from `openssl rand -base64 32` (required when NODE_ENV=production)' },
+  )
+  MFA_ENCRYPTION_KEY = '';
+
+  // Keys that encrypted secrets before the current one: still read, and replaced by the current key at each secret's next use.
+  @ValidateBy(
+    {
+      name: 'isEncryptionKeyList',
+      validator: { validate: (value: unknown) => typeof value === 'string' && listItems(value).every(isEncryptionKey) },
+    },
+    { message: 'MFA_ENCRYPTION_KEYS_PREVIOUS must be a comma-separated list of keys like MFA_ENCRYPTION_KEY (32 bytes in base64)' },
+  )
+  MFA_ENCRYPTION_KEYS_PREVIOUS = '';
+
+  // The name authenticator apps show beside the account; a colon would end it early in the otpauth:// label.
+  @Matches(/^[^:\p{Cc}]{1,64}$/u, { message: 'MFA_ISSUER must be 1 to 64 characters, with no colon or control character' })
+  MFA_ISSUER = 'Nest Auth';
 
   @IsIntegerSetting(1, 10, { max: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be between 1 and 10' })
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, AuthContext, CurrentSession, Public } from '../auth';
@@ -6,6 +6,7 @@ import { SessionCookies } from '../auth/cookies/session-cookies';
 import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { CsrfTokenResponse } from './dto/csrf-token.response';
+import { MfaVerifyRequest } from './dto/mfa-verify.request';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
 import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
 import { TokenResponse, toTokenResponse } from './dto/token.response';
@@ -25,6 +26,7 @@ const LOGIN_ERRORS = [
   'VALIDATION_FAILED',
   'INVALID_CREDENTIALS',
   'EMAIL_NOT_VERIFIED',
+  'MFA_REQUIRED',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
   'TOO_MANY_REQUESTS',
@@ -39,11 +41,14 @@ export class LoginController {
     private readonly login: LoginService,
     private readonly tokens: AccessTokenService,
     private readonly sessionCookies: SessionCookies,
+    private readonly trustedOrigins: TrustedOriginGuard,
   ) {}
 
   @ApiOperation({
     summary: 'Log in: an access token for an email and password',
-    description: 'The OAuth 2.0 password grant (a form with username and password), or JSON with email and password.',
+    description:
+      'The OAuth 2.0 password grant (a form with username and password), or JSON with email and password. ' +
+      'For a user with MFA on, the right password answers 403 MFA_REQUIRED with an mfaToken: finish with POST /auth/mfa/verify.',
     requestBody: LOGIN_BODY,
   })
   @ApiOkResponse({ type: TokenResponse })
@@ -52,17 +57,19 @@ export class LoginController {
   @Post('token')
   @HttpCode(HttpStatus.OK)
   async token(@LoginCredentialsBody() credentials: LoginCredentials, @Ip() clientAddress: string): Promise<TokenResponse> {
-    return toTokenResponse(await this.login.login(credentials, clientAddress));
+    return toTokenResponse(await this.login.login(credentials, clientAddress, 'bearer'));
   }
 
   /** The browser login: the token goes into an HttpOnly cookie, never into the page's reach. */
   @ApiOperation({
     summary: 'Log in a browser: the session goes into an HttpOnly cookie',
-    description: 'Sets the session and CSRF cookies, and returns the CSRF token in X-CSRF-Token. Refused for an untrusted Origin.',
+    description:
+      'Sets the session and CSRF cookies, and returns the CSRF token in X-CSRF-Token. Refused for an untrusted Origin. ' +
+      'For a user with MFA on, the right password answers 403 MFA_REQUIRED: finish with POST /auth/mfa/verify.',
     requestBody: LOGIN_BODY,
   })
   @ApiNoContentResponse({ description: 'Logged in', headers: { 'X-CSRF-Token': { description: 'Echo it on every write' } } })
-  @ApiErrors(...LOGIN_ERRORS, 'FORBIDDEN')
+  @ApiErrors(...LOGIN_ERRORS, 'CSRF_FAILED')
   @Public()
   @UseGuards(TrustedOriginGuard)
   @Post('cookie/login')
@@ -72,7 +79,47 @@ export class LoginController {
     @Ip() clientAddress: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    this.sessionCookies.write(response, await this.login.login(credentials, clientAddress));
+    this.sessionCookies.write(response, await this.login.login(credentials, clientAddress, 'cookie'));
+  }
+
+  @ApiOperation({
+    summary: 'Finish a login that answered MFA_REQUIRED, with a code of the second factor',
+    description:
+      'A 6-digit authenticator code or a recovery code. Answers as the login that started it would have: ' +
+      'the token response for POST /auth/token, the cookies (204, origin rules of the cookie login) for POST /auth/cookie/login. ' +
+      'The mfaToken works once, for 5 minutes, and dies after 5 wrong codes.',
+  })
+  @ApiOkResponse({ type: TokenResponse, description: 'Logged in (the login started at POST /auth/token)' })
+  @ApiNoContentResponse({
+    description: 'Logged in (the login started at POST /auth/cookie/login): session and CSRF cookies set',
+    headers: { 'X-CSRF-Token': { description: 'Echo it on every write' } },
+  })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'INVALID_MFA_CODE',
+    'MFA_CHALLENGE_EXPIRED',
+    'CSRF_FAILED',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'PAYLOAD_TOO_LARGE',
+    'TOO_MANY_REQUESTS',
+    'SERVICE_UNAVAILABLE',
+  )
+  @Public()
+  @Post('mfa/verify')
+  @HttpCode(HttpStatus.OK)
+  async verifySecondFactor(
+    @Body() body: MfaVerifyRequest,
+    @Ip() clientAddress: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenResponse | undefined> {
+    const { transport, issued } = await this.login.finishWithSecondFactor(body.mfaToken, body.code, clientAddress, (loginTransport) => {
+      if (loginTransport === 'cookie') this.trustedOrigins.assertTrusted(request);
+    });
+    if (transport === 'bearer') return toTokenResponse(issued);
+    this.sessionCookies.write(response, issued);
+    response.status(HttpStatus.NO_CONTENT);
+    return undefined;
   }
 
   @ApiOperation({ summary: 'The CSRF token of the cookie session, again (after a page reload)' })

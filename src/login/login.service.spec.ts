@@ -1,5 +1,6 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
+import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -10,7 +11,14 @@ import { LoginService } from './login.service';
 
 describe('LoginService.login', () => {
   const storedUser = (overrides: Partial<User> = {}): User =>
-    Object.assign(new User(), { id: 1, email: 'ada@example.com', hashedPassword: '$2b$10$stored', isActive: true, ...overrides });
+    Object.assign(new User(), {
+      id: 1,
+      email: 'ada@example.com',
+      hashedPassword: '$2b$10$stored',
+      isActive: true,
+      mfaEnabledAt: null,
+      ...overrides,
+    });
 
   const setup = (user: User | null, passwordMatches: boolean, needsRehash = false) => {
     const users = mock<UsersService>();
@@ -25,15 +33,17 @@ describe('LoginService.login', () => {
     const throttle = mock<AttemptThrottle>();
     // The throttle's own rules are AttemptThrottle's tests: here it lets every check run.
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
-    const service = new LoginService(users, hasher, tokens, throttle, defaultSettings.account);
-    return { service, users, hasher, tokens, throttle };
+    const mfaChallenges = mock<MfaChallenges>();
+    mfaChallenges.start.mockResolvedValue({ mfaToken: 'mfa_x', expiresInSeconds: 300 });
+    const service = new LoginService(users, hasher, tokens, throttle, mfaChallenges, defaultSettings.account);
+    return { service, users, hasher, tokens, throttle, mfaChallenges };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
 
   it('issues a token for the right password', async () => {
     const { service, tokens } = setup(storedUser(), true);
 
-    await expect(service.login(credentials, '203.0.113.7')).resolves.toEqual({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).resolves.toEqual({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
     expect(tokens.issue).toHaveBeenCalledWith(1);
   });
 
@@ -41,10 +51,10 @@ describe('LoginService.login', () => {
     const { service, hasher, throttle } = setup(storedUser(), true);
     throttle.checkSecret.mockRejectedValueOnce(new DomainError('TOO_MANY_REQUESTS'));
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
     expect(hasher.verify).not.toHaveBeenCalled();
 
-    await service.login(credentials, '203.0.113.7');
+    await service.login(credentials, '203.0.113.7', 'bearer');
     expect(throttle.checkSecret).toHaveBeenLastCalledWith('ada@example.com', '203.0.113.7', expect.any(Function), expect.any(Function));
     expect(hasher.verify).toHaveBeenCalledWith('correct horse', '$2b$10$stored', '203.0.113.7');
   });
@@ -52,7 +62,7 @@ describe('LoginService.login', () => {
   it('runs the one bcrypt comparison for an unknown email too, against no hash', async () => {
     const { service, hasher, tokens } = setup(null, false);
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(hasher.verify).toHaveBeenCalledWith('correct horse', null, '203.0.113.7');
     expect(tokens.issue).not.toHaveBeenCalled();
@@ -64,7 +74,7 @@ describe('LoginService.login', () => {
   ])('fails %s with the same INVALID_CREDENTIALS after one comparison', async (_case, user, matches) => {
     const { service, hasher, tokens } = setup(user, matches);
 
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
@@ -72,20 +82,38 @@ describe('LoginService.login', () => {
   it('replaces a hash made under another policy after a successful login', async () => {
     const { service, users } = setup(storedUser(), true, true);
 
-    await service.login(credentials, '203.0.113.7');
+    await service.login(credentials, '203.0.113.7', 'bearer');
 
     expect(users.replaceHash).toHaveBeenCalledWith(1, '$2b$10$stored', '$2b$12$rehashed');
   });
 
   it('keeps a hash made under the current policy', async () => {
     const { service, users } = setup(storedUser(), true, false);
-    await service.login(credentials, '203.0.113.7');
+    await service.login(credentials, '203.0.113.7', 'bearer');
     expect(users.replaceHash).not.toHaveBeenCalled();
+  });
+
+  it('answers the right password of a user with MFA on with MFA_REQUIRED and a challenge for its transport, and issues no token', async () => {
+    const { service, tokens, mfaChallenges } = setup(storedUser({ mfaEnabledAt: new Date() }), true);
+
+    const refusal = await service.login(credentials, '203.0.113.7', 'cookie').catch((error: unknown) => error);
+
+    expect(refusal).toBeDomainError('MFA_REQUIRED', 403);
+    expect((refusal as DomainError).details).toEqual({ mfaToken: 'mfa_x', expiresIn: 300 });
+    expect(mfaChallenges.start).toHaveBeenCalledWith(1, 'cookie');
+    expect(tokens.issue).not.toHaveBeenCalled();
+  });
+
+  it('answers a wrong password of a user with MFA on with the ordinary 401, and starts no challenge', async () => {
+    const { service, mfaChallenges } = setup(storedUser({ mfaEnabledAt: new Date() }), false);
+
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    expect(mfaChallenges.start).not.toHaveBeenCalled();
   });
 
   it('never rehashes on a failed login', async () => {
     const { service, users } = setup(storedUser(), false, true);
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(users.replaceHash).not.toHaveBeenCalled();
   });
 });
@@ -94,7 +122,14 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
   const setup = (emailVerifiedAt: Date | null, passwordMatches: boolean) => {
     const users = mock<UsersService>();
     users.findByEmailWithHash.mockResolvedValue(
-      Object.assign(new User(), { id: 1, email: 'ada@example.com', hashedPassword: '$2b$12$stored', isActive: true, emailVerifiedAt }),
+      Object.assign(new User(), {
+        id: 1,
+        email: 'ada@example.com',
+        hashedPassword: '$2b$12$stored',
+        isActive: true,
+        emailVerifiedAt,
+        mfaEnabledAt: null,
+      }),
     );
     const hasher = mock<PasswordHasher>();
     hasher.verify.mockResolvedValue(passwordMatches);
@@ -103,22 +138,28 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
     tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
     const throttle = mock<AttemptThrottle>();
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
-    const service = new LoginService(users, hasher, tokens, throttle, { ...defaultSettings.account, emailVerification: 'required' });
+    const service = new LoginService(users, hasher, tokens, throttle, mock<MfaChallenges>(), {
+      ...defaultSettings.account,
+      emailVerification: 'required',
+    });
     return { service, tokens };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
 
   it('refuses an unverified account’s right password with 403 EMAIL_NOT_VERIFIED, and issues nothing', async () => {
     const { service, tokens } = setup(null, true);
-    await expect(service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
   it('answers a wrong password with the ordinary 401, verified or not', async () => {
-    await expect(setup(null, false).service.login(credentials, '203.0.113.7')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(setup(null, false).service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError(
+      'INVALID_CREDENTIALS',
+      401,
+    );
   });
 
   it('logs a verified account in', async () => {
-    await expect(setup(new Date(), true).service.login(credentials, '203.0.113.7')).resolves.toMatchObject({ token: 'nat_x' });
+    await expect(setup(new Date(), true).service.login(credentials, '203.0.113.7', 'bearer')).resolves.toMatchObject({ token: 'nat_x' });
   });
 });

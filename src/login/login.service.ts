@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import { LoginTransport } from '../auth/mfa/mfa-challenge.entity';
+import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
 import { AccessTokenService, IssuedAccessToken } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { accountConfig, AccountConfig } from '../config/app.config';
@@ -18,6 +20,7 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: AccessTokenService,
     private readonly throttle: AttemptThrottle,
+    private readonly mfaChallenges: MfaChallenges,
     @Inject(accountConfig.KEY) private readonly config: AccountConfig,
   ) {}
 
@@ -25,20 +28,28 @@ export class LoginService {
    * Unknown email, wrong password and deactivated account fail alike: one
    * bcrypt comparison each (against a dummy hash when there is no user), then
    * the same INVALID_CREDENTIALS. Each attempt counts as a failure against the
-   * email and the client until it succeeds.
+   * email and the client until it succeeds. For a user with MFA on, the right
+   * password only starts a challenge (403 MFA_REQUIRED with its `mfaToken`,
+   * for this transport): it clears none of the account's failures, which the
+   * wrong codes add to.
    */
-  async login({ email, password }: LoginCredentials, clientAddress: string): Promise<IssuedAccessToken> {
+  async login({ email, password }: LoginCredentials, clientAddress: string, transport: LoginTransport): Promise<IssuedAccessToken> {
     this.hasher.assertCapacity(clientAddress);
     return this.throttle.checkSecret(
       email,
       clientAddress,
-      () => this.verifyAndIssue(email, password, clientAddress),
+      () => this.verifyAndIssue(email, password, clientAddress, transport),
       // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
       () => this.hasher.assertCapacity(clientAddress),
     );
   }
 
-  private async verifyAndIssue(email: string, password: string, clientAddress: string): Promise<IssuedAccessToken> {
+  private async verifyAndIssue(
+    email: string,
+    password: string,
+    clientAddress: string,
+    transport: LoginTransport,
+  ): Promise<IssuedAccessToken> {
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null, clientAddress);
     if (!user || !passwordMatches || !user.isActive) {
@@ -52,9 +63,31 @@ export class LoginService {
     if (this.hasher.needsRehash(user.hashedPassword)) {
       await this.upgradeHash(user, password, clientAddress);
     }
+    if (user.mfaEnabledAt !== null) {
+      const challenge = await this.mfaChallenges.start(user.id, transport);
+      this.logger.log({ event: 'login.mfa_required', userId: user.id });
+      throw DomainError.withDetails('MFA_REQUIRED', { mfaToken: challenge.mfaToken, expiresIn: challenge.expiresInSeconds });
+    }
     const issued = await this.tokens.issue(user.id);
     this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
     return issued;
+  }
+
+  /**
+   * The second step of a login with MFA: a code for its `mfaToken` gives the
+   * session the first step would have given, for the transport it started
+   * with; `admit` may refuse that transport here (the cookie login's origin rule).
+   */
+  async finishWithSecondFactor(
+    mfaToken: string,
+    code: string | undefined,
+    clientAddress: string,
+    admit: (transport: LoginTransport) => void,
+  ): Promise<{ transport: LoginTransport; issued: IssuedAccessToken }> {
+    const finished = await this.mfaChallenges.finish(mfaToken, code, clientAddress, admit);
+    const issued = await this.tokens.issue(finished.userId);
+    this.logger.log({ event: 'login.succeeded', userId: finished.userId, tokenId: issued.id, secondFactor: finished.factor });
+    return { transport: finished.transport, issued };
   }
 
   /** The upgrade is opportunistic: on failure the old hash stays and the login goes on. */

@@ -37,6 +37,10 @@ export class User {
   })
   pendingEmail!: string | null;
 
+  /** When a second factor was confirmed; null while the password alone logs in. */
+  @Column({ name: 'mfa_enabled_at', type: 'datetime', precision: 6, nullable: true })
+  mfaEnabledAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 6 })
   createdAt!: Date;
 

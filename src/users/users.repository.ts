@@ -13,6 +13,7 @@ export interface AccountChanges {
   hashedPassword?: string;
   emailVerifiedAt?: Date | null;
   pendingEmail?: string | null;
+  mfaEnabledAt?: Date | null;
 }
 
 /**
@@ -41,6 +42,7 @@ export class UsersRepository {
         isActive: true,
         emailVerifiedAt: null,
         pendingEmail: null,
+        mfaEnabledAt: null,
         createdAt: now,
         updatedAt: now,
       });
@@ -53,6 +55,11 @@ export class UsersRepository {
 
   findById(id: number, transaction?: Transaction): Promise<User | null> {
     return this.repository(transaction).findOneBy({ id });
+  }
+
+  /** The account, its row locked until the transaction ends: changes that read then write its state queue behind each other. */
+  findByIdForUpdate(id: number, transaction: Transaction): Promise<User | null> {
+    return transaction.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   findByEmail(email: string): Promise<User | null> {

@@ -21,6 +21,17 @@ export class UsersService {
     return user;
   }
 
+  findById(id: number): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  /** NOT_FOUND when there is no such user; the row stays locked until the transaction ends. */
+  async lockById(id: number, transaction: Transaction): Promise<User> {
+    const user = await this.users.findByIdForUpdate(id, transaction);
+    if (!user) throw new DomainError('NOT_FOUND', 'No such user');
+    return user;
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(email);
   }

@@ -26,6 +26,7 @@ describe('Container files (not built in CI: no Docker engine here)', () => {
     expect(auth.environment.DATABASE_URL).toMatch(/^mysql:\/\/auth:\$\{MYSQL_PASSWORD\}@mysql:3306\/auth$/);
     // No secret gets a usable default: compose refuses to start without them.
     expect(auth.environment.CSRF_SECRET).toMatch(/^\$\{CSRF_SECRET:\?/);
+    expect(auth.environment.MFA_ENCRYPTION_KEY).toMatch(/^\$\{MFA_ENCRYPTION_KEY:\?/);
     expect(compose.services.mysql.environment.MYSQL_PASSWORD).toMatch(/^\$\{MYSQL_PASSWORD:\?/);
     const documented = documentedVariables();
     expect(Object.keys(auth.environment).filter((name) => !documented.has(name))).toEqual([]);

@@ -7,6 +7,7 @@ describe('Start-up with a bad environment', () => {
   it.each([
     ['a value of the wrong type', { BCRYPT_COST: 'twelve' }, /BCRYPT_COST/],
     ['a secret left unset in production', { CSRF_SECRET: '' }, /CSRF_SECRET is not set/],
+    ['no key for the TOTP secrets in production', { MFA_ENCRYPTION_KEY: '' }, /MFA_ENCRYPTION_KEY is not set/],
     ['a malformed database URL', { DATABASE_URL: 'postgres://somewhere/else' }, /DATABASE_URL must be a mysql:\/\//],
     ['a mail URL of another protocol', { MAIL_URL: 'https://mail.example.com' }, /MAIL_URL must be an smtp:\/\/ or smtps:\/\//],
     ['a sender with a display name', { MAIL_FROM: 'Support <help@example.com>' }, /MAIL_FROM must be a bare address/],

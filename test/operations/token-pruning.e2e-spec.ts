@@ -1,6 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DeadTokenPruner, PRUNE_JOB_NAME } from '../../src/auth/tokens/dead-token.pruner';
 import { TokenUsageRecorder } from '../../src/auth/tokens/token-usage.recorder';
+import { totpOf } from '../support/totp';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
 
 const HOUR_MS = 3600_000;
@@ -24,12 +25,12 @@ describe('Pruning dead access tokens (injected clock)', () => {
     t.clock.advance(HOUR_MS);
 
     expect((await rowCounts(t.db)).tokens).toBe(6);
-    expect(await pruner.prune(2)).toEqual({ accessTokens: 5, linkTokens: 0 });
+    expect(await pruner.prune(2)).toEqual({ accessTokens: 5, linkTokens: 0, mfaChallenges: 0 });
     expect((await rowCounts(t.db)).tokens).toBe(1);
     await t.http.get('/users/me').set(bearer(newToken)).expect(200);
     await t.http.get('/users/me').set(bearer(oldToken)).expect(401);
 
-    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 0 });
+    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 0, mfaChallenges: 0 });
     expect((await rowCounts(t.db)).tokens).toBe(1);
   });
 
@@ -64,8 +65,28 @@ describe('Pruning dead access tokens (injected clock)', () => {
     t.clock.advance(24 * HOUR_MS + 1000);
     await t.http.post('/auth/register').send({ email: 'late@example.com', password: PASSWORD }).expect(201);
 
-    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 3 });
+    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 3, mfaChallenges: 0 });
     const [{ n }] = await t.db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM link_tokens');
+    expect(Number(n)).toBe(1);
+  });
+
+  it('deletes the MFA challenges that expired, in batches, and keeps live ones', async () => {
+    const { token } = await registerAndLogin(t.http, 'challenged@example.com');
+    const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)).body as {
+      secret: string;
+    };
+    await t.http
+      .post('/auth/mfa/totp/confirm')
+      .set(bearer(token))
+      .send({ code: totpOf(secret, t.clock.now()) })
+      .expect(200);
+    const startChallenge = () => t.http.post('/auth/token').send({ email: 'challenged@example.com', password: PASSWORD }).expect(403);
+    for (let i = 0; i < 3; i++) await startChallenge();
+    t.clock.advance(5 * 60_000);
+    await startChallenge();
+
+    expect(await pruner.prune(2)).toMatchObject({ mfaChallenges: 3 });
+    const [{ n }] = await t.db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM mfa_challenges');
     expect(Number(n)).toBe(1);
   });
 

@@ -217,12 +217,32 @@ const linkTokenText = fc.oneof(
 );
 
 /** The fields the routes read, each with values that often pass validation, and the others DTOs must refuse. */
+/** Second-factor codes: 6 digits (TOTP), a recovery code's shape, near misses and junk. */
+const mfaCodeText = fc.oneof(
+  { weight: 3, arbitrary: fc.stringMatching(/^\d{6}$/) },
+  { weight: 2, arbitrary: fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/) },
+  { weight: 2, arbitrary: fc.stringMatching(/^[0-9a-zOIL -]{0,24}$/) },
+  { weight: 1, arbitrary: fc.constantFrom('', '12345', '1234567', 'abcdef', ' 123 456 ', '1'.repeat(64), '1'.repeat(65)) },
+  { weight: 1, arbitrary: text() },
+);
+
+const mfaTokenText = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: 43, maxLength: 43 }).map((secret) => `mfa_${secret}`),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('', 'mfa_', `lnk_${'A'.repeat(43)}`) },
+  { weight: 1, arbitrary: text() },
+);
+
 const FIELD_VALUES: Partial<Record<string, fc.Arbitrary<string>>> = {
   email: emailText,
   username: emailText,
   password: passwordText,
   currentPassword: passwordText,
   token: linkTokenText,
+  code: mfaCodeText,
+  mfaToken: mfaTokenText,
   grant_type: fc.oneof(fc.constantFrom('password', 'PASSWORD', 'client_credentials', ''), text(10)),
   scope: text(),
   client_id: text(),

@@ -10,6 +10,8 @@ const START_TIMEOUT_MS = 40_000;
 
 /** One CSRF key for every instance a test starts: instances behind one load balancer share it. */
 export const SHARED_CSRF_SECRET = randomBytes(32).toString('hex');
+/** Likewise the key of the TOTP secrets. */
+export const SHARED_MFA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 export interface ServiceProcess {
   baseUrl: string;
@@ -64,6 +66,7 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
       NODE_ENV: 'production',
       PORT: String(port),
       CSRF_SECRET: SHARED_CSRF_SECRET,
+      MFA_ENCRYPTION_KEY: SHARED_MFA_ENCRYPTION_KEY,
       DATABASE_MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'log',
       ...env,

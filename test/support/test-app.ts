@@ -21,6 +21,8 @@ import {
   loggingConfig,
   mailConfig,
   MailConfig,
+  mfaConfig,
+  MfaConfig,
   sessionConfig,
   SessionConfig,
   throttlingConfig,
@@ -46,6 +48,8 @@ export interface TestAppOptions {
   /** `mailUrl: sink.url` sends the application's mail to a test SMTP server (test/support/smtp-sink.ts). */
   mail?: Partial<MailConfig>;
   account?: Partial<AccountConfig>;
+  /** The keys of the TOTP secrets (a rotation, a lost key). */
+  mfa?: Partial<MfaConfig>;
   /** Another database than the worker's own. */
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
@@ -69,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     [throttlingConfig, options.throttling],
     [mailConfig, options.mail],
     [accountConfig, options.account],
+    [mfaConfig, options.mfa],
   ] as const;
   for (const [namespace, overrides] of namespaces) {
     if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace.fromEnvironment(environment), ...overrides });

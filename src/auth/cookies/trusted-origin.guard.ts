@@ -29,10 +29,15 @@ export class TrustedOriginGuard implements CanActivate {
   constructor(@Inject(httpConfig.KEY) private readonly config: HttpConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    this.assertTrusted(context.switchToHttp().getRequest<Request>());
+    return true;
+  }
+
+  /** The same rule for a route that logs a browser in only in some cases (the MFA step of a cookie login). */
+  assertTrusted(request: Request): void {
     const origins = rawHeaderValues(request, 'origin');
     if (origins.length > 0) {
-      if (origins.length === 1 && this.config.corsOrigins.has(origins[0])) return true;
+      if (origins.length === 1 && this.config.corsOrigins.has(origins[0])) return;
       throw new DomainError('CSRF_FAILED', FOREIGN_ORIGIN);
     }
     if (rawHeaderValues(request, 'sec-fetch-site').some((site) => site !== 'same-origin' && site !== 'none')) {
@@ -43,6 +48,5 @@ export class TrustedOriginGuard implements CanActivate {
       const origin = referers.length === 1 ? originOfReferer(referers[0]) : undefined;
       if (origin === undefined || !this.config.corsOrigins.has(origin)) throw new DomainError('CSRF_FAILED', FOREIGN_ORIGIN);
     }
-    return true;
   }
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { accountConfig, AccountConfig } from '../../config/app.config';
 import type { Transaction } from '../../database/unit-of-work';
-import { LinkAttempts } from './link-attempts';
+import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { digestLinkToken, generateLinkToken, isWellFormedLinkToken } from './link-token.codec';
 import { LinkPurpose } from './link-token.entity';
 import { LinkTokensRepository } from './link-tokens.repository';
@@ -27,7 +27,7 @@ export class LinkTokens {
 
   constructor(
     private readonly repository: LinkTokensRepository,
-    private readonly attempts: LinkAttempts,
+    private readonly attempts: BearerSecretAttempts,
     private readonly clock: Clock,
     @Inject(accountConfig.KEY) config: AccountConfig,
   ) {
@@ -58,7 +58,7 @@ export class LinkTokens {
 
   /**
    * The grant of a presented token, or INVALID_LINK. A malformed token costs
-   * no query; every refusal counts against the client (LinkAttempts).
+   * no query; every refusal counts against the client (BearerSecretAttempts).
    */
   async find(token: string, purpose: LinkPurpose, clientAddress: string): Promise<LinkGrant> {
     this.attempts.assertAllowed(clientAddress);

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../../users/users.module';
-import { LinkAttempts } from './link-attempts';
+import { ThrottlingModule } from '../throttling/throttling.module';
 import { LinkToken } from './link-token.entity';
 import { LinkTokensRepository } from './link-tokens.repository';
 import { LinkTokens } from './link-tokens.service';
 
 // UsersModule brings the `users` table that links reference.
 @Module({
-  imports: [TypeOrmModule.forFeature([LinkToken]), UsersModule],
-  providers: [LinkTokensRepository, LinkAttempts, LinkTokens],
+  imports: [TypeOrmModule.forFeature([LinkToken]), UsersModule, ThrottlingModule],
+  providers: [LinkTokensRepository, LinkTokens],
   exports: [LinkTokens],
 })
 export class LinksModule {}

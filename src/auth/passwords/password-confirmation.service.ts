@@ -7,9 +7,9 @@ import { PasswordHasher } from './password-hasher';
 
 /**
  * The one way to check the password a signed-in user types again (to change
- * the account; later to delete it, or to turn a second factor off): a check
- * of a secret like a login, on the login counters and limits of that account
- * and that client, so that a stolen token buys no faster guessing. A wrong
+ * the account, to delete it, to manage its second factor): a check of a
+ * secret like a login, on the login counters and limits of that account and
+ * that client, so that a stolen token buys no faster guessing. A wrong
  * password answers 403 INVALID_CURRENT_PASSWORD and is logged as
  * `password.check_failed`; past the limits, 429 with Retry-After.
  */
@@ -23,9 +23,19 @@ export class PasswordConfirmation {
     private readonly throttle: AttemptThrottle,
   ) {}
 
-  async confirm(user: AuthenticatedUser, password: string, clientAddress: string): Promise<void> {
+  /**
+   * `andThen` runs after the right password, inside the same check: a second
+   * secret asked with the password (an MFA code) is counted with it, once, and
+   * only both right clear the account's count. Its result is returned.
+   */
+  async confirm<Result = void>(
+    user: AuthenticatedUser,
+    password: string,
+    clientAddress: string,
+    andThen: () => Promise<Result> = () => Promise.resolve(undefined as Result),
+  ): Promise<Result> {
     this.hasher.assertCapacity(clientAddress);
-    await this.throttle.checkSecret(
+    return this.throttle.checkSecret(
       user.email,
       clientAddress,
       async () => {
@@ -34,6 +44,7 @@ export class PasswordConfirmation {
           this.logger.log({ event: 'password.check_failed', userId: user.id });
           throw new DomainError('INVALID_CURRENT_PASSWORD');
         }
+        return andThen();
       },
       () => this.hasher.assertCapacity(clientAddress),
     );

@@ -24,7 +24,7 @@ interface SecretAttempt {
 }
 
 /** The answers that mean "the secret was wrong": the verdict of a check, which keeps its count. */
-const WRONG_SECRET = new Set<ErrorCode>(['INVALID_CREDENTIALS', 'INVALID_CURRENT_PASSWORD']);
+const WRONG_SECRET = new Set<ErrorCode>(['INVALID_CREDENTIALS', 'INVALID_CURRENT_PASSWORD', 'INVALID_MFA_CODE']);
 
 function counterKey(kind: CounterKind, value: string): Buffer {
   return createHash('sha256').update(`${kind}\0${value}`).digest();
@@ -53,7 +53,7 @@ export class AttemptThrottle {
 
   /**
    * One check of a secret of an account (a login's password, a current
-   * password asked again, later a code): counted as a failure against the
+   * password asked again, a second factor's code): counted as a failure against the
    * account and the client before it runs, and refused with 429 past either
    * limit. Counting first, in one atomic statement per counter, is what holds
    * the limit against guesses sent in parallel: a check made before the

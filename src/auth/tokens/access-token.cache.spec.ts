@@ -12,6 +12,7 @@ const found = (tokenId: number, userId: number): TokenWithOwner => ({
   isActive: true,
   emailVerifiedAt: null,
   pendingEmail: null,
+  mfaEnabledAt: null,
   userCreatedAt: new Date('2025-01-01T00:00:00Z'),
 });
 const digest = (tokenId: number) => Buffer.from(`digest-${tokenId}`);

@@ -35,6 +35,7 @@ class InMemoryAccessTokens {
       isActive: this.owner.isActive,
       emailVerifiedAt: null,
       pendingEmail: null,
+      mfaEnabledAt: null,
       userCreatedAt: this.owner.createdAt,
     });
   }

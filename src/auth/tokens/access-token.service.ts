@@ -82,6 +82,7 @@ export class AccessTokenService {
         email: found.email,
         emailVerifiedAt: found.emailVerifiedAt,
         pendingEmail: found.pendingEmail,
+        mfaEnabledAt: found.mfaEnabledAt,
         createdAt: found.userCreatedAt,
       },
     };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../../users/users.module';
 import { LinksModule } from '../links/links.module';
+import { MfaChallengeStoreModule } from '../mfa/mfa-challenge-store.module';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
@@ -11,7 +12,7 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule],
+  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule, MfaChallengeStoreModule],
   providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder, DeadTokenPruner],
   exports: [AccessTokenService, DeadTokenPruner],
 })

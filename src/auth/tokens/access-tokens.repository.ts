@@ -26,6 +26,7 @@ export interface TokenWithOwner {
   isActive: boolean;
   emailVerifiedAt: Date | null;
   pendingEmail: string | null;
+  mfaEnabledAt: Date | null;
   userCreatedAt: Date;
 }
 
@@ -38,7 +39,7 @@ const LAST_USE_BATCH = 500;
 const FIND_WITH_OWNER_BY_DIGEST = `
   SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt,
          u.id AS userId, u.email AS email, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
-         u.pending_email AS pendingEmail, u.created_at AS userCreatedAt
+         u.pending_email AS pendingEmail, u.mfa_enabled_at AS mfaEnabledAt, u.created_at AS userCreatedAt
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
   WHERE t.token_hash = ?`;
 
@@ -88,6 +89,7 @@ export class AccessTokensRepository {
       isActive: Boolean(Number(row.isActive)),
       emailVerifiedAt: row.emailVerifiedAt,
       pendingEmail: row.pendingEmail,
+      mfaEnabledAt: row.mfaEnabledAt,
       userCreatedAt: row.userCreatedAt,
     };
   }

@@ -5,6 +5,7 @@ import { authConfig, AuthConfig } from '../../config/app.config';
 import { deleteInBatches } from '../../database/delete-in-batches';
 import { idleCutoff, LAST_USE_RESOLUTION_MS } from './access-token.service';
 import { LinkTokens } from '../links/link-tokens.service';
+import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
 import { AccessTokensRepository } from './access-tokens.repository';
 
 export const PRUNE_JOB_NAME = 'prune-dead-access-tokens';
@@ -19,11 +20,12 @@ const IDLE_MARGIN_MS = 2 * LAST_USE_RESOLUTION_MS;
 export interface Pruned {
   accessTokens: number;
   linkTokens: number;
+  mfaChallenges: number;
 }
 
 /**
  * Deletes dead tokens, which nothing accepts any more: access tokens expired
- * or idle, and mailed links expired (used ones are deleted when used), so
+ * or idle, mailed links and MFA challenges expired (used ones are deleted when used), so
  * that the tables hold only live ones. Runs every ten minutes on every
  * instance (the work is idempotent, so instances need no coordination) and
  * from `npm run tokens:prune`.
@@ -35,6 +37,7 @@ export class DeadTokenPruner {
   constructor(
     private readonly repository: AccessTokensRepository,
     private readonly links: LinkTokens,
+    private readonly mfaChallenges: MfaChallengesRepository,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
@@ -54,7 +57,8 @@ export class DeadTokenPruner {
     const idleCutoffWithMargin = idleCutoff(new Date(now.getTime() - IDLE_MARGIN_MS), this.config.accessTokenIdleTtlSeconds);
     const accessTokens = await deleteInBatches(batchSize, (limit) => this.repository.deleteDead(now, idleCutoffWithMargin, limit));
     const linkTokens = await deleteInBatches(batchSize, (limit) => this.links.pruneExpired(limit));
-    this.logger.log({ event: 'tokens.pruned', deleted: accessTokens, linksDeleted: linkTokens });
-    return { accessTokens, linkTokens };
+    const mfaChallenges = await deleteInBatches(batchSize, (limit) => this.mfaChallenges.deleteExpired(now, limit));
+    this.logger.log({ event: 'tokens.pruned', deleted: accessTokens, linksDeleted: linkTokens, mfaChallengesDeleted: mfaChallenges });
+    return { accessTokens, linkTokens, mfaChallenges };
   }
 }

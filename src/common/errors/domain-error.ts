@@ -10,6 +10,16 @@ export interface FieldError {
  * speak HTTP: the exception filter maps the code to its status and the error body.
  */
 export class DomainError extends Error {
+  /** What the client needs to go on, sent beside the code and message (MFA_REQUIRED's `mfaToken`). */
+  details?: Readonly<Record<string, string | number>>;
+
+  /** An error whose body carries `details` too. */
+  static withDetails(code: ErrorCode, details: Readonly<Record<string, string | number>>): DomainError {
+    const error = new DomainError(code);
+    error.details = details;
+    return error;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string = errorCodeDefinition(code).message,

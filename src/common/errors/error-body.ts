@@ -7,6 +7,7 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   errors?: FieldError[];
+  [detail: string]: unknown;
 }
 
 /** The body for a code; `status` only where the answer's status is not the code's own (an HttpException of an unnamed status). */

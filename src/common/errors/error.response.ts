@@ -24,4 +24,10 @@ export class ErrorResponse {
 
   @ApiPropertyOptional({ type: [FieldErrorResponse], description: 'With VALIDATION_FAILED: what is wrong with which field' })
   errors?: FieldErrorResponse[];
+
+  @ApiPropertyOptional({ description: 'With MFA_REQUIRED: send it to POST /auth/mfa/verify with a code', example: 'mfa_...' })
+  mfaToken?: string;
+
+  @ApiPropertyOptional({ description: 'With MFA_REQUIRED: seconds the mfaToken lives', example: 300 })
+  expiresIn?: number;
 }

@@ -5,6 +5,12 @@ import { DomainError, validationFailed } from '../errors/domain-error';
 import { ErrorBody, errorBody } from '../errors/error-body';
 import { codeForStatus } from '../errors/error-codes';
 
+/** The error's details after the body's own fields, none of which they may replace. */
+function withDetails(body: ErrorBody, details: Readonly<Record<string, unknown>> = {}): ErrorBody {
+  for (const [name, value] of Object.entries(details)) if (!(name in body)) body[name] = value;
+  return body;
+}
+
 interface Resolved {
   body: ErrorBody;
   retryAfterSeconds?: number;
@@ -40,7 +46,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private resolve(exception: unknown): Resolved {
     if (exception instanceof DomainError) {
       return {
-        body: errorBody(exception.code, exception.message, exception.fieldErrors),
+        body: withDetails(errorBody(exception.code, exception.message, exception.fieldErrors), exception.details),
         retryAfterSeconds: exception.retryAfterSeconds,
       };
     }

@@ -10,22 +10,25 @@ describe('toUserResponse', () => {
       isActive: true,
       emailVerifiedAt: null,
       pendingEmail: null,
+      mfaEnabledAt: null,
       createdAt: new Date('2026-01-02T03:04:05.678Z'),
       updatedAt: new Date(),
       ...changes,
     });
 
-  it('shows id, email, whether it is verified, a pending email and the creation time, and nothing else of the entity', () => {
+  it('shows id, email, whether it is verified, a pending email, whether MFA is on and the creation time, and nothing else of the entity', () => {
     expect(toUserResponse(user())).toEqual({
       id: 3,
       email: 'ada@example.com',
       emailVerified: false,
       pendingEmail: null,
+      mfaEnabled: false,
       createdAt: '2026-01-02T03:04:05.678Z',
     });
-    expect(toUserResponse(user({ emailVerifiedAt: new Date(), pendingEmail: 'new@example.com' }))).toMatchObject({
+    expect(toUserResponse(user({ emailVerifiedAt: new Date(), pendingEmail: 'new@example.com', mfaEnabledAt: new Date() }))).toMatchObject({
       emailVerified: true,
       pendingEmail: 'new@example.com',
+      mfaEnabled: true,
     });
   });
 });

@@ -16,16 +16,21 @@ export class UserResponse {
     description: 'An address the user asked to change to, until its link is used',
   })
   pendingEmail!: string | null;
+  @ApiProperty({ description: 'Whether logins ask for a second factor after the password' })
+  mfaEnabled!: boolean;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 }
 
-export function toUserResponse(user: Pick<User, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'createdAt'>): UserResponse {
+export function toUserResponse(
+  user: Pick<User, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'mfaEnabledAt' | 'createdAt'>,
+): UserResponse {
   return {
     id: user.id,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
     pendingEmail: user.pendingEmail,
+    mfaEnabled: user.mfaEnabledAt !== null,
     createdAt: user.createdAt.toISOString(),
   };
 }

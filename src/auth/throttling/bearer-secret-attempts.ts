@@ -3,20 +3,21 @@ import { LRUCache } from 'lru-cache';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { throttlingConfig, ThrottlingConfig } from '../../config/app.config';
-import { throttlingClientKey } from '../throttling/client-network';
+import { throttlingClientKey } from './client-network';
 
 /** Clients remembered at most: a bound on memory whatever the number of addresses sending junk. */
 const MAX_CLIENTS = 10_000;
 
 /**
- * Throttles the checks of link tokens: a client that presented
- * LOGIN_MAX_FAILURES_PER_CLIENT invalid links within LOGIN_FAILURE_WINDOW
- * gets 429 until the window passes. Counted in process, per instance: a link
- * carries 256 random bits, so guessing is hopeless anyway, and a refused link
- * must write nothing to the database (docs/bad-inputs.md row 32).
+ * Throttles the checks of secrets a client holds with no account named
+ * (mailed links, MFA challenges' `mfaToken`): a client that presented
+ * LOGIN_MAX_FAILURES_PER_CLIENT unknown ones within LOGIN_FAILURE_WINDOW gets
+ * 429 until the window passes. Counted in process, per instance: each carries
+ * 256 random bits, so guessing is hopeless anyway, and a refused one must
+ * write nothing to the database (docs/bad-inputs.md row 32).
  */
 @Injectable()
-export class LinkAttempts {
+export class BearerSecretAttempts {
   private readonly failures: LRUCache<string, number>;
   private readonly limit: number;
 

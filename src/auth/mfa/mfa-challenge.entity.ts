@@ -1,0 +1,40 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../../users/user.entity';
+
+/** How the login that started a challenge hands out its session: a token in the body, or cookies. */
+export type LoginTransport = 'bearer' | 'cookie';
+
+/**
+ * A login waiting for its second factor, after the right password: stored so
+ * that any instance can finish it, by the SHA-256 digest of its `mfaToken`;
+ * single use, short-lived, and dead after a few wrong codes.
+ */
+@Entity({ name: 'mfa_challenges' })
+export class MfaChallenge {
+  @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
+  id!: number;
+
+  @Index('UQ_mfa_challenges_token_hash', { unique: true })
+  @Column({ name: 'token_hash', type: 'binary', length: 32 })
+  tokenHash!: Buffer;
+
+  @Column({ name: 'user_id', type: 'int', unsigned: true })
+  userId!: number;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_mfa_challenges_user' })
+  user?: User;
+
+  @Column({ type: 'varchar', length: 10 })
+  transport!: LoginTransport;
+
+  @Column({ name: 'failed_attempts', type: 'tinyint', unsigned: true, default: 0 })
+  failedAttempts!: number;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 6 })
+  createdAt!: Date;
+
+  @Index('IDX_mfa_challenges_expires_at')
+  @Column({ name: 'expires_at', type: 'datetime', precision: 6 })
+  expiresAt!: Date;
+}

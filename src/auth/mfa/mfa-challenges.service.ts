@@ -1,0 +1,122 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { Clock } from '../../common/time/clock';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { UsersService } from '../../users/users.service';
+import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
+import { mfaTokens } from './mfa-challenge.codec';
+import { LoginTransport } from './mfa-challenge.entity';
+import { MfaChallengesRepository } from './mfa-challenges.repository';
+import { CodeOwner, SecondFactor, SecondFactorKind } from './second-factor.service';
+
+export const MFA_CHALLENGE_TTL_SECONDS = 300;
+/** Wrong codes a challenge takes; the next login starts a new one, on the same account's failure counter. */
+export const MFA_CHALLENGE_MAX_FAILURES = 5;
+
+export interface StartedChallenge {
+  mfaToken: string;
+  expiresInSeconds: number;
+}
+
+export interface FinishedChallenge {
+  userId: number;
+  transport: LoginTransport;
+  factor: SecondFactorKind;
+}
+
+type Attempt = FinishedChallenge | 'expired' | 'wrong';
+
+/**
+ * Logins waiting for their second factor. A challenge is started after the
+ * right password only, and finished by a code of that user: once, within
+ * five minutes, and before five wrong codes. Each code is a check of a secret
+ * of the account (AttemptThrottle): wrong ones count as failed logins.
+ */
+@Injectable()
+export class MfaChallenges {
+  private readonly logger = new Logger(MfaChallenges.name);
+
+  constructor(
+    private readonly challenges: MfaChallengesRepository,
+    private readonly secondFactor: SecondFactor,
+    private readonly users: UsersService,
+    private readonly throttle: AttemptThrottle,
+    private readonly unknownTokens: BearerSecretAttempts,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(userId: number, transport: LoginTransport): Promise<StartedChallenge> {
+    const now = this.clock.now();
+    const mfaToken = mfaTokens.generate();
+    await this.challenges.insert({
+      tokenHash: mfaTokens.digest(mfaToken),
+      userId,
+      transport,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
+    });
+    return { mfaToken, expiresInSeconds: MFA_CHALLENGE_TTL_SECONDS };
+  }
+
+  /**
+   * Finishes the login of `mfaToken` with `code`. `admit` sees the login's
+   * transport before any code is checked and may refuse (the cookie login's
+   * origin rule). 401 MFA_CHALLENGE_EXPIRED for a challenge unknown, expired,
+   * used or spent; 403 INVALID_MFA_CODE for a wrong code.
+   */
+  async finish(
+    mfaToken: string,
+    code: string | undefined,
+    clientAddress: string,
+    admit: (transport: LoginTransport) => void,
+  ): Promise<FinishedChallenge> {
+    this.unknownTokens.assertAllowed(clientAddress);
+    const challenge = mfaTokens.isWellFormed(mfaToken)
+      ? await this.challenges.findLive(mfaTokens.digest(mfaToken), this.clock.now())
+      : null;
+    const owner = challenge ? await this.activeOwner(challenge.userId) : null;
+    if (!challenge || !owner) {
+      this.unknownTokens.failed(clientAddress);
+      throw new DomainError('MFA_CHALLENGE_EXPIRED');
+    }
+    admit(challenge.transport);
+    const attempt = await this.throttle.checkSecret(owner.email, clientAddress, async () => {
+      const outcome = await this.tryCode(challenge.tokenHash, owner, code);
+      if (outcome === 'wrong') {
+        this.logger.log({ event: 'mfa.failed', userId: owner.id });
+        throw new DomainError('INVALID_MFA_CODE');
+      }
+      return outcome;
+    });
+    if (attempt === 'expired') throw new DomainError('MFA_CHALLENGE_EXPIRED');
+    this.secondFactor.reportUse(attempt.userId, attempt.factor);
+    return attempt;
+  }
+
+  /**
+   * The check itself, with the challenge locked: of requests racing on one
+   * challenge, one at a time sees it, so that it finishes once and counts
+   * every wrong code. A wrong code's count is committed, not rolled back.
+   */
+  private tryCode(tokenHash: Buffer, owner: CodeOwner, code: string | undefined): Promise<Attempt> {
+    return this.unitOfWork.run(async (transaction): Promise<Attempt> => {
+      const challenge = await this.challenges.findLive(tokenHash, this.clock.now(), transaction);
+      if (!challenge) return 'expired';
+      const factor = await this.secondFactor.check(owner, code, transaction);
+      if (factor === null) {
+        if (challenge.failedAttempts + 1 >= MFA_CHALLENGE_MAX_FAILURES) await this.challenges.delete(challenge.id, transaction);
+        else await this.challenges.recordFailure(challenge.id, transaction);
+        return 'wrong';
+      }
+      await this.challenges.delete(challenge.id, transaction);
+      return { userId: challenge.userId, transport: challenge.transport, factor };
+    });
+  }
+
+  private async activeOwner(userId: number): Promise<CodeOwner | null> {
+    const user = await this.users.findById(userId);
+    return user?.isActive ? { id: user.id, email: user.email } : null;
+  }
+}

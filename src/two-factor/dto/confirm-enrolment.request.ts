@@ -1,0 +1,6 @@
+import { IsMfaCode } from '../../common/validation/mfa-code.decorator';
+
+export class ConfirmEnrolmentRequest {
+  @IsMfaCode()
+  code?: string;
+}

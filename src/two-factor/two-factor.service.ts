@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { toString as qrCodeSvg } from 'qrcode';
+import { AuthContext } from '../auth/authenticated-user';
+import { MfaMails } from '../auth/mfa/mfa.mails';
+import { SecondFactor } from '../auth/mfa/second-factor.service';
+import { totpSecretBase32, totpUrl } from '../auth/mfa/totp';
+import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import { AccessTokenService } from '../auth/tokens/access-token.service';
+import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { mfaConfig, MfaConfig } from '../config/app.config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Outbox } from '../mail/outbox';
+import { UsersService } from '../users/users.service';
+
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrCodeSvg: string;
+}
+
+/**
+ * A signed-in user's own second factor: enrolment (a secret, then a first
+ * code), turning it off, and new recovery codes. Every step checks a secret
+ * the way a login does: throttled on that account's failure counter.
+ */
+@Injectable()
+export class TwoFactorService {
+  private readonly logger = new Logger(TwoFactorService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly secondFactor: SecondFactor,
+    private readonly confirmation: PasswordConfirmation,
+    private readonly throttle: AttemptThrottle,
+    private readonly tokens: AccessTokenService,
+    private readonly outbox: Outbox,
+    private readonly mails: MfaMails,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    @Inject(mfaConfig.KEY) private readonly config: MfaConfig,
+  ) {}
+
+  /** A new secret, pending until a code of it is confirmed; it replaces an unconfirmed one. */
+  async startEnrolment({ user }: AuthContext, currentPassword: string, clientAddress: string): Promise<TotpEnrolment> {
+    await this.confirmation.confirm(user, currentPassword, clientAddress);
+    const secret = await this.unitOfWork.run(async (transaction) => {
+      const current = await this.users.lockById(user.id, transaction);
+      if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
+      return this.secondFactor.newSecret(user.id, transaction);
+    });
+    this.logger.log({ event: 'mfa.enrolment_started', userId: user.id });
+    const otpauthUrl = totpUrl(secret, this.config.issuer, user.email);
+    return { secret: totpSecretBase32(secret), otpauthUrl, qrCodeSvg: await qrCodeSvg(otpauthUrl, { type: 'svg', margin: 2 }) };
+  }
+
+  /**
+   * A first code of the pending secret turns MFA on: the recovery codes are
+   * made, every other session of the user ends (one opened with the password
+   * alone must not outlive the change), and a notice is mailed.
+   */
+  async confirmEnrolment(session: AuthContext, code: string | undefined, clientAddress: string): Promise<string[]> {
+    const { user } = session;
+    const recoveryCodes = await this.throttle.checkSecret(user.email, clientAddress, () =>
+      this.unitOfWork.run(async (transaction) => {
+        const current = await this.users.lockById(user.id, transaction);
+        if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
+        if (!(await this.secondFactor.hasSecret(user.id, transaction)))
+          throw new DomainError('MFA_NOT_ENABLED', 'Start an enrolment first');
+        if ((await this.secondFactor.check(current, code, transaction)) === null) throw new DomainError('INVALID_MFA_CODE');
+        await this.users.update(user.id, { mfaEnabledAt: this.clock.now() }, transaction);
+        await this.tokens.revokeAllInTransaction(user.id, session.tokenId, transaction);
+        await this.outbox.enqueue(this.mails.enabledNotice(current.email), transaction);
+        return this.secondFactor.newRecoveryCodes(user.id, transaction);
+      }),
+    );
+    // Every cached session of the user, this one included: its user now has MFA on.
+    this.tokens.forgetOwner(user.id);
+    this.logger.log({ event: 'mfa.enabled', userId: user.id });
+    return recoveryCodes;
+  }
+
+  /** MFA off, after the password and a code: the secret and the recovery codes are deleted. */
+  async disable({ user }: AuthContext, currentPassword: string, code: string | undefined, clientAddress: string): Promise<void> {
+    await this.confirmation.confirm(user, currentPassword, clientAddress, () =>
+      this.secondFactor.withCode(user, code, async (transaction) => {
+        await this.secondFactor.remove(user.id, transaction);
+        await this.users.update(user.id, { mfaEnabledAt: null }, transaction);
+        await this.outbox.enqueue(this.mails.disabledNotice(user.email), transaction);
+      }),
+    );
+    this.tokens.forgetOwner(user.id);
+    this.logger.log({ event: 'mfa.disabled', userId: user.id });
+  }
+
+  /** A new set of recovery codes, after the password and a code; the old set dies. */
+  async renewRecoveryCodes(
+    { user }: AuthContext,
+    currentPassword: string,
+    code: string | undefined,
+    clientAddress: string,
+  ): Promise<string[]> {
+    const recoveryCodes = await this.confirmation.confirm(user, currentPassword, clientAddress, () =>
+      this.secondFactor.withCode(user, code, (transaction) => this.secondFactor.newRecoveryCodes(user.id, transaction)),
+    );
+    this.logger.log({ event: 'mfa.recovery_codes_renewed', userId: user.id });
+    return recoveryCodes;
+  }
+}
