@@ -1,10 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
-import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { bearer, createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { totpOf } from './support/totp';
 
 const EMAIL = 'ada@example.com';
+
+/** The login function the README gives front ends for accounts with MFA on. */
+function readmeMfaLogin(): string {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const snippet = /```js\n(\/\/ Log in with the cookie session[\s\S]*?)```/.exec(readme)?.[1];
+  if (!snippet) throw new Error('README.md has no MFA login snippet');
+  return snippet;
+}
 const NEW_EMAIL = 'ada.lovelace@example.com';
 const CSRF_TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
@@ -185,6 +196,53 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
 
       expect(outcome.status).toBe(write.status);
       expect(await accountState()).toEqual({ ...before, ...write.changes });
+    });
+
+    it('logs in a user with MFA on: the password gets MFA_REQUIRED and no cookie, the code the session, which then writes with its CSRF token', async () => {
+      const token = await login(t.http, EMAIL);
+      const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)).body as {
+        secret: string;
+      };
+      await t.http
+        .post('/auth/mfa/totp/confirm')
+        .set(bearer(token))
+        .send({ code: totpOf(secret, new Date()) })
+        .expect(200);
+      await page.goto(origins.allowed);
+
+      await page.addScriptTag({ content: `const API = ${JSON.stringify(api)};\n${readmeMfaLogin()}` });
+      await page.exposeFunction('cookiesNow', async () => (await context.cookies()).map((cookie) => cookie.name));
+
+      const { csrfToken, cookiesWhenAsked } = await page.evaluate(
+        async ({ email, password, code }) => {
+          const scope = window as unknown as {
+            logIn(email: string, password: string, askForCode: () => Promise<string>): Promise<string>;
+            cookiesNow(): Promise<string[]>;
+          };
+          let cookies: string[] = [];
+          const token = await scope.logIn(email, password, async () => {
+            cookies = await scope.cookiesNow();
+            return code;
+          });
+          return { csrfToken: token, cookiesWhenAsked: cookies };
+        },
+        // The code of the next step: the confirmation used this one's, and a code is accepted once.
+        { email: EMAIL, password: PASSWORD, code: totpOf(secret, new Date(Date.now() + 30_000)) },
+      );
+
+      // Asked for the code after the right password, the browser held no session yet.
+      expect(cookiesWhenAsked).toEqual([]);
+      expect(csrfToken).toMatch(CSRF_TOKEN_FORMAT);
+      expect((await context.cookies()).map((cookie) => cookie.name).sort()).toEqual(['__Host-csrf', '__Host-session']);
+
+      const me = answered(await fetchFrom(page, `${api}/users/me`));
+      expect(me).toMatchObject({ status: 200, body: { email: EMAIL, mfaEnabled: true } });
+      const write = answered(await fetchFrom(page, `${api}/auth/tokens`, { method: 'DELETE', csrfToken }));
+      expect(write.status).toBe(204);
+      expect(answered(await fetchFrom(page, `${api}/auth/tokens`, { method: 'DELETE' }))).toMatchObject({
+        status: 403,
+        body: { code: 'CSRF_FAILED' },
+      });
     });
 
     it.each(WRITES)('$name without the CSRF token is refused with 403 CSRF_FAILED', async (write) => {

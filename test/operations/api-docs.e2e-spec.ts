@@ -1,5 +1,5 @@
 import { errorCodeDefinition, ErrorCode } from '../../src/common/errors/error-codes';
-import { OpenApiDocument, OpenApiOperation, servedRoutes, toOpenApiPath } from '../support/served-routes';
+import { OpenApiDocument, OpenApiOperation, schemaProperties, servedRoutes, toOpenApiPath } from '../support/served-routes';
 import { createTestApp, TestApp } from '../support/test-app';
 
 function documentedOperations(document: OpenApiDocument): Array<[string, OpenApiOperation]> {
@@ -84,6 +84,19 @@ describe('OpenAPI document and Swagger UI', () => {
   it('documents both login bodies: the password-grant form and JSON', () => {
     const requestBody = document.paths['/auth/token']?.post?.requestBody;
     expect(Object.keys(requestBody?.content ?? {}).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+  });
+
+  it('documents MFA_REQUIRED on both login routes, with the mfaToken and expiresIn of its body, and both answers of the MFA step', () => {
+    for (const path of ['/auth/token', '/auth/cookie/login']) {
+      expect(document.paths[path]?.post?.responses['403'].description.split(', ')).toContain('MFA_REQUIRED');
+    }
+    expect(Object.keys(schemaProperties(document, { $ref: '#/components/schemas/ErrorResponse' }))).toEqual(
+      expect.arrayContaining(['mfaToken', 'expiresIn']),
+    );
+    const verify = document.paths['/auth/mfa/verify']?.post;
+    expect(Object.keys(verify?.responses ?? {})).toEqual(expect.arrayContaining(['200', '204', '401', '403']));
+    expect(verify?.responses['403'].description.split(', ').sort()).toEqual(['CSRF_FAILED', 'INVALID_MFA_CODE']);
+    expect(verify?.security).toEqual([]);
   });
 
   it('serves Swagger UI with a policy that lets only its own scripts run, and the usual headers and request id', async () => {
