@@ -18,6 +18,7 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
         email: 'ada@example.com',
         emailVerified: false,
         pendingEmail: null,
+        mfaEnabled: false,
         createdAt: expect.any(String),
       });
       expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
@@ -116,6 +117,7 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
         email: 'me@example.com',
         emailVerified: false,
         pendingEmail: null,
+        mfaEnabled: false,
         createdAt: expect.any(String),
       });
       expect(response.headers['cache-control']).toBe('no-store');

@@ -215,7 +215,7 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
 
       const { csrfToken, cookiesWhenAsked } = await page.evaluate(
         async ({ email, password, code }) => {
-          const scope = window as unknown as {
+          const scope = globalThis as unknown as {
             logIn(email: string, password: string, askForCode: () => Promise<string>): Promise<string>;
             cookiesNow(): Promise<string[]>;
           };

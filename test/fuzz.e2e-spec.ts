@@ -64,6 +64,7 @@ function expectContractAnswer(response: RawResponse): void {
     code: expect.any(String),
     message: expect.any(String),
     ...(body?.errors === undefined ? {} : { errors: expect.any(Array) }),
+    ...(body?.code === 'MFA_REQUIRED' ? { mfaToken: expect.any(String), expiresIn: expect.any(Number) } : {}),
   });
   expect(errorCodeDefinition(body?.code as ErrorCode).status).toBe(response.status);
 }

@@ -598,6 +598,12 @@ describe('Encryption keys (item 42)', () => {
   const keyA = randomBytes(32);
   const keyB = randomBytes(32);
   let user: MfaUser;
+  // The suites after this one on the worker's database use the tests' shared key: leave no secret of another.
+  afterAll(async () => {
+    const t = await createTestApp();
+    await resetDatabase(t.db);
+    await t.close();
+  });
   const storedKeyId = async (t: TestApp) =>
     (await t.db.query<Array<{ key_id: string }>>('SELECT key_id FROM totp_factors WHERE user_id = ?', [user.userId]))[0].key_id;
 

@@ -53,6 +53,7 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
         email: EMAIL,
         emailVerified: false,
         pendingEmail: null,
+        mfaEnabled: false,
         createdAt: expect.any(String),
       });
 

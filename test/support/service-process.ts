@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '../../bench/support/processes';
 import type { LogLine } from './log-capture';
+import { TEST_MFA_ENCRYPTION_KEY } from './test-keys';
 
 const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 40_000;
 
 /** One CSRF key for every instance a test starts: instances behind one load balancer share it. */
 export const SHARED_CSRF_SECRET = randomBytes(32).toString('hex');
-/** Likewise the key of the TOTP secrets. */
-export const SHARED_MFA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 export interface ServiceProcess {
   baseUrl: string;
@@ -66,7 +65,7 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
       NODE_ENV: 'production',
       PORT: String(port),
       CSRF_SECRET: SHARED_CSRF_SECRET,
-      MFA_ENCRYPTION_KEY: SHARED_MFA_ENCRYPTION_KEY,
+      MFA_ENCRYPTION_KEY: TEST_MFA_ENCRYPTION_KEY,
       DATABASE_MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'log',
       ...env,

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTestDatabases } from './test-databases';
+import { TEST_MFA_ENCRYPTION_KEY } from './test-keys';
 
 // Runs in every e2e test file before it imports anything from src/.
 const { urls } = loadTestDatabases();
@@ -8,6 +9,7 @@ const worker = Number(process.env.JEST_WORKER_ID ?? '1');
 process.env.DATABASE_URL = urls[(worker - 1) % urls.length];
 process.env.NODE_ENV = 'test';
 process.env.BCRYPT_COST = '10';
+process.env.MFA_ENCRYPTION_KEY = TEST_MFA_ENCRYPTION_KEY;
 // Suites that read mail give their application a test SMTP server; the others' messages land in files here.
 process.env.MAIL_OUTBOX_DIR = join(tmpdir(), `nest-auth-test-mail-w${worker}`);
 // Suites fire bursts to test races; shedding is tested on its own (test/admission.e2e-spec.ts).

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { MfaConfig } from '../../config/app.config';
 import { encryptionKeyId, MfaSecretCipher, UnreadableSecretError } from './mfa-secret.cipher';
 
-const cipherWith = (encryptionKey: Buffer, previousEncryptionKeys: Buffer[] = []) =>
+const cipherWith = (encryptionKey: MfaConfig['encryptionKey'], previousEncryptionKeys: MfaConfig['previousEncryptionKeys'] = []) =>
   new MfaSecretCipher({ encryptionKey, previousEncryptionKeys, issuer: 'Test', unreadableSecretsStopStartup: false });
 
 describe('MfaSecretCipher (AES-256-GCM)', () => {

@@ -8,7 +8,7 @@ import { MfaMails } from './mfa.mails';
 import { MfaSecretCipher, UnreadableSecretError } from './mfa-secret.cipher';
 import { digestRecoveryCode, generateRecoveryCode, normaliseRecoveryCode, RECOVERY_CODES_PER_SET } from './recovery-code.codec';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
-import { generateTotpSecret, matchingTotpStep } from './totp';
+import { generateTotpSecret, matchingTotpStep, TOTP_CODE_SHAPE } from './totp';
 import { TotpFactorsRepository } from './totp-factors.repository';
 
 export type SecondFactorKind = 'totp' | 'recovery_code';
@@ -48,7 +48,7 @@ export class SecondFactor {
   async check(owner: CodeOwner, code: string | undefined, transaction: Transaction): Promise<SecondFactorKind | null> {
     if (code === undefined) return null;
     const digits = code.replace(/\s/g, '');
-    if (/^\d+$/.test(digits)) return (await this.checkTotp(owner.id, digits, transaction)) ? 'totp' : null;
+    if (TOTP_CODE_SHAPE.test(digits)) return (await this.checkTotp(owner.id, digits, transaction)) ? 'totp' : null;
     const recoveryCode = normaliseRecoveryCode(code);
     if (recoveryCode === null || !(await this.recoveryCodes.consume(owner.id, digestRecoveryCode(recoveryCode), transaction))) {
       return null;
