@@ -2,7 +2,9 @@
  * Security checklist items 12 and 32: an unknown email and a wrong password
  * must take the same time at login, and an unknown and a registered email the
  * same time at POST /auth/password-reset, or response times tell an attacker
- * which emails have accounts.
+ * which emails have accounts. And item 43: a wrong password of an account
+ * with MFA on takes the time of any other wrong password, or the time tells
+ * which accounts have a second factor.
  *
  * Starts the production build (dist/main.js) against a database of its own,
  * registers users, then times POST /auth/token and POST /auth/password-reset
@@ -12,7 +14,8 @@
  *   npm run bench:timing                    40 samples per kind
  *   BENCH_SAMPLES=5 npm run bench:timing    a smoke run for CI
  *
- * Passes when |1 - median(unknown email) / median(wrong password)| <= 0.2 and
+ * Passes when |1 - median(unknown email) / median(wrong password)| <= 0.2,
+ * |1 - median(wrong password, MFA on) / median(wrong password)| <= 0.2 and
  * |1 - median(reset, unknown) / median(reset, registered)| <= 0.2.
  * The last stdout line is a JSON summary; everything else goes to stderr.
  * Exit code: 0 within the limit, 1 outside it, 2 when the run failed, 130 on SIGINT/SIGTERM.
@@ -20,6 +23,7 @@
 import { createBenchDatabase } from './support/database';
 import { interruption, log, Server, startService, stopProcess } from './support/processes';
 import { quantile } from './support/stats';
+import { totpOf } from '../test/support/totp';
 
 const DEFAULT_SAMPLES = 40;
 const WARMUP_ROUNDS = 3;
@@ -67,6 +71,12 @@ const KINDS = {
     payload: (round, rotation) => ({ email: rotating('bench')(round, rotation), password: WRONG_PASSWORD }),
     expected: { status: 401, code: 'INVALID_CREDENTIALS' },
   },
+  mfa_wrong_password: {
+    label: 'login, wrong, MFA on',
+    path: '/auth/token',
+    payload: (round, rotation) => ({ email: rotating('bench-mfa')(round, rotation), password: WRONG_PASSWORD }),
+    expected: { status: 401, code: 'INVALID_CREDENTIALS' },
+  },
   correct_password: {
     label: 'login, right password',
     path: '/auth/token',
@@ -89,9 +99,10 @@ const KINDS = {
 type KindName = keyof typeof KINDS;
 const KIND_NAMES = Object.keys(KINDS) as KindName[];
 
-/** The pairs that must take the same time, or the time tells which addresses have accounts. */
+/** The pairs that must take the same time, or the time tells which addresses have accounts (or a second factor). */
 const PAIRS = [
   { route: 'POST /auth/token', unknown: 'unknown_email', registered: 'wrong_password', key: 'unknown_vs_wrong_ratio' },
+  { route: 'POST /auth/token', unknown: 'mfa_wrong_password', registered: 'wrong_password', key: 'mfa_on_vs_off_wrong_ratio' },
   {
     route: 'POST /auth/password-reset',
     unknown: 'reset_unknown',
@@ -126,6 +137,23 @@ async function post(baseUrl: string, path: string, payload: object): Promise<Ans
   const text = await response.text();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return { status: response.status, body: text, ms };
+}
+
+/** Enrols the user's TOTP and confirms it with a code of the tests' own RFC 6238. */
+async function turnMfaOn(baseUrl: string, email: string): Promise<void> {
+  const call = async (path: string, body: object, token?: string) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.any([interruption.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+    });
+    if (response.status !== 200) throw new Error(`${path} for ${email}: got ${response.status} ${(await response.text()).slice(0, 300)}`);
+    return (await response.json()) as Record<string, string>;
+  };
+  const { access_token: token } = await call('/auth/token', { email, password: PASSWORD });
+  const { secret } = await call('/auth/mfa/totp', { currentPassword: PASSWORD }, token);
+  await call('/auth/mfa/totp/confirm', { code: totpOf(secret, new Date()) }, token);
 }
 
 function errorCode(body: string): unknown {
@@ -167,11 +195,13 @@ async function measure(baseUrl: string, samples: number): Promise<Record<KindNam
     'bench-login@example.com',
     ...Array.from({ length: rotation }, (_, i) => [rotating('bench')(i, rotation), rotating('bench-reset')(i, rotation)]).flat(),
   ];
-  log(`registering ${registered.length} users`);
-  for (const email of registered) {
+  const withMfa = Array.from({ length: rotation }, (_, i) => rotating('bench-mfa')(i, rotation));
+  log(`registering ${registered.length + withMfa.length} users, ${withMfa.length} of them with MFA on`);
+  for (const email of [...registered, ...withMfa]) {
     const answer = await post(baseUrl, '/auth/register', { email, password: PASSWORD });
     if (answer.status !== 201) throw new Error(`registering ${email}: got ${answer.status} ${answer.body.slice(0, 300)}`);
   }
+  for (const email of withMfa) await turnMfaOn(baseUrl, email);
 
   log(`${WARMUP_ROUNDS} warm-up rounds, then ${samples} rounds of ${KIND_NAMES.length} requests`);
   const times = Object.fromEntries(KIND_NAMES.map((name) => [name, [] as number[]])) as Record<KindName, number[]>;
