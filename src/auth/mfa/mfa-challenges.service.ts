@@ -82,15 +82,16 @@ export class MfaChallenges {
       throw new DomainError('MFA_CHALLENGE_EXPIRED');
     }
     admit(challenge.transport);
+    // Only a right code is a success: one that lost the race for the challenge is no verdict, and clears no failure.
     const attempt = await this.throttle.checkSecret(owner.email, clientAddress, async () => {
       const outcome = await this.tryCode(challenge.tokenHash, owner, code);
+      if (outcome === 'expired') throw new DomainError('MFA_CHALLENGE_EXPIRED');
       if (outcome === 'wrong') {
         this.logger.log({ event: 'mfa.failed', userId: owner.id });
         throw new DomainError('INVALID_MFA_CODE');
       }
       return outcome;
     });
-    if (attempt === 'expired') throw new DomainError('MFA_CHALLENGE_EXPIRED');
     this.secondFactor.reportUse(attempt.userId, attempt.factor);
     return attempt;
   }

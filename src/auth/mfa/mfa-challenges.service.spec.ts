@@ -1,0 +1,94 @@
+import { mock } from 'jest-mock-extended';
+import { FakeClock } from '../../../test/support/fake-clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { Transaction, UnitOfWork } from '../../database/unit-of-work';
+import { User } from '../../users/user.entity';
+import { UsersService } from '../../users/users.service';
+import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
+import { mfaTokens } from './mfa-challenge.codec';
+import { MfaChallenge } from './mfa-challenge.entity';
+import { MFA_CHALLENGE_MAX_FAILURES, MfaChallenges } from './mfa-challenges.service';
+import { MfaChallengesRepository } from './mfa-challenges.repository';
+import { SecondFactor } from './second-factor.service';
+
+describe('MfaChallenges.finish', () => {
+  const transaction = mock<Transaction>();
+  const challengeWith = (failedAttempts: number) =>
+    Object.assign(new MfaChallenge(), { id: 3, userId: 7, transport: 'bearer', failedAttempts, tokenHash: Buffer.alloc(32) });
+
+  const setup = (failedAttempts = 0) => {
+    const challenges = mock<MfaChallengesRepository>();
+    challenges.findLive.mockResolvedValue(challengeWith(failedAttempts));
+    const secondFactor = mock<SecondFactor>();
+    const users = mock<UsersService>();
+    users.findById.mockResolvedValue(Object.assign(new User(), { id: 7, email: 'ada@example.com', isActive: true }));
+    const throttle = mock<AttemptThrottle>();
+    // What the check answered, as the throttle saw it: a verdict it counts, or no verdict.
+    const verdicts: unknown[] = [];
+    throttle.checkSecret.mockImplementation(async (_email, _client, check) => {
+      try {
+        const result = await check();
+        verdicts.push('success');
+        return result;
+      } catch (error) {
+        verdicts.push(error instanceof DomainError ? error.code : error);
+        throw error;
+      }
+    });
+    const unitOfWork = mock<UnitOfWork>();
+    unitOfWork.run.mockImplementation((work) => work(transaction));
+    const service = new MfaChallenges(challenges, secondFactor, users, throttle, mock<BearerSecretAttempts>(), unitOfWork, new FakeClock());
+    return { service, challenges, secondFactor, verdicts };
+  };
+  const mfaToken = mfaTokens.generate();
+  const admitAll = () => undefined;
+
+  it('finishes once with a right code: the challenge is deleted in the same transaction', async () => {
+    const { service, challenges, secondFactor, verdicts } = setup();
+    secondFactor.check.mockResolvedValue('totp');
+
+    await expect(service.finish(mfaToken, '123456', '203.0.113.7', admitAll)).resolves.toEqual({
+      userId: 7,
+      transport: 'bearer',
+      factor: 'totp',
+    });
+    expect(challenges.delete).toHaveBeenCalledWith(3, transaction);
+    expect(verdicts).toEqual(['success']);
+  });
+
+  it('counts a wrong code on the challenge and as a wrong secret; the fifth deletes the challenge', async () => {
+    const { service, challenges, secondFactor, verdicts } = setup(MFA_CHALLENGE_MAX_FAILURES - 2);
+    secondFactor.check.mockResolvedValue(null);
+
+    await expect(service.finish(mfaToken, '000000', '203.0.113.7', admitAll)).rejects.toBeDomainError('INVALID_MFA_CODE', 403);
+    expect(challenges.recordFailure).toHaveBeenCalledWith(3, transaction);
+    expect(verdicts).toEqual(['INVALID_MFA_CODE']);
+
+    challenges.findLive.mockResolvedValue(challengeWith(MFA_CHALLENGE_MAX_FAILURES - 1));
+    await expect(service.finish(mfaToken, '000000', '203.0.113.7', admitAll)).rejects.toBeDomainError('INVALID_MFA_CODE', 403);
+    expect(challenges.delete).toHaveBeenCalledWith(3, transaction);
+  });
+
+  it('gives a request that lost the race for the challenge no success: the throttle sees MFA_CHALLENGE_EXPIRED, and no code is checked', async () => {
+    const { service, challenges, secondFactor, verdicts } = setup();
+    // Live when first looked up; gone once this request holds the lock.
+    challenges.findLive.mockResolvedValueOnce(challengeWith(0)).mockResolvedValueOnce(null);
+
+    await expect(service.finish(mfaToken, '123456', '203.0.113.7', admitAll)).rejects.toBeDomainError('MFA_CHALLENGE_EXPIRED', 401);
+    expect(verdicts).toEqual(['MFA_CHALLENGE_EXPIRED']);
+    expect(secondFactor.check).not.toHaveBeenCalled();
+  });
+
+  it('lets `admit` refuse the transport before any code is checked or counted', async () => {
+    const { service, secondFactor, verdicts } = setup();
+
+    await expect(
+      service.finish(mfaToken, '123456', '203.0.113.7', () => {
+        throw new DomainError('CSRF_FAILED');
+      }),
+    ).rejects.toBeDomainError('CSRF_FAILED', 403);
+    expect(secondFactor.check).not.toHaveBeenCalled();
+    expect(verdicts).toEqual([]);
+  });
+});
