@@ -525,6 +525,10 @@ export const slowClients: Scenario = {
     const SLOW_REQUEST_TIMEOUT_MS = 4000;
     // Node checks the headers bound once a second (src/common/http/slow-clients.ts), and two busy cores add scheduling.
     const SLACK_MS = 2000;
+    // Under a few milliseconds a p99 is the host's scheduling, not the service: this scenario alone gave idle p99s
+    // of 0.3 to 1.9 ms in three runs on one machine, and a CI run 1.1 ms beside 0.3 idle. Reads starved by the
+    // trickling sockets would wait hundreds of milliseconds.
+    const NOISE_FLOOR_MS = 5;
     const instance = await startInstance({
       HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       REQUEST_TIMEOUT_MS: String(SLOW_REQUEST_TIMEOUT_MS),
@@ -562,7 +566,11 @@ export const slowClients: Scenario = {
     check(problems, bodiesHeld <= SLOW_REQUEST_TIMEOUT_MS + SLACK_MS, `a trickled-body connection held ${Math.round(bodiesHeld)} ms`);
     check(problems, answeredBodies.length === 100, `${answeredBodies.length} of 100 trickled bodies answered 503`);
     check(problems, serverErrors([...idle, ...loaded]).length === 0, `reads: ${json(statusCounts([...idle, ...loaded]))}`);
-    check(problems, loadedP99 <= 2 * idleP99, `guarded reads beside them: p99 ${roundTo(loadedP99, 1)} ms, idle ${roundTo(idleP99, 1)} ms`);
+    check(
+      problems,
+      loadedP99 <= Math.max(2 * idleP99, NOISE_FLOOR_MS),
+      `guarded reads beside them: p99 ${roundTo(loadedP99, 1)} ms, idle ${roundTo(idleP99, 1)} ms`,
+    );
     return {
       figures:
         `100 trickled headers closed after at most ${Math.round(headersHeld)} ms (HEADERS_TIMEOUT_MS ${HEADERS_TIMEOUT_MS}, bound ${HEADERS_TIMEOUT_MS + SLACK_MS}), ` +
