@@ -151,6 +151,7 @@ function signJwts(users: SeededUser[], secret: Buffer): string[] {
       email: user.email,
       emailVerified: false,
       pendingEmail: null,
+      mfaEnabled: false,
       createdAt: user.createdAt.toISOString(),
     } satisfies BaselineClaims),
   );
@@ -206,7 +207,14 @@ async function getJson(url: string, bearer: string): Promise<unknown> {
 async function checkAnswers(bench: Bench): Promise<void> {
   const user = bench.seed.users[0];
   // The seeded users have never verified their address.
-  const expected = { id: user.id, email: user.email, emailVerified: false, pendingEmail: null, createdAt: user.createdAt.toISOString() };
+  const expected = {
+    id: user.id,
+    email: user.email,
+    emailVerified: false,
+    pendingEmail: null,
+    mfaEnabled: false,
+    createdAt: user.createdAt.toISOString(),
+  };
   const answers = {
     'service (cache on) GET /users/me': await getJson(`${bench.cached.baseUrl}/users/me`, bench.readTokens[0]),
     'service (cache off) GET /users/me': await getJson(`${bench.uncached.baseUrl}/users/me`, bench.readTokens[0]),

@@ -4,5 +4,6 @@ export interface BaselineClaims {
   email: string;
   emailVerified: boolean;
   pendingEmail: string | null;
+  mfaEnabled: boolean;
   createdAt: string;
 }

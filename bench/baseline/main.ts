@@ -18,6 +18,7 @@ interface UserResponse {
   email: string;
   emailVerified: boolean;
   pendingEmail: string | null;
+  mfaEnabled: boolean;
   createdAt: string;
 }
 
@@ -30,6 +31,7 @@ const BARE_USER: UserResponse = {
   email: 'bench-user-1@example.com',
   emailVerified: false,
   pendingEmail: null,
+  mfaEnabled: false,
   createdAt: new Date(0).toISOString(),
 };
 
@@ -43,8 +45,8 @@ class JwtGuard implements CanActivate {
     if (!match) throw new UnauthorizedException();
     try {
       const claims = await this.jwt.verifyAsync<BaselineClaims>(match[1]);
-      const { sub, email, emailVerified, pendingEmail, createdAt } = claims;
-      request[USER] = { id: Number(sub), email, emailVerified, pendingEmail, createdAt };
+      const { sub, email, emailVerified, pendingEmail, mfaEnabled, createdAt } = claims;
+      request[USER] = { id: Number(sub), email, emailVerified, pendingEmail, mfaEnabled, createdAt };
     } catch {
       throw new UnauthorizedException();
     }
