@@ -903,6 +903,7 @@ describe('Bad second-factor codes on every route that takes one (row 33)', () =>
   ];
   const BAD_CODES: Array<[string, unknown]> = [
     ['a number', 123456],
+    ['null', null],
     ['five digits', '12345'],
     ['seven digits', '1234567'],
     ['letters', 'abcdef'],

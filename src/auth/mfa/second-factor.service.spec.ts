@@ -103,7 +103,8 @@ describe('SecondFactor: the TOTP window and replay, on an injected clock', () =>
     expect(await secondFactor.check(owner, `${code.slice(0, 3)} ${code.slice(3)}`, transaction)).toBe('totp');
   });
 
-  it('refuses a missing code', async () => {
+  it('refuses a missing code, or a null one (found by the fuzz suite: it threw)', async () => {
     expect(await secondFactor.check(owner, undefined, transaction)).toBeNull();
+    expect(await secondFactor.check(owner, null, transaction)).toBeNull();
   });
 });

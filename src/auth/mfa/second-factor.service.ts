@@ -45,8 +45,9 @@ export class SecondFactor {
    * malformed, wrong or replayed code. Logs nothing: the caller reports the
    * use (`reportUse`) once the transaction has committed.
    */
-  async check(owner: CodeOwner, code: string | undefined, transaction: Transaction): Promise<SecondFactorKind | null> {
-    if (code === undefined) return null;
+  async check(owner: CodeOwner, code: string | null | undefined, transaction: Transaction): Promise<SecondFactorKind | null> {
+    // The validator lets an optional field through as null too.
+    if (typeof code !== 'string') return null;
     const digits = code.replace(/\s/g, '');
     if (TOTP_CODE_SHAPE.test(digits)) return (await this.checkTotp(owner.id, digits, transaction)) ? 'totp' : null;
     const recoveryCode = normaliseRecoveryCode(code);
