@@ -158,7 +158,7 @@ describe('Fuzzing every route with random bodies and headers', () => {
     const probe = await t.http.get('/users/me').set(bearer(owner.token));
     if (probe.status === 200) return;
     expect(probe.status).toBe(401);
-    const issued = await t.app.get(AccessTokenService).issue(owner.userId);
+    const issued = await t.app.get(AccessTokenService).issue(owner.userId, ['account']);
     owner = { ...owner, token: issued.token, tokenId: issued.id, csrf: t.app.get(CsrfTokens).issue(issued.id) };
   }
 

@@ -2,11 +2,12 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator';
+import { REQUIRED_ROLES_KEY, REQUIRED_SCOPES_KEY } from '../src/auth/scopes/scope.decorators';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { servedRoutes } from './support/served-routes';
 import { createTestApp, TestApp } from './support/test-app';
 
-/** Every handler of every controller of the application, as `METHOD /path public|token`. */
+/** Every handler of every controller of the application, as `METHOD /path public|token [scopes: ...] [roles: ...]`. */
 function routeAccess(t: TestApp): string[] {
   const reflector = t.app.get(Reflector);
   const scanner = t.app.get(MetadataScanner);
@@ -22,7 +23,14 @@ function routeAccess(t: TestApp): string[] {
         const path = [base, reflector.get<string>(PATH_METADATA, handler)].filter((part) => part && part !== '/').join('/');
         const method = RequestMethod[reflector.get<RequestMethod>(METHOD_METADATA, handler)];
         const isPublic = reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [handler, metatype]) ?? false;
-        return `${method} /${path} ${isPublic ? 'public' : 'token'}`;
+        const scopes = reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, [handler, metatype]) ?? [];
+        const roles = reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES_KEY, [handler, metatype]) ?? [];
+        const access = [
+          isPublic ? 'public' : 'token',
+          ...(scopes.length > 0 ? [`scopes: ${scopes.join(' ')}`] : []),
+          ...(roles.length > 0 ? [`roles: ${roles.join(' ')}`] : []),
+        ];
+        return `${method} /${path} ${access.join(' ')}`;
       });
     })
     .sort();
@@ -43,38 +51,39 @@ describe('Route access', () => {
 
   it('leaves only registration, login and its MFA step, the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
     expect(routeAccess(t)).toEqual([
-      'DELETE /auth/mfa token',
-      'DELETE /auth/tokens token',
-      'DELETE /auth/tokens/:id token',
-      'DELETE /users/me token',
+      'DELETE /auth/mfa token scopes: account',
+      'DELETE /auth/tokens token scopes: account',
+      'DELETE /auth/tokens/:id token scopes: account',
+      'DELETE /users/me token scopes: account',
       'GET /auth/cookie/csrf token',
       'GET /auth/tokens token',
       'GET /health public',
-      'GET /notes token',
+      'GET /notes token scopes: notes:read',
+      'GET /notes/all token scopes: notes:read roles: admin',
       'GET /notes/published public',
       'GET /users/me token',
-      'PATCH /users/me token',
+      'PATCH /users/me token scopes: account',
       'POST /auth/cookie/login public',
       'POST /auth/cookie/logout token',
       'POST /auth/email-verification token',
       'POST /auth/email-verification/confirm public',
       'POST /auth/logout token',
-      'POST /auth/mfa/recovery-codes token',
-      'POST /auth/mfa/totp token',
-      'POST /auth/mfa/totp/confirm token',
+      'POST /auth/mfa/recovery-codes token scopes: account',
+      'POST /auth/mfa/totp token scopes: account',
+      'POST /auth/mfa/totp/confirm token scopes: account',
       'POST /auth/mfa/verify public',
       'POST /auth/password-reset public',
       'POST /auth/password-reset/confirm public',
       'POST /auth/register public',
       'POST /auth/token public',
-      'POST /notes token',
-      'POST /notes/:id/publish token',
+      'POST /notes token scopes: notes:write',
+      'POST /notes/:id/publish token scopes: notes:write',
       'POST /users/me/email/confirm public',
     ]);
   });
 
   it('covers every route the server serves', () => {
     const served = servedRoutes(t.app).map(({ method, path }) => `${method} ${path}`);
-    expect(routeAccess(t).map((line) => line.replace(/ (public|token)$/, ''))).toEqual(served);
+    expect(routeAccess(t).map((line) => line.replace(/ (public|token)( .*)?$/, ''))).toEqual(served);
   });
 });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AuthContext, AuthenticatedUser, CurrentSession, CurrentUser, Public } from '../auth';
+import { ApiErrors, AuthContext, AuthenticatedUser, CurrentSession, CurrentUser, Public, RequireScopes } from '../auth';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AccountService } from './account.service';
 import { DeleteAccountRequest } from './dto/delete-account.request';
@@ -33,6 +33,7 @@ export class AccountController {
     'PAYLOAD_TOO_LARGE',
     'SERVICE_UNAVAILABLE',
   )
+  @RequireScopes('account')
   @Patch('me')
   async updateMe(
     @CurrentSession() session: AuthContext,
@@ -62,6 +63,7 @@ export class AccountController {
     'UNSUPPORTED_MEDIA_TYPE',
     'SERVICE_UNAVAILABLE',
   )
+  @RequireScopes('account')
   @Delete('me')
   @HttpCode(HttpStatus.NO_CONTENT)
   async deleteMe(@CurrentSession() session: AuthContext, @Body() body: DeleteAccountRequest, @Ip() clientAddress: string): Promise<void> {

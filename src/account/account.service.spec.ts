@@ -18,7 +18,16 @@ import { AccountService } from './account.service';
 describe('AccountService.updateProfile', () => {
   const session = {
     tokenId: 5,
-    user: { id: 1, email: 'ada@example.com', emailVerifiedAt: null, pendingEmail: null, mfaEnabledAt: null, createdAt: new Date() },
+    user: {
+      id: 1,
+      email: 'ada@example.com',
+      role: 'user' as const,
+      emailVerifiedAt: null,
+      pendingEmail: null,
+      mfaEnabledAt: null,
+      createdAt: new Date(),
+    },
+    scopes: ['account'],
   };
   const user = Object.assign(new User(), {
     id: 1,

@@ -10,6 +10,8 @@ import { CsrfTokens } from './cookies/csrf-tokens';
 import { SessionCookies } from './cookies/session-cookies';
 import { authParametersOf } from './decorators/current-user.decorator';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator';
+import { REQUIRED_ROLES_KEY, REQUIRED_SCOPES_KEY } from './scopes/scope.decorators';
+import type { UserRole } from '../users/user.entity';
 import { AccessTokenService } from './tokens/access-token.service';
 
 // RFC 6750 §2.1: the scheme is case-insensitive, one space, then a b64token.
@@ -22,7 +24,8 @@ interface Credential {
 }
 
 /**
- * The global guard: every route needs an access token unless marked @Public().
+ * The global guard: every route needs an access token unless marked @Public(),
+ * and a user and token its @Roles and @RequireScopes allow.
  * The token comes from the Authorization header or from the session cookie,
  * and one code path checks both. A browser sends the cookie on its own, so a
  * cookie-authenticated write must also prove, with the session's CSRF token,
@@ -45,11 +48,29 @@ export class AccessTokenGuard implements CanActivate {
       if (authParametersOf(handler).length > 0) await this.authenticateIfPossible(context);
       return true;
     }
-    await this.authenticate(context);
+    const session = await this.authenticate(context);
+    this.authorise(context, session);
     return true;
   }
 
-  private async authenticate(context: ExecutionContext): Promise<void> {
+  /**
+   * The route's @Roles, then its @RequireScopes: a user of another role gets
+   * 403 FORBIDDEN whatever the token may do; a token without a required scope
+   * gets 403 INSUFFICIENT_SCOPE naming the scopes (RFC 6750 §3.1).
+   */
+  private authorise(context: ExecutionContext, session: AuthContext): void {
+    const targets = [context.getHandler(), context.getClass()];
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES_KEY, targets);
+    if (roles && !roles.includes(session.user.role)) throw new DomainError('FORBIDDEN');
+    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, targets) ?? [];
+    if (scopes.some((scope) => !session.scopes.includes(scope))) {
+      throw DomainError.withHeaders('INSUFFICIENT_SCOPE', {
+        'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`,
+      });
+    }
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<AuthContext> {
     const request = context.switchToHttp().getRequest<Request & RequestWithAuth>();
     const credential = this.credentialOf(request);
     const session = await this.tokens.authenticate(credential.token);
@@ -58,6 +79,7 @@ export class AccessTokenGuard implements CanActivate {
     }
     request[AUTH_CONTEXT] = session;
     logRequestUser(context.switchToHttp().getResponse<Response>(), session.user.id);
+    return session;
   }
 
   /**

@@ -8,6 +8,8 @@ import { LinksModule } from './links/links.module';
 import { MfaModule } from './mfa/mfa.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
+import { RolesModule } from './roles/roles.module';
+import { ScopeRegistry } from './scopes/scope-registry';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { AccessTokensModule } from './tokens/access-tokens.module';
 
@@ -18,8 +20,25 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
  * links, the second factor, session cookies.
  */
 @Module({
-  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, MfaModule],
-  providers: [CsrfTokens, SessionCookies, TrustedOriginGuard, PublicRoutesCheck, { provide: APP_GUARD, useClass: AccessTokenGuard }],
-  exports: [PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, MfaModule, SessionCookies, TrustedOriginGuard],
+  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, MfaModule, RolesModule],
+  providers: [
+    CsrfTokens,
+    SessionCookies,
+    TrustedOriginGuard,
+    PublicRoutesCheck,
+    ScopeRegistry,
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
+  exports: [
+    PasswordsModule,
+    AccessTokensModule,
+    ThrottlingModule,
+    LinksModule,
+    MfaModule,
+    RolesModule,
+    SessionCookies,
+    TrustedOriginGuard,
+    ScopeRegistry,
+  ],
 })
 export class AuthModule {}

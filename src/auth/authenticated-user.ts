@@ -1,7 +1,10 @@
+import type { UserRole } from '../users/user.entity';
+
 /** Who a request acts for, as the guard puts it on the request. */
 export interface AuthenticatedUser {
   id: number;
   email: string;
+  role: UserRole;
   /** When a link mailed to `email` was used; null while the address is unproven. */
   emailVerifiedAt: Date | null;
   /** An address the user asked to change to, until the link mailed there is used. */
@@ -15,6 +18,8 @@ export interface AuthContext {
   user: AuthenticatedUser;
   /** The access token that authenticated this request. */
   tokenId: number;
+  /** What that token may do: a route's @RequireScopes must all be among them. */
+  scopes: readonly string[];
 }
 
 /** The request property the guard fills in; read it through the decorators. */

@@ -1,11 +1,13 @@
 /**
  * Everything a module of another team needs, from one import path. Every
- * route needs an access token unless marked @Public(); the handler reads who
- * is calling with @CurrentUser().
+ * route needs an access token unless marked @Public(); @RequireScopes() and
+ * @Roles() narrow who may call it; the handler reads who is calling with
+ * @CurrentUser().
  */
 export type { AuthContext, AuthenticatedUser } from './authenticated-user';
 export { CurrentSession, CurrentUser, type CurrentUserOptions } from './decorators/current-user.decorator';
 export { Public } from './decorators/public.decorator';
+export { RequireScopes, Roles } from './scopes/scope.decorators';
 
 // Errors: throw DomainError with a code of the contract or one of the module's own (defineErrorCodes),
 // or any of Nest's HttpExceptions; document them with @ApiErrors.

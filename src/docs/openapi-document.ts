@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSRF_HEADER } from '../auth/cookies/session-cookies';
 import { PUBLIC_OPERATION } from '../auth/decorators/public.decorator';
+import { ScopeRegistry } from '../auth/scopes/scope-registry';
+import { ROLES_OPERATION, SCOPES_OPERATION } from '../auth/scopes/scope.decorators';
 import { documentedErrorCodes, errorResponseObject } from '../common/errors/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-codes';
 import { ErrorResponse } from '../common/errors/error.response';
@@ -24,6 +26,9 @@ const CSRF_TOKEN_PARAMETER: ParameterObject = {
   required: false,
   schema: { type: 'string' },
 };
+type AnnotatedOperation = OperationObject &
+  Partial<Record<typeof PUBLIC_OPERATION, boolean> & Record<typeof SCOPES_OPERATION | typeof ROLES_OPERATION, string[]>>;
+
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const WRITE_METHODS = new Set<string>(['post', 'put', 'patch', 'delete']);
 
@@ -49,19 +54,36 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'An opaque access token (nat_...) from POST /auth/token' },
       'bearer',
     )
-    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: {} } } }, 'oauth2')
+    .addOAuth2(
+      { type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: Object.fromEntries(app.get(ScopeRegistry).all()) } } },
+      'oauth2',
+    )
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('oauth2')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
   for (const pathItem of Object.values(document.paths)) {
     for (const method of OPERATION_METHODS) {
-      const operation: (OperationObject & Partial<Record<typeof PUBLIC_OPERATION, boolean>>) | undefined = pathItem[method];
+      const operation: AnnotatedOperation | undefined = pathItem[method];
       if (!operation) continue;
       if (operation[PUBLIC_OPERATION]) {
         operation.security = [];
         delete operation[PUBLIC_OPERATION];
         continue;
+      }
+      const scopes = operation[SCOPES_OPERATION];
+      if (scopes) {
+        // Either scheme will do; the OAuth2 one names the scopes, which Swagger UI's Authorize offers.
+        operation.security = [{ bearer: [] }, { oauth2: scopes }];
+        addErrors(operation.responses, '403', ['INSUFFICIENT_SCOPE']);
+        delete operation[SCOPES_OPERATION];
+      }
+      if (operation[ROLES_OPERATION]) {
+        operation.description = [operation.description, `Only for the roles: ${operation[ROLES_OPERATION].join(', ')}.`]
+          .filter(Boolean)
+          .join(' ');
+        addErrors(operation.responses, '403', ['FORBIDDEN']);
+        delete operation[ROLES_OPERATION];
       }
       for (const [status, codes] of Object.entries(GUARDED_ERRORS)) addErrors(operation.responses, status, codes);
       if (WRITE_METHODS.has(method)) {

@@ -18,9 +18,9 @@ export class LoginCredentialsPipe implements PipeTransform<Request, Promise<Logi
         type: 'body',
         metatype: PasswordGrantForm,
       })) as PasswordGrantForm;
-      return { email: form.username, password: form.password };
+      return { email: form.username, password: form.password, scope: form.scope };
     }
     const json = (await this.validation.transform(request.body, { type: 'body', metatype: LoginRequest })) as LoginRequest;
-    return { email: json.email, password: json.password };
+    return { email: json.email, password: json.password, scope: json.scope };
   }
 }

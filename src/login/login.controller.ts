@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiErrors, AuthContext, CurrentSession, Public } from '../auth';
+import { ApiErrors, AuthContext, CurrentSession, Public, RequireScopes } from '../auth';
 import { SessionCookies } from '../auth/cookies/session-cookies';
 import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -57,7 +57,8 @@ export class LoginController {
   @Post('token')
   @HttpCode(HttpStatus.OK)
   async token(@LoginCredentialsBody() credentials: LoginCredentials, @Ip() clientAddress: string): Promise<TokenResponse> {
-    return toTokenResponse(await this.login.login(credentials, clientAddress, 'bearer'));
+    const { issued, narrowed } = await this.login.login(credentials, clientAddress, 'bearer');
+    return toTokenResponse(issued, narrowed);
   }
 
   /** The browser login: the token goes into an HttpOnly cookie, never into the page's reach. */
@@ -79,7 +80,7 @@ export class LoginController {
     @Ip() clientAddress: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    this.sessionCookies.write(response, await this.login.login(credentials, clientAddress, 'cookie'));
+    this.sessionCookies.write(response, (await this.login.login(credentials, clientAddress, 'cookie')).issued);
   }
 
   @ApiOperation({
@@ -113,10 +114,15 @@ export class LoginController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TokenResponse | undefined> {
-    const { transport, issued } = await this.login.finishWithSecondFactor(body.mfaToken, body.code, clientAddress, (loginTransport) => {
-      if (loginTransport === 'cookie') this.trustedOrigins.assertTrusted(request);
-    });
-    if (transport === 'bearer') return toTokenResponse(issued);
+    const { transport, issued, narrowed } = await this.login.finishWithSecondFactor(
+      body.mfaToken,
+      body.code,
+      clientAddress,
+      (loginTransport) => {
+        if (loginTransport === 'cookie') this.trustedOrigins.assertTrusted(request);
+      },
+    );
+    if (transport === 'bearer') return toTokenResponse(issued, narrowed);
     this.sessionCookies.write(response, issued);
     response.status(HttpStatus.NO_CONTENT);
     return undefined;
@@ -161,6 +167,7 @@ export class LoginController {
   @ApiOperation({ summary: "Revoke one of the caller's tokens" })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
+  @RequireScopes('account')
   @Delete('tokens/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeToken(@CurrentSession() session: AuthContext, @Param('id', TokenIdPipe) id: number): Promise<void> {
@@ -169,6 +176,7 @@ export class LoginController {
 
   @ApiOperation({ summary: 'Revoke every token of the caller but this one' })
   @ApiNoContentResponse({ description: 'Revoked' })
+  @RequireScopes('account')
   @Delete('tokens')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeOtherTokens(@CurrentSession() session: AuthContext): Promise<void> {

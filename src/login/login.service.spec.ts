@@ -1,6 +1,7 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
 import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
+import { ScopeRegistry } from '../auth/scopes/scope-registry';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -8,6 +9,12 @@ import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginService } from './login.service';
+
+/** The application's scopes: the built-in ones only, as no controller is discovered here. */
+function scopeRegistry(): ScopeRegistry {
+  const registry = new ScopeRegistry(mock(), mock(), mock());
+  return registry;
+}
 
 describe('LoginService.login', () => {
   const storedUser = (overrides: Partial<User> = {}): User =>
@@ -29,13 +36,14 @@ describe('LoginService.login', () => {
     hasher.needsRehash.mockReturnValue(needsRehash);
     hasher.hash.mockResolvedValue('$2b$12$rehashed');
     const tokens = mock<AccessTokenService>();
-    tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
+    tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] });
     const throttle = mock<AttemptThrottle>();
     // The throttle's own rules are AttemptThrottle's tests: here it lets every check run.
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
+    const scopes = scopeRegistry();
     const mfaChallenges = mock<MfaChallenges>();
     mfaChallenges.start.mockResolvedValue({ mfaToken: 'mfa_x', expiresInSeconds: 300 });
-    const service = new LoginService(users, hasher, tokens, throttle, mfaChallenges, defaultSettings.account);
+    const service = new LoginService(users, hasher, tokens, throttle, mfaChallenges, scopes, defaultSettings.account);
     return { service, users, hasher, tokens, throttle, mfaChallenges };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
@@ -43,8 +51,11 @@ describe('LoginService.login', () => {
   it('issues a token for the right password', async () => {
     const { service, tokens } = setup(storedUser(), true);
 
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).resolves.toEqual({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
-    expect(tokens.issue).toHaveBeenCalledWith(1);
+    await expect(service.login(credentials, '203.0.113.7', 'bearer')).resolves.toEqual({
+      issued: { id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] },
+      narrowed: false,
+    });
+    expect(tokens.issue).toHaveBeenCalledWith(1, ['account']);
   });
 
   it('checks the password as a throttled attempt of that email from that client, with no bcrypt work when refused', async () => {
@@ -100,7 +111,7 @@ describe('LoginService.login', () => {
 
     expect(refusal).toBeDomainError('MFA_REQUIRED', 403);
     expect((refusal as DomainError).details).toEqual({ mfaToken: 'mfa_x', expiresIn: 300 });
-    expect(mfaChallenges.start).toHaveBeenCalledWith(1, 'cookie');
+    expect(mfaChallenges.start).toHaveBeenCalledWith(1, 'cookie', null);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
@@ -109,6 +120,25 @@ describe('LoginService.login', () => {
 
     await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(mfaChallenges.start).not.toHaveBeenCalled();
+  });
+
+  it('narrows the token to the scopes asked for, and says so', async () => {
+    const { service, tokens } = setup(storedUser(), true);
+
+    await expect(service.login({ ...credentials, scope: 'account' }, '203.0.113.7', 'bearer')).resolves.toMatchObject({ narrowed: true });
+    expect(tokens.issue).toHaveBeenCalledWith(1, ['account']);
+  });
+
+  it('refuses an unknown scope with 400 INVALID_SCOPE before any check of the password, and one the user may not hold after it', async () => {
+    const { service, tokens, throttle } = setup(storedUser(), true);
+
+    await expect(service.login({ ...credentials, scope: 'account nope' }, '203.0.113.7', 'bearer')).rejects.toBeDomainError(
+      'INVALID_SCOPE',
+      400,
+    );
+    expect(throttle.checkSecret).not.toHaveBeenCalled();
+    await expect(service.login({ ...credentials, scope: 'admin' }, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_SCOPE', 400);
+    expect(tokens.issue).not.toHaveBeenCalled();
   });
 
   it('never rehashes on a failed login', async () => {
@@ -135,10 +165,10 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
     hasher.verify.mockResolvedValue(passwordMatches);
     hasher.needsRehash.mockReturnValue(false);
     const tokens = mock<AccessTokenService>();
-    tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60 });
+    tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] });
     const throttle = mock<AttemptThrottle>();
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
-    const service = new LoginService(users, hasher, tokens, throttle, mock<MfaChallenges>(), {
+    const service = new LoginService(users, hasher, tokens, throttle, mock<MfaChallenges>(), scopeRegistry(), {
       ...defaultSettings.account,
       emailVerification: 'required',
     });
@@ -160,6 +190,8 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
   });
 
   it('logs a verified account in', async () => {
-    await expect(setup(new Date(), true).service.login(credentials, '203.0.113.7', 'bearer')).resolves.toMatchObject({ token: 'nat_x' });
+    await expect(setup(new Date(), true).service.login(credentials, '203.0.113.7', 'bearer')).resolves.toMatchObject({
+      issued: { token: 'nat_x' },
+    });
   });
 });

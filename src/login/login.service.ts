@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { ScopeRegistry } from '../auth/scopes/scope-registry';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { LoginTransport } from '../auth/mfa/mfa-challenge.entity';
 import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
@@ -9,6 +10,12 @@ import { accountConfig, AccountConfig } from '../config/app.config';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginCredentials } from './dto/login.request';
+
+/** A login's token, and whether the login asked for particular scopes (the token response then names them). */
+export interface LoginResult {
+  issued: IssuedAccessToken;
+  narrowed: boolean;
+}
 
 /** Login (bearer or cookie) and logout. */
 @Injectable()
@@ -21,6 +28,7 @@ export class LoginService {
     private readonly tokens: AccessTokenService,
     private readonly throttle: AttemptThrottle,
     private readonly mfaChallenges: MfaChallenges,
+    private readonly scopes: ScopeRegistry,
     @Inject(accountConfig.KEY) private readonly config: AccountConfig,
   ) {}
 
@@ -33,12 +41,14 @@ export class LoginService {
    * for this transport): it clears none of the account's failures, which the
    * wrong codes add to.
    */
-  async login({ email, password }: LoginCredentials, clientAddress: string, transport: LoginTransport): Promise<IssuedAccessToken> {
+  async login({ email, password, scope }: LoginCredentials, clientAddress: string, transport: LoginTransport): Promise<LoginResult> {
+    // Before any count or bcrypt work: a scope the application does not have is the request's fault, not a guess.
+    const requested = this.scopes.parse(scope);
     this.hasher.assertCapacity(clientAddress);
     return this.throttle.checkSecret(
       email,
       clientAddress,
-      () => this.verifyAndIssue(email, password, clientAddress, transport),
+      () => this.verifyAndIssue(email, password, clientAddress, transport, requested),
       // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
       () => this.hasher.assertCapacity(clientAddress),
     );
@@ -49,7 +59,8 @@ export class LoginService {
     password: string,
     clientAddress: string,
     transport: LoginTransport,
-  ): Promise<IssuedAccessToken> {
+    requested: string[] | null,
+  ): Promise<LoginResult> {
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null, clientAddress);
     if (!user || !passwordMatches || !user.isActive) {
@@ -60,17 +71,18 @@ export class LoginService {
     if (this.config.emailVerification === 'required' && user.emailVerifiedAt === null) {
       throw new DomainError('EMAIL_NOT_VERIFIED');
     }
+    const granted = this.scopes.grant(user.role, requested);
     if (this.hasher.needsRehash(user.hashedPassword)) {
       await this.upgradeHash(user, password, clientAddress);
     }
     if (user.mfaEnabledAt !== null) {
-      const challenge = await this.mfaChallenges.start(user.id, transport);
+      const challenge = await this.mfaChallenges.start(user.id, transport, requested);
       this.logger.log({ event: 'login.mfa_required', userId: user.id });
       throw DomainError.withDetails('MFA_REQUIRED', { mfaToken: challenge.mfaToken, expiresIn: challenge.expiresInSeconds });
     }
-    const issued = await this.tokens.issue(user.id);
+    const issued = await this.tokens.issue(user.id, granted);
     this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
-    return issued;
+    return { issued, narrowed: requested !== null };
   }
 
   /**
@@ -83,11 +95,13 @@ export class LoginService {
     code: string | undefined,
     clientAddress: string,
     admit: (transport: LoginTransport) => void,
-  ): Promise<{ transport: LoginTransport; issued: IssuedAccessToken }> {
+  ): Promise<LoginResult & { transport: LoginTransport }> {
     const finished = await this.mfaChallenges.finish(mfaToken, code, clientAddress, admit);
-    const issued = await this.tokens.issue(finished.userId);
+    // The role of now: a demotion between the two steps narrows what the login gets.
+    const granted = this.scopes.grant(finished.role, finished.requestedScopes);
+    const issued = await this.tokens.issue(finished.userId, granted);
     this.logger.log({ event: 'login.succeeded', userId: finished.userId, tokenId: issued.id, secondFactor: finished.factor });
-    return { transport: finished.transport, issued };
+    return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
   }
 
   /** The upgrade is opportunistic: on failure the old hash stays and the login goes on. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AuthContext, CurrentSession } from '../auth';
+import { ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
 import { ConfirmEnrolmentRequest } from './dto/confirm-enrolment.request';
 import { PasswordAndCodeRequest } from './dto/password-and-code.request';
 import { RecoveryCodesResponse } from './dto/recovery-codes.response';
@@ -17,6 +17,7 @@ const BODY_ERRORS = [
 ] as const;
 
 @ApiTags('Two-factor authentication')
+@RequireScopes('account')
 @Controller('auth/mfa')
 export class TwoFactorController {
   constructor(private readonly twoFactor: TwoFactorService) {}

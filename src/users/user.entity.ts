@@ -1,11 +1,16 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { EMAIL_MAX_LENGTH } from '../common/validation/account-email.decorator';
 
+export const USER_ROLES = ['user', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
 /**
  * An account. Times are set by the application's clock, like those of tokens,
  * so that no server time zone setting can shift them.
  */
+// The active admins are counted, and locked, on every change that could leave none.
 @Entity({ name: 'users' })
+@Index('IDX_users_role_active', ['role', 'isActive'])
 export class User {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
@@ -21,6 +26,10 @@ export class User {
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
+
+  /** What the user may do beyond their own account; `admin` may administer every account. */
+  @Column({ type: 'varchar', length: 10, default: 'user' })
+  role!: UserRole;
 
   /** When a link mailed to `email` was last used; null while the address is unproven. */
   @Column({ name: 'email_verified_at', type: 'datetime', precision: 6, nullable: true })

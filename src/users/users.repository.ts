@@ -5,7 +5,7 @@ import { isDuplicateEntryError } from '../common/errors/database-errors';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import type { Transaction } from '../database/unit-of-work';
-import { User } from './user.entity';
+import { User, UserRole } from './user.entity';
 
 /** What a change to an account may set; absent fields keep their value. */
 export interface AccountChanges {
@@ -14,6 +14,7 @@ export interface AccountChanges {
   emailVerifiedAt?: Date | null;
   pendingEmail?: string | null;
   mfaEnabledAt?: Date | null;
+  role?: UserRole;
 }
 
 /**
@@ -43,6 +44,7 @@ export class UsersRepository {
         emailVerifiedAt: null,
         pendingEmail: null,
         mfaEnabledAt: null,
+        role: 'user',
         createdAt: now,
         updatedAt: now,
       });
@@ -60,6 +62,18 @@ export class UsersRepository {
   /** The account, its row locked until the transaction ends: changes that read then write its state queue behind each other. */
   findByIdForUpdate(id: number, transaction: Transaction): Promise<User | null> {
     return transaction.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The ids of the active admins, their rows locked until the transaction ends: what a check for the last admin counts. */
+  async lockActiveAdminIds(transaction: Transaction): Promise<number[]> {
+    const admins = await transaction
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .select('user.id', 'id')
+      .where('user.role = :role AND user.is_active = :active', { role: 'admin', active: true })
+      .setLock('pessimistic_write')
+      .getRawMany<{ id: number }>();
+    return admins.map((admin) => Number(admin.id));
   }
 
   findByEmail(email: string): Promise<User | null> {

@@ -32,6 +32,11 @@ export class UsersService {
     return user;
   }
 
+  /** The active admins' ids, locked until the transaction ends. */
+  lockActiveAdminIds(transaction: Transaction): Promise<number[]> {
+    return this.users.lockActiveAdminIds(transaction);
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(email);
   }

@@ -28,6 +28,10 @@ export class MfaChallenge {
   @Column({ type: 'varchar', length: 10 })
   transport!: LoginTransport;
 
+  /** The scopes the login asked for, space-separated; null when it asked for none (every scope the user may have). */
+  @Column({ name: 'requested_scopes', type: 'varchar', length: 1000, nullable: true })
+  requestedScopes!: string | null;
+
   @Column({ name: 'failed_attempts', type: 'tinyint', unsigned: true, default: 0 })
   failedAttempts!: number;
 

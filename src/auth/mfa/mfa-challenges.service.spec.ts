@@ -15,14 +15,21 @@ import { SecondFactor } from './second-factor.service';
 describe('MfaChallenges.finish', () => {
   const transaction = mock<Transaction>();
   const challengeWith = (failedAttempts: number) =>
-    Object.assign(new MfaChallenge(), { id: 3, userId: 7, transport: 'bearer', failedAttempts, tokenHash: Buffer.alloc(32) });
+    Object.assign(new MfaChallenge(), {
+      id: 3,
+      userId: 7,
+      transport: 'bearer',
+      requestedScopes: 'account',
+      failedAttempts,
+      tokenHash: Buffer.alloc(32),
+    });
 
   const setup = (failedAttempts = 0) => {
     const challenges = mock<MfaChallengesRepository>();
     challenges.findLive.mockResolvedValue(challengeWith(failedAttempts));
     const secondFactor = mock<SecondFactor>();
     const users = mock<UsersService>();
-    users.findById.mockResolvedValue(Object.assign(new User(), { id: 7, email: 'ada@example.com', isActive: true }));
+    users.findById.mockResolvedValue(Object.assign(new User(), { id: 7, email: 'ada@example.com', isActive: true, role: 'user' }));
     const throttle = mock<AttemptThrottle>();
     // What the check answered, as the throttle saw it: a verdict it counts, or no verdict.
     const verdicts: unknown[] = [];
@@ -50,8 +57,10 @@ describe('MfaChallenges.finish', () => {
 
     await expect(service.finish(mfaToken, '123456', '203.0.113.7', admitAll)).resolves.toEqual({
       userId: 7,
+      role: 'user',
       transport: 'bearer',
       factor: 'totp',
+      requestedScopes: ['account'],
     });
     expect(challenges.delete).toHaveBeenCalledWith(3, transaction);
     expect(verdicts).toEqual(['success']);

@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { UnitOfWork } from '../../database/unit-of-work';
+import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
+import { joinScopes, splitScopes } from '../scopes/scopes';
 import { AttemptThrottle } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { mfaTokens } from './mfa-challenge.codec';
@@ -21,8 +23,11 @@ export interface StartedChallenge {
 
 export interface FinishedChallenge {
   userId: number;
+  role: UserRole;
   transport: LoginTransport;
   factor: SecondFactorKind;
+  /** What the login asked for; null when it asked for no scope in particular. */
+  requestedScopes: string[] | null;
 }
 
 type Attempt = FinishedChallenge | 'expired' | 'wrong';
@@ -47,13 +52,14 @@ export class MfaChallenges {
     private readonly clock: Clock,
   ) {}
 
-  async start(userId: number, transport: LoginTransport): Promise<StartedChallenge> {
+  async start(userId: number, transport: LoginTransport, requestedScopes: string[] | null): Promise<StartedChallenge> {
     const now = this.clock.now();
     const mfaToken = mfaTokens.generate();
     await this.challenges.insert({
       tokenHash: mfaTokens.digest(mfaToken),
       userId,
       transport,
+      requestedScopes: requestedScopes === null ? null : joinScopes(requestedScopes),
       createdAt: now,
       expiresAt: new Date(now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
     });
@@ -76,7 +82,7 @@ export class MfaChallenges {
     const challenge = mfaTokens.isWellFormed(mfaToken)
       ? await this.challenges.findLive(mfaTokens.digest(mfaToken), this.clock.now())
       : null;
-    const owner = challenge ? await this.activeOwner(challenge.userId) : null;
+    const owner = challenge ? await this.activeUser(challenge.userId) : null;
     if (!challenge || !owner) {
       this.unknownTokens.failed(clientAddress);
       throw new DomainError('MFA_CHALLENGE_EXPIRED');
@@ -101,7 +107,7 @@ export class MfaChallenges {
    * challenge, one at a time sees it, so that it finishes once and counts
    * every wrong code. A wrong code's count is committed, not rolled back.
    */
-  private tryCode(tokenHash: Buffer, owner: CodeOwner, code: string | undefined): Promise<Attempt> {
+  private tryCode(tokenHash: Buffer, owner: CodeOwner & { role: UserRole }, code: string | undefined): Promise<Attempt> {
     return this.unitOfWork.run(async (transaction): Promise<Attempt> => {
       const challenge = await this.challenges.findLive(tokenHash, this.clock.now(), transaction);
       if (!challenge) return 'expired';
@@ -112,12 +118,18 @@ export class MfaChallenges {
         return 'wrong';
       }
       await this.challenges.delete(challenge.id, transaction);
-      return { userId: challenge.userId, transport: challenge.transport, factor };
+      return {
+        userId: challenge.userId,
+        role: owner.role,
+        transport: challenge.transport,
+        factor,
+        requestedScopes: challenge.requestedScopes === null ? null : splitScopes(challenge.requestedScopes),
+      };
     });
   }
 
-  private async activeOwner(userId: number): Promise<CodeOwner | null> {
+  private async activeUser(userId: number): Promise<User | null> {
     const user = await this.users.findById(userId);
-    return user?.isActive ? { id: user.id, email: user.email } : null;
+    return user?.isActive ? user : null;
   }
 }

@@ -30,6 +30,13 @@ export class AccessToken {
   @Column({ name: 'expires_at', type: 'datetime', precision: 6 })
   expiresAt!: Date;
 
+  /**
+   * What the token may do, space-separated (`account notes:read`), fixed at
+   * issue: the routes that require a scope refuse a token without it.
+   */
+  @Column({ type: 'varchar', length: 1000, default: '' })
+  scopes!: string;
+
   /** Set at issue, then refreshed at most once a minute: recency for idle expiry and eviction. */
   @Column({ name: 'last_used_at', type: 'datetime', precision: 6 })
   lastUsedAt!: Date;

@@ -30,8 +30,10 @@ class InMemoryAccessTokens {
       tokenId: row.id,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
+      scopes: row.scopes,
       userId: row.userId,
       email: this.owner.email,
+      role: 'user',
       isActive: this.owner.isActive,
       emailVerifiedAt: null,
       pendingEmail: null,
@@ -109,7 +111,7 @@ describe('AccessTokenService', () => {
   it('issues a token whose digest, never the text, is stored, with expiry from the clock', async () => {
     const service = serviceWith();
 
-    const issued = await service.issue(7);
+    const issued = await service.issue(7, ['account']);
 
     expect(issued.expiresInSeconds).toBe(5);
     expect(repository.rows).toHaveLength(1);
@@ -120,13 +122,13 @@ describe('AccessTokenService', () => {
 
   it('trims the user to the configured cap after every issue', async () => {
     const service = serviceWith({ maxTokensPerUser: 3 });
-    await service.issue(7);
+    await service.issue(7, ['account']);
     expect(repository.trims).toEqual([{ userId: 7, keep: 3 }]);
   });
 
   it('accepts a 5 s token at 4 s and refuses it at 5 s and after', async () => {
     const service = serviceWith();
-    const { token } = await service.issue(7);
+    const { token } = await service.issue(7, ['account']);
 
     clock.advance(4000);
     await expect(service.authenticate(token)).resolves.toMatchObject({ user: { id: 7, email: 'ada@example.com' } });
@@ -150,7 +152,7 @@ describe('AccessTokenService', () => {
 
   it('refuses the token of a deactivated user', async () => {
     const service = serviceWith();
-    const { token } = await service.issue(7);
+    const { token } = await service.issue(7, ['account']);
     repository.owner.isActive = false;
     await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
@@ -158,7 +160,7 @@ describe('AccessTokenService', () => {
   it('notes a use at most once a minute', async () => {
     const service = serviceWith({ accessTokenTtlSeconds: 3600 });
     const record = jest.spyOn(recorder, 'record');
-    const { token, id } = await service.issue(7);
+    const { token, id } = await service.issue(7, ['account']);
 
     clock.advance(59_000);
     await service.authenticate(token);
@@ -176,7 +178,7 @@ describe('AccessTokenService', () => {
 
   it('ends a token left unused for the idle timeout, counting uses not yet written', async () => {
     const service = serviceWith({ accessTokenTtlSeconds: 3600, accessTokenIdleTtlSeconds: 600 });
-    const { token } = await service.issue(7);
+    const { token } = await service.issue(7, ['account']);
 
     clock.advance(590_000);
     await service.authenticate(token);
@@ -188,7 +190,7 @@ describe('AccessTokenService', () => {
 
   it('answers NOT_FOUND when revoking a token the user does not own', async () => {
     const service = serviceWith();
-    const { id } = await service.issue(7);
+    const { id } = await service.issue(7, ['account']);
 
     await expect(service.revokeOwned(8, id)).rejects.toBeDomainError('NOT_FOUND', 404);
     await expect(service.revokeOwned(7, id)).resolves.toBeUndefined();
@@ -200,7 +202,7 @@ describe('AccessTokenService', () => {
 
     it('answers a token checked within the TTL without a lookup, and looks it up again once stale', async () => {
       const service = cached();
-      const { token } = await service.issue(7);
+      const { token } = await service.issue(7, ['account']);
       await service.authenticate(token);
       await service.authenticate(token);
       expect(repository.lookups).toBe(1);
@@ -225,7 +227,7 @@ describe('AccessTokenService', () => {
       ['revoking the other sessions (a password change)', (service: AccessTokenService) => service.revokeAllExcept(7, 999)],
     ])('forgets a token at once after %s', async (_case, revoke) => {
       const service = cached();
-      const { token, id } = await service.issue(7);
+      const { token, id } = await service.issue(7, ['account']);
       await service.authenticate(token);
 
       await revoke(service, id);
@@ -235,15 +237,15 @@ describe('AccessTokenService', () => {
 
     it('forgets the tokens evicted by the per-user cap', async () => {
       const service = cached({ maxTokensPerUser: 1 });
-      const first = await service.issue(7);
+      const first = await service.issue(7, ['account']);
       await service.authenticate(first.token);
-      await service.issue(7);
+      await service.issue(7, ['account']);
       await expect(service.authenticate(first.token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it("shows a user's new details at once after forgetOwner", async () => {
       const service = cached();
-      const { token } = await service.issue(7);
+      const { token } = await service.issue(7, ['account']);
       await service.authenticate(token);
       repository.owner.email = 'ada.lovelace@example.com';
 
@@ -254,7 +256,7 @@ describe('AccessTokenService', () => {
 
     it('holds at most TOKEN_CACHE_MAX_ENTRIES tokens, dropping the least recently used', async () => {
       const service = cached({ tokenCacheMaxEntries: 2 });
-      const [a, b, c] = [await service.issue(1), await service.issue(2), await service.issue(3)];
+      const [a, b, c] = [await service.issue(1, ['account']), await service.issue(2, ['account']), await service.issue(3, ['account'])];
       await service.authenticate(a.token);
       await service.authenticate(b.token);
       await service.authenticate(a.token);
@@ -270,7 +272,7 @@ describe('AccessTokenService', () => {
     it('writes a use once a minute, not at every request, when the token stays cached', async () => {
       const service = cached({ tokenCacheTtlMs: 60_000 });
       const record = jest.spyOn(recorder, 'record');
-      const { token } = await service.issue(7);
+      const { token } = await service.issue(7, ['account']);
       clock.advance(60_000 - 1);
       await service.authenticate(token);
       clock.advance(1);

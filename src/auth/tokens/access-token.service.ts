@@ -8,6 +8,7 @@ import { AccessTokenCache } from './access-token.cache';
 import { AccessTokensRepository, TokenWithOwner } from './access-tokens.repository';
 import { digestAccessToken, generateAccessToken, isWellFormedAccessToken } from './access-token.codec';
 import { TokenUsageRecorder } from './token-usage.recorder';
+import { joinScopes, splitScopes } from '../scopes/scopes';
 
 /** `last_used_at` is refreshed at most this often per token, never on every request. */
 export const LAST_USE_RESOLUTION_MS = 60_000;
@@ -21,6 +22,7 @@ export interface IssuedAccessToken {
   id: number;
   token: string;
   expiresInSeconds: number;
+  scopes: string[];
 }
 
 export interface AccessTokenSummary {
@@ -43,19 +45,21 @@ export class AccessTokenService {
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
-  async issue(userId: number): Promise<IssuedAccessToken> {
+  /** A session token of the user, with these scopes (the caller decided them: ScopeRegistry.grant). */
+  async issue(userId: number, scopes: string[]): Promise<IssuedAccessToken> {
     const now = this.clock.now();
     const token = generateAccessToken();
     const id = await this.repository.insert({
       userId,
       tokenHash: digestAccessToken(token),
+      scopes: joinScopes(scopes),
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
     });
     // The account was deleted between the password check and now: as if it never existed.
     if (id === null) throw new DomainError('INVALID_CREDENTIALS');
     this.cache.forgetTokens(await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now, id));
-    return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds };
+    return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds, scopes: splitScopes(joinScopes(scopes)) };
   }
 
   /**
@@ -77,9 +81,11 @@ export class AccessTokenService {
     }
     return {
       tokenId: found.tokenId,
+      scopes: splitScopes(found.scopes),
       user: {
         id: found.userId,
         email: found.email,
+        role: found.role,
         emailVerifiedAt: found.emailVerifiedAt,
         pendingEmail: found.pendingEmail,
         mfaEnabledAt: found.mfaEnabledAt,

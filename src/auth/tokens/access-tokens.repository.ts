@@ -7,11 +7,13 @@ import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { databaseConfig, DatabaseConfig } from '../../config/app.config';
 import { isMissingParentRowError } from '../../common/errors/database-errors';
 import type { Transaction } from '../../database/unit-of-work';
+import type { UserRole } from '../../users/user.entity';
 import { AccessToken } from './access-token.entity';
 
 export interface NewAccessToken {
   userId: number;
   tokenHash: Buffer;
+  scopes: string;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -21,8 +23,11 @@ export interface TokenWithOwner {
   tokenId: number;
   expiresAt: Date;
   lastUsedAt: Date;
+  /** As stored: space-separated. */
+  scopes: string;
   userId: number;
   email: string;
+  role: UserRole;
   isActive: boolean;
   emailVerifiedAt: Date | null;
   pendingEmail: string | null;
@@ -37,8 +42,8 @@ interface TokenWithOwnerRow extends RowDataPacket, Omit<TokenWithOwner, 'isActiv
 const LAST_USE_BATCH = 500;
 
 const FIND_WITH_OWNER_BY_DIGEST = `
-  SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt,
-         u.id AS userId, u.email AS email, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
+  SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes,
+         u.id AS userId, u.email AS email, u.role AS role, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
          u.pending_email AS pendingEmail, u.mfa_enabled_at AS mfaEnabledAt, u.created_at AS userCreatedAt
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
   WHERE t.token_hash = ?`;
@@ -84,8 +89,10 @@ export class AccessTokensRepository {
       tokenId: row.tokenId,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
+      scopes: row.scopes,
       userId: row.userId,
       email: row.email,
+      role: row.role,
       isActive: Boolean(Number(row.isActive)),
       emailVerifiedAt: row.emailVerifiedAt,
       pendingEmail: row.pendingEmail,

@@ -13,10 +13,20 @@ export class DomainError extends Error {
   /** What the client needs to go on, sent beside the code and message (MFA_REQUIRED's `mfaToken`). */
   details?: Readonly<Record<string, string | number>>;
 
+  /** Response headers the answer carries (the `WWW-Authenticate` of INSUFFICIENT_SCOPE). */
+  headers?: Readonly<Record<string, string>>;
+
   /** An error whose body carries `details` too. */
   static withDetails(code: ErrorCode, details: Readonly<Record<string, string | number>>): DomainError {
     const error = new DomainError(code);
     error.details = details;
+    return error;
+  }
+
+  /** An error whose answer carries these headers. */
+  static withHeaders(code: ErrorCode, headers: Readonly<Record<string, string>>): DomainError {
+    const error = new DomainError(code);
+    error.headers = headers;
     return error;
   }
 

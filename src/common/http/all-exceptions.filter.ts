@@ -14,6 +14,7 @@ function withDetails(body: ErrorBody, details: Readonly<Record<string, unknown>>
 interface Resolved {
   body: ErrorBody;
   retryAfterSeconds?: number;
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -33,10 +34,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.end();
       return;
     }
-    const { body, retryAfterSeconds } = this.resolve(exception);
+    const { body, retryAfterSeconds, headers } = this.resolve(exception);
     if (body.statusCode === Number(HttpStatus.UNAUTHORIZED)) {
       response.setHeader('WWW-Authenticate', body.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer');
     }
+    for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
     if (retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(retryAfterSeconds));
     }
@@ -48,6 +50,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         body: withDetails(errorBody(exception.code, exception.message, exception.fieldErrors), exception.details),
         retryAfterSeconds: exception.retryAfterSeconds,
+        headers: exception.headers,
       };
     }
     if (exception instanceof HttpException) {

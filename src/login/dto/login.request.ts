@@ -3,6 +3,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EMAIL_MAX_LENGTH, IsAccountEmail } from '../../common/validation/account-email.decorator';
 import { IsPresentedPassword } from '../../common/validation/password.decorator';
 
+// No length limit here: a scope parameter of any length, or of junk, is INVALID_SCOPE (docs/bad-inputs.md row 35).
+const SCOPE_DESCRIPTION = 'Space-separated scopes to narrow the token to (RFC 6749 §3.3); none: every scope the account may have';
+
 /** `POST /auth/token` as JSON. */
 export class LoginRequest {
   @ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, example: 'ada@example.com' })
@@ -12,12 +15,17 @@ export class LoginRequest {
   @ApiProperty({ format: 'password', example: 'correct horse battery staple' })
   @IsPresentedPassword()
   password!: string;
+
+  @ApiPropertyOptional({ description: SCOPE_DESCRIPTION, example: 'account' })
+  @IsOptional()
+  @IsString()
+  scope?: string;
 }
 
 /**
  * `POST /auth/token` as an OAuth 2.0 password grant form (RFC 6749 §4.3), as
  * OAuth clients and Swagger UI send it. There is no client registration:
- * `scope`, `client_id` and `client_secret` are accepted and ignored.
+ * `client_id` and `client_secret` are accepted and ignored.
  */
 export class PasswordGrantForm {
   @ApiPropertyOptional({ enum: ['password'] })
@@ -33,10 +41,9 @@ export class PasswordGrantForm {
   @IsPresentedPassword()
   password!: string;
 
-  @ApiPropertyOptional({ description: 'Ignored' })
+  @ApiPropertyOptional({ description: SCOPE_DESCRIPTION })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
   scope?: string;
 
   @ApiPropertyOptional({ description: 'Ignored: there is no client registration' })
@@ -55,4 +62,5 @@ export class PasswordGrantForm {
 export interface LoginCredentials {
   email: string;
   password: string;
+  scope?: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IssuedAccessToken } from '../../auth/tokens/access-token.service';
 
 /** RFC 6749 §5.1 access token response. */
@@ -9,8 +9,16 @@ export class TokenResponse {
   token_type!: 'bearer';
   @ApiProperty({ description: 'Seconds until the token expires', example: 86400 })
   expires_in!: number;
+  @ApiPropertyOptional({
+    description: 'The token’s scopes, space-separated: only when the login asked for particular ones',
+    example: 'account',
+  })
+  scope?: string;
 }
 
-export function toTokenResponse(issued: IssuedAccessToken): TokenResponse {
-  return { access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresInSeconds };
+/** RFC 6749 §5.1: `scope` is named when it may differ from what the client would assume, here when the login narrowed it. */
+export function toTokenResponse(issued: IssuedAccessToken, narrowed: boolean): TokenResponse {
+  const response: TokenResponse = { access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresInSeconds };
+  if (narrowed) response.scope = issued.scopes.join(' ');
+  return response;
 }

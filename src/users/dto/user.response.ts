@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { User } from '../user.entity';
+import { User, USER_ROLES, UserRole } from '../user.entity';
 
 /** A user as the API shows it: never a hash, never internal flags. */
 export class UserResponse {
@@ -18,12 +18,14 @@ export class UserResponse {
   pendingEmail!: string | null;
   @ApiProperty({ description: 'Whether logins ask for a second factor after the password' })
   mfaEnabled!: boolean;
+  @ApiProperty({ enum: USER_ROLES, description: 'What the user may do beyond their own account' })
+  role!: UserRole;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 }
 
 export function toUserResponse(
-  user: Pick<User, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'mfaEnabledAt' | 'createdAt'>,
+  user: Pick<User, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'mfaEnabledAt' | 'role' | 'createdAt'>,
 ): UserResponse {
   return {
     id: user.id,
@@ -31,6 +33,7 @@ export function toUserResponse(
     emailVerified: user.emailVerifiedAt !== null,
     pendingEmail: user.pendingEmail,
     mfaEnabled: user.mfaEnabledAt !== null,
+    role: user.role,
     createdAt: user.createdAt.toISOString(),
   };
 }

@@ -1,0 +1,74 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DomainError } from '../../common/errors/domain-error';
+import type { UserRole } from '../../users/user.entity';
+import { REQUIRED_SCOPES_KEY } from './scope.decorators';
+import { BUILT_IN_SCOPES, mayHold, SCOPE_TOKEN } from './scopes';
+
+/** Longer than every scope of an application together can only be junk. */
+const MAX_PARAMETER_LENGTH = 1000;
+
+/**
+ * The scopes of this application: the built-in ones and every one a route
+ * declares with @RequireScopes, collected once at start-up (Nest's discovery
+ * service), so that a module added tomorrow brings its scopes with it. Only
+ * these are valid in a login's `scope`.
+ */
+@Injectable()
+export class ScopeRegistry implements OnModuleInit {
+  private readonly known = new Map<string, string>(Object.entries(BUILT_IN_SCOPES));
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    for (const { metatype } of this.discovery.getControllers()) {
+      if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as Record<string, unknown>;
+      const handlers = this.scanner.getAllMethodNames(prototype).map((name) => prototype[name]);
+      for (const target of [metatype, ...handlers]) {
+        if (typeof target !== 'function') continue;
+        for (const scope of this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_KEY, target) ?? []) {
+          if (!SCOPE_TOKEN.test(scope))
+            throw new Error(`@RequireScopes('${scope}') on ${metatype.name}: a scope is 1-64 printable characters, no space, " or \\`);
+          if (!this.known.has(scope)) this.known.set(scope, `Declared by ${metatype.name}`);
+        }
+      }
+    }
+  }
+
+  /** Every scope, with its description, for the API docs. */
+  all(): ReadonlyMap<string, string> {
+    return this.known;
+  }
+
+  /** Every scope a user of this role may hold: what a login that asks for none gets. */
+  grantable(role: UserRole): string[] {
+    return [...this.known.keys()].filter((scope) => mayHold(role, scope));
+  }
+
+  /**
+   * The scopes a `scope` parameter names (space-separated, RFC 6749 §3.3):
+   * null when it names none, 400 INVALID_SCOPE when one is unknown, repeated
+   * or malformed. Whether the user may hold them is `assertGrantable`'s, after the password.
+   */
+  parse(parameter: string | undefined): string[] | null {
+    if (parameter === undefined || parameter.trim() === '') return null;
+    // Never echoed: the parameter is the client's text, control characters and all.
+    if (parameter.length > MAX_PARAMETER_LENGTH) throw new DomainError('INVALID_SCOPE');
+    const requested = parameter.split(' ').filter((scope) => scope !== '');
+    const valid = requested.every((scope) => this.known.has(scope)) && new Set(requested).size === requested.length;
+    if (!valid) throw new DomainError('INVALID_SCOPE');
+    return requested;
+  }
+
+  /** What a token of this user gets: the requested scopes (400 INVALID_SCOPE if one is not theirs to hold), or all of theirs. */
+  grant(role: UserRole, requested: string[] | null): string[] {
+    if (requested === null) return this.grantable(role);
+    if (requested.some((scope) => !mayHold(role, scope))) throw new DomainError('INVALID_SCOPE', 'A scope asked for is not this account’s');
+    return requested;
+  }
+}
