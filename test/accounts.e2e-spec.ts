@@ -19,6 +19,7 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
         emailVerified: false,
         pendingEmail: null,
         mfaEnabled: false,
+        role: 'user',
         createdAt: expect.any(String),
       });
       expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
@@ -118,6 +119,7 @@ describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
         emailVerified: false,
         pendingEmail: null,
         mfaEnabled: false,
+        role: 'user',
         createdAt: expect.any(String),
       });
       expect(response.headers['cache-control']).toBe('no-store');

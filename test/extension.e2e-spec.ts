@@ -108,10 +108,11 @@ describe('A module of another team (README: "Add a guarded module")', () => {
     await t.http.get('/notes/published').set('Authorization', 'Bearer junk').expect(200);
   });
 
-  it('shows up in the API docs: secured unless @Public(), with its own error codes', async () => {
+  it('shows up in the API docs: secured unless @Public(), with its scopes, roles and own error codes', async () => {
     const { paths } = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
 
-    expect(paths['/notes']?.get?.security).toBeUndefined();
+    expect(paths['/notes']?.get?.security).toEqual([{ bearer: [] }, { oauth2: ['notes:read'] }]);
+    expect(paths['/notes/all']?.get?.responses['403']?.description.split(', ')).toEqual(expect.arrayContaining(['FORBIDDEN']));
     expect(Object.keys(paths['/notes']?.get?.responses ?? {})).toEqual(expect.arrayContaining(['401']));
     expect(paths['/notes/published']?.get?.security).toEqual([]);
     expect(paths['/notes']?.post?.responses['409']?.description).toBe('NOTE_TITLE_TAKEN');

@@ -76,6 +76,7 @@ describe('Route access', () => {
       'POST /auth/password-reset/confirm public',
       'POST /auth/register public',
       'POST /auth/token public',
+      'POST /auth/tokens token scopes: account',
       'POST /notes token scopes: notes:write',
       'POST /notes/:id/publish token scopes: notes:write',
       'POST /users/me/email/confirm public',

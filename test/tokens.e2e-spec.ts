@@ -27,7 +27,7 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
       expect(response.headers['cache-control']).toBe('no-store');
     });
 
-    it('accepts the OAuth 2.0 password grant form, with the standard client fields and a Basic header ignored', async () => {
+    it('accepts the OAuth 2.0 password grant form, its scope, and the standard client fields and a Basic header ignored', async () => {
       const response = await t.http
         .post('/auth/token')
         .set('Authorization', `Basic ${Buffer.from('swagger-ui:secret').toString('base64')}`)
@@ -36,7 +36,7 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
           grant_type: 'password',
           username: 'ADA@example.com',
           password: PASSWORD,
-          scope: 'read write',
+          scope: 'account',
           client_id: 'x',
           client_secret: 'y',
         })
@@ -44,6 +44,7 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 
       expect(response.body.access_token).toMatch(TOKEN_FORMAT);
       expect(response.body.token_type).toBe('bearer');
+      expect(response.body.scope).toBe('account');
     });
 
     it('accepts the form without grant_type', async () => {
@@ -99,7 +100,8 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 
       expect(response.body).toHaveLength(2);
       for (const item of response.body) {
-        expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'lastUsedAt']);
+        expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'kind', 'lastUsedAt', 'name', 'scopes']);
+        expect(item).toMatchObject({ kind: 'session', name: null, scopes: ['account'] });
         expect(new Date(item.expiresAt).getTime() - new Date(item.createdAt).getTime()).toBe(86_400_000);
       }
       expect(response.body.filter((item: { current: boolean }) => item.current)).toHaveLength(1);

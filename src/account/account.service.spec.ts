@@ -27,6 +27,7 @@ describe('AccountService.updateProfile', () => {
       mfaEnabledAt: null,
       createdAt: new Date(),
     },
+    tokenKind: 'session' as const,
     scopes: ['account'],
   };
   const user = Object.assign(new User(), {

@@ -1,4 +1,5 @@
 import type { UserRole } from '../users/user.entity';
+import type { AccessTokenKind } from './tokens/access-token.entity';
 
 /** Who a request acts for, as the guard puts it on the request. */
 export interface AuthenticatedUser {
@@ -18,6 +19,8 @@ export interface AuthContext {
   user: AuthenticatedUser;
   /** The access token that authenticated this request. */
   tokenId: number;
+  /** A login's session, or a personal access token. */
+  tokenKind: AccessTokenKind;
   /** What that token may do: a route's @RequireScopes must all be among them. */
   scopes: readonly string[];
 }

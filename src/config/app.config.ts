@@ -28,6 +28,7 @@ export const authConfig = configNamespace('auth', (env) => ({
   accessTokenTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_TTL),
   accessTokenIdleTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_IDLE_TTL),
   maxTokensPerUser: env.MAX_TOKENS_PER_USER,
+  maxPersonalTokensPerUser: env.MAX_PERSONAL_TOKENS_PER_USER,
   tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,
   tokenCacheMaxEntries: env.TOKEN_CACHE_MAX_ENTRIES,
   passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,

@@ -127,6 +127,9 @@ export class Environment {
   @IsIntegerSetting(1, 10000)
   MAX_TOKENS_PER_USER = 50;
 
+  @IsIntegerSetting(1, 10000)
+  MAX_PERSONAL_TOKENS_PER_USER = 20;
+
   // Another instance sees a revocation only when its cached copy expires: the TTL bounds that delay.
   @IsIntegerSetting(0, 60_000, { max: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 60000' })
   TOKEN_CACHE_TTL_MS = 5000;

@@ -1,10 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, AuthContext, CurrentSession, Public, RequireScopes } from '../auth';
 import { SessionCookies } from '../auth/cookies/session-cookies';
 import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
+import { PersonalTokens } from '../auth/tokens/personal-tokens.service';
+import { CreatePersonalTokenRequest } from './dto/create-personal-token.request';
+import { PersonalTokenResponse, toPersonalTokenResponse } from './dto/personal-token.response';
 import { CsrfTokenResponse } from './dto/csrf-token.response';
 import { MfaVerifyRequest } from './dto/mfa-verify.request';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
@@ -22,6 +33,8 @@ const LOGIN_BODY = {
     'application/json': { schema: { $ref: getSchemaPath(LoginRequest) } },
   },
 };
+const DEFAULT_PERSONAL_TOKEN_DAYS = 30;
+
 const LOGIN_ERRORS = [
   'VALIDATION_FAILED',
   'INVALID_CREDENTIALS',
@@ -42,6 +55,7 @@ export class LoginController {
     private readonly tokens: AccessTokenService,
     private readonly sessionCookies: SessionCookies,
     private readonly trustedOrigins: TrustedOriginGuard,
+    private readonly personalTokens: PersonalTokens,
   ) {}
 
   @ApiOperation({
@@ -156,12 +170,34 @@ export class LoginController {
     await this.login.logout(session.user.id, session.tokenId);
   }
 
-  @ApiOperation({ summary: "The caller's live tokens, newest first" })
+  @ApiOperation({ summary: "The caller's live tokens (sessions and personal), most recently used first" })
   @ApiOkResponse({ type: [AccessTokenSummaryResponse] })
   @Get('tokens')
   async listTokens(@CurrentSession() session: AuthContext): Promise<AccessTokenSummaryResponse[]> {
     const summaries = await this.tokens.list(session.user.id, session.tokenId);
     return summaries.map(toAccessTokenSummaryResponse);
+  }
+
+  @ApiOperation({
+    summary: 'Make a personal access token, for a script or CI',
+    description:
+      'Its scopes are within those of the calling token; it is not evicted by the sessions’ cap and has no idle timeout. ' +
+      'The token is shown in this answer only. A personal token cannot make another.',
+  })
+  @ApiCreatedResponse({ type: PersonalTokenResponse })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_SCOPE', 'FORBIDDEN', 'TOKEN_LIMIT_REACHED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE')
+  @RequireScopes('account')
+  @Post('tokens')
+  async createPersonalToken(
+    @CurrentSession() session: AuthContext,
+    @Body() body: CreatePersonalTokenRequest,
+  ): Promise<PersonalTokenResponse> {
+    const issued = await this.personalTokens.create(session, {
+      name: body.name,
+      scopes: body.scopes,
+      expiresInDays: body.expiresInDays ?? DEFAULT_PERSONAL_TOKEN_DAYS,
+    });
+    return toPersonalTokenResponse(issued);
   }
 
   @ApiOperation({ summary: "Revoke one of the caller's tokens" })

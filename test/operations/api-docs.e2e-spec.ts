@@ -28,11 +28,14 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(documentedOperations(document).map(([route]) => route)).toEqual(served);
   });
 
-  it('declares the bearer scheme and the OAuth2 password flow at /auth/token', () => {
+  it('declares the bearer scheme and the OAuth2 password flow at /auth/token, with the application’s scopes', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(document.components.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
-      oauth2: { type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: {} } } },
+      oauth2: {
+        type: 'oauth2',
+        flows: { password: { tokenUrl: '/auth/token', scopes: { account: expect.any(String), admin: expect.any(String) } } },
+      },
     });
   });
 

@@ -54,6 +54,7 @@ describe('Security checklist: cookie transport, CSRF, CORS', () => {
         emailVerified: false,
         pendingEmail: null,
         mfaEnabled: false,
+        role: 'user',
         createdAt: expect.any(String),
       });
 

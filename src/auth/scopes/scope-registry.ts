@@ -55,8 +55,9 @@ export class ScopeRegistry implements OnModuleInit {
    * null when it names none, 400 INVALID_SCOPE when one is unknown, repeated
    * or malformed. Whether the user may hold them is `assertGrantable`'s, after the password.
    */
-  parse(parameter: string | undefined): string[] | null {
-    if (parameter === undefined || parameter.trim() === '') return null;
+  parse(parameter: string | null | undefined): string[] | null {
+    // The validator lets an optional field through as null too.
+    if (typeof parameter !== 'string' || parameter.trim() === '') return null;
     // Never echoed: the parameter is the client's text, control characters and all.
     if (parameter.length > MAX_PARAMETER_LENGTH) throw new DomainError('INVALID_SCOPE');
     const requested = parameter.split(' ').filter((scope) => scope !== '');

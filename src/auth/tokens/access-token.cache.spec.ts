@@ -9,6 +9,7 @@ const found = (tokenId: number, userId: number): TokenWithOwner => ({
   expiresAt: new Date('2030-01-01T00:00:00Z'),
   lastUsedAt: new Date('2026-01-01T00:00:00Z'),
   scopes: 'account',
+  kind: 'session',
   email: `user${userId}@example.com`,
   role: 'user',
   isActive: true,

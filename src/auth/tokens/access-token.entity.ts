@@ -2,6 +2,12 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { User } from '../../users/user.entity';
 
 /**
+ * A login's session (bearer or cookie), capped per user and idle-timed; or a
+ * personal access token a user made for a script, named, outside both.
+ */
+export type AccessTokenKind = 'session' | 'personal';
+
+/**
  * One issued access token. Only the SHA-256 digest of the token is stored: a
  * database leak gives no usable token. Times are set by the application's
  * clock, the same one that checks them.
@@ -36,6 +42,13 @@ export class AccessToken {
    */
   @Column({ type: 'varchar', length: 1000, default: '' })
   scopes!: string;
+
+  @Column({ type: 'varchar', length: 10, default: 'session' })
+  kind!: AccessTokenKind;
+
+  /** A personal token's name, as its owner gave it; null for a session. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  name!: string | null;
 
   /** Set at issue, then refreshed at most once a minute: recency for idle expiry and eviction. */
   @Column({ name: 'last_used_at', type: 'datetime', precision: 6 })

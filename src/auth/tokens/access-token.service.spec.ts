@@ -31,6 +31,7 @@ class InMemoryAccessTokens {
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,
+      kind: row.kind,
       userId: row.userId,
       email: this.owner.email,
       role: 'user',

@@ -5,6 +5,7 @@ import { authConfig, AuthConfig } from '../../config/app.config';
 import type { Transaction } from '../../database/unit-of-work';
 import { AuthContext } from '../authenticated-user';
 import { AccessTokenCache } from './access-token.cache';
+import type { AccessTokenKind } from './access-token.entity';
 import { AccessTokensRepository, TokenWithOwner } from './access-tokens.repository';
 import { digestAccessToken, generateAccessToken, isWellFormedAccessToken } from './access-token.codec';
 import { TokenUsageRecorder } from './token-usage.recorder';
@@ -27,6 +28,9 @@ export interface IssuedAccessToken {
 
 export interface AccessTokenSummary {
   id: number;
+  kind: AccessTokenKind;
+  name: string | null;
+  scopes: string[];
   createdAt: Date;
   expiresAt: Date;
   lastUsedAt: Date;
@@ -53,6 +57,8 @@ export class AccessTokenService {
       userId,
       tokenHash: digestAccessToken(token),
       scopes: joinScopes(scopes),
+      kind: 'session',
+      name: null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
     });
@@ -73,7 +79,7 @@ export class AccessTokenService {
 
     const now = this.clock.now();
     const lastUsedAt = this.latest(found.lastUsedAt, this.usage.pendingUse(found.tokenId));
-    if (now >= found.expiresAt || this.isIdle(lastUsedAt, now)) throw new DomainError('INVALID_TOKEN');
+    if (now >= found.expiresAt || (found.kind === 'session' && this.isIdle(lastUsedAt, now))) throw new DomainError('INVALID_TOKEN');
     if (now.getTime() - lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
       this.usage.record(found.tokenId, now);
       // The cached copy learns of the use too, or it would be recorded again at every request once written.
@@ -81,6 +87,7 @@ export class AccessTokenService {
     }
     return {
       tokenId: found.tokenId,
+      tokenKind: found.kind,
       scopes: splitScopes(found.scopes),
       user: {
         id: found.userId,
@@ -107,6 +114,9 @@ export class AccessTokenService {
     const tokens = await this.repository.findLiveByUser(userId, now, this.idleCutoff(now));
     return tokens.map((token) => ({
       id: token.id,
+      kind: token.kind,
+      name: token.name,
+      scopes: splitScopes(token.scopes),
       createdAt: token.createdAt,
       expiresAt: token.expiresAt,
       lastUsedAt: this.latest(token.lastUsedAt, this.usage.pendingUse(token.id)),

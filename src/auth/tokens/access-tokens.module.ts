@@ -8,12 +8,13 @@ import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
 import { AccessTokensRepository } from './access-tokens.repository';
 import { DeadTokenPruner } from './dead-token.pruner';
+import { PersonalTokens } from './personal-tokens.service';
 import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
   imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule, MfaChallengeStoreModule],
-  providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, TokenUsageRecorder, DeadTokenPruner],
-  exports: [AccessTokenService, DeadTokenPruner],
+  providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, PersonalTokens, TokenUsageRecorder, DeadTokenPruner],
+  exports: [AccessTokenService, PersonalTokens, DeadTokenPruner],
 })
 export class AccessTokensModule {}

@@ -8,12 +8,14 @@ import { databaseConfig, DatabaseConfig } from '../../config/app.config';
 import { isMissingParentRowError } from '../../common/errors/database-errors';
 import type { Transaction } from '../../database/unit-of-work';
 import type { UserRole } from '../../users/user.entity';
-import { AccessToken } from './access-token.entity';
+import { AccessToken, AccessTokenKind } from './access-token.entity';
 
 export interface NewAccessToken {
   userId: number;
   tokenHash: Buffer;
   scopes: string;
+  kind: AccessTokenKind;
+  name: string | null;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -25,6 +27,7 @@ export interface TokenWithOwner {
   lastUsedAt: Date;
   /** As stored: space-separated. */
   scopes: string;
+  kind: AccessTokenKind;
   userId: number;
   email: string;
   role: UserRole;
@@ -42,7 +45,7 @@ interface TokenWithOwnerRow extends RowDataPacket, Omit<TokenWithOwner, 'isActiv
 const LAST_USE_BATCH = 500;
 
 const FIND_WITH_OWNER_BY_DIGEST = `
-  SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes,
+  SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes, t.kind AS kind,
          u.id AS userId, u.email AS email, u.role AS role, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
          u.pending_email AS pendingEmail, u.mfa_enabled_at AS mfaEnabledAt, u.created_at AS userCreatedAt
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
@@ -90,6 +93,7 @@ export class AccessTokensRepository {
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,
+      kind: row.kind,
       userId: row.userId,
       email: row.email,
       role: row.role,
@@ -107,21 +111,21 @@ export class AccessTokensRepository {
     return this.promisePool;
   }
 
-  /** Tokens neither expired nor idle past `idleCutoff` (when given), most recently used first. */
+  /** Tokens neither expired nor (sessions) idle past `idleCutoff` (when given), most recently used first. */
   findLiveByUser(userId: number, now: Date, idleCutoff: Date | null): Promise<AccessToken[]> {
     const query = this.tokens
       .createQueryBuilder('token')
       .where('token.user_id = :userId', { userId })
       .andWhere('token.expires_at > :now', { now });
     if (idleCutoff) {
-      query.andWhere('token.last_used_at > :idleCutoff', { idleCutoff });
+      query.andWhere("(token.kind <> 'session' OR token.last_used_at > :idleCutoff)", { idleCutoff });
     }
     return query.orderBy('token.last_used_at', 'DESC').addOrderBy('token.id', 'DESC').getMany();
   }
 
   /**
-   * Deletes the user's tokens beyond the `keep` most recently used live ones,
-   * never `issuedId`. Run after an insert, so concurrent logins never lock a
+   * Deletes the user's sessions beyond the `keep` most recently used live ones,
+   * never `issuedId` (personal tokens are not counted, nor deleted). Run after an insert, so concurrent logins never lock a
    * user out: each trims back to the cap and keeps the token it just issued.
    * Returns the ids it deleted.
    */
@@ -132,6 +136,7 @@ export class AccessTokensRepository {
       .addSelect('CASE WHEN token.id = :issuedId THEN 1 ELSE 0 END', 'issued')
       .addSelect('CASE WHEN token.expires_at > :now THEN 1 ELSE 0 END', 'live')
       .where('token.user_id = :userId', { userId })
+      .andWhere("token.kind = 'session'")
       .orderBy('issued', 'DESC')
       .addOrderBy('live', 'DESC')
       .addOrderBy('token.last_used_at', 'DESC')
@@ -155,11 +160,26 @@ export class AccessTokensRepository {
       [now, limit],
     );
     if (idleCutoff === null || expired.affectedRows >= limit) return expired.affectedRows;
-    const idle: { affectedRows: number } = await this.tokens.query('DELETE FROM access_tokens WHERE last_used_at <= ? LIMIT ?', [
-      idleCutoff,
-      limit - expired.affectedRows,
-    ]);
+    const idle: { affectedRows: number } = await this.tokens.query(
+      "DELETE FROM access_tokens WHERE last_used_at <= ? AND kind = 'session' LIMIT ?",
+      [idleCutoff, limit - expired.affectedRows],
+    );
     return expired.affectedRows + idle.affectedRows;
+  }
+
+  /** The user's live personal tokens, counted in the caller's transaction (after it locked the user). */
+  countLivePersonal(userId: number, now: Date, transaction: Transaction): Promise<number> {
+    return transaction
+      .getRepository(AccessToken)
+      .createQueryBuilder('token')
+      .where("token.user_id = :userId AND token.kind = 'personal' AND token.expires_at > :now", { userId, now })
+      .getCount();
+  }
+
+  /** A new token's id, in the caller's transaction. */
+  async insertInTransaction(token: NewAccessToken, transaction: Transaction): Promise<number> {
+    const result = await transaction.getRepository(AccessToken).insert({ ...token, lastUsedAt: token.createdAt });
+    return Number(result.identifiers[0].id);
   }
 
   async deleteById(id: number): Promise<void> {

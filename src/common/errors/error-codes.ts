@@ -19,6 +19,10 @@ const CONTRACT_CODES = {
   CSRF_FAILED: { status: HttpStatus.FORBIDDEN, message: 'The CSRF token is missing or invalid for this session' },
   INVALID_SCOPE: { status: HttpStatus.BAD_REQUEST, message: 'A scope asked for is unknown, repeated, or not this account’s' },
   INSUFFICIENT_SCOPE: { status: HttpStatus.FORBIDDEN, message: 'The access token lacks a scope this route requires' },
+  TOKEN_LIMIT_REACHED: {
+    status: HttpStatus.CONFLICT,
+    message: 'This account has as many personal access tokens as it may: revoke one first',
+  },
   LAST_ADMIN: { status: HttpStatus.CONFLICT, message: 'No active admin would remain' },
   NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: 'Not found' },
   METHOD_NOT_ALLOWED: { status: HttpStatus.METHOD_NOT_ALLOWED, message: 'This method is not allowed here' },

@@ -4,6 +4,12 @@ import { AccessTokenSummary } from '../../auth/tokens/access-token.service';
 export class AccessTokenSummaryResponse {
   @ApiProperty({ example: 7 })
   id!: number;
+  @ApiProperty({ enum: ['session', 'personal'], description: 'A login’s session, or a personal access token' })
+  kind!: 'session' | 'personal';
+  @ApiProperty({ type: String, nullable: true, description: 'A personal token’s name; null for a session' })
+  name!: string | null;
+  @ApiProperty({ type: [String], example: ['account'] })
+  scopes!: string[];
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
   @ApiProperty({ format: 'date-time' })
@@ -17,6 +23,9 @@ export class AccessTokenSummaryResponse {
 export function toAccessTokenSummaryResponse(summary: AccessTokenSummary): AccessTokenSummaryResponse {
   return {
     id: summary.id,
+    kind: summary.kind,
+    name: summary.name,
+    scopes: summary.scopes,
     createdAt: summary.createdAt.toISOString(),
     expiresAt: summary.expiresAt.toISOString(),
     lastUsedAt: summary.lastUsedAt.toISOString(),
