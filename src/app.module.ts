@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountModule } from './account/account.module';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpPipelineModule } from './common/http/http-pipeline.module';
 import { LoggingModule } from './common/logging/logging.module';
@@ -29,6 +30,7 @@ import { TwoFactorModule } from './two-factor/two-factor.module';
     AccountModule,
     RecoveryModule,
     TwoFactorModule,
+    AdminModule,
     HealthModule,
     ApiDocsModule,
   ],

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { RoleChanges } from './auth/roles/role-changes.service';
+import { AccountStanding } from './auth/roles/account-standing.service';
 import { RolesModule } from './auth/roles/roles.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { ClockModule } from './common/time/clock.module';
@@ -35,7 +35,7 @@ async function setRole([email, role, ...rest]: string[]): Promise<void> {
     const address = String(normalizeEmail(email));
     const user = await app.get(UsersService).findByEmail(address);
     if (!user) throw new UsageError(`No account has the email ${address}`);
-    const changed = await app.get(RoleChanges).setRole(user.id, role as UserRole, null);
+    const changed = await app.get(AccountStanding).change(user.id, { role: role as UserRole }, null);
     console.log(`${changed.email} is now ${changed.role}`);
   } finally {
     await app.close();

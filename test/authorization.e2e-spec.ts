@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { RoleChanges } from '../src/auth/roles/role-changes.service';
+import { AccountStanding } from '../src/auth/roles/account-standing.service';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { setCookies, SESSION_COOKIE, cookieValue } from './support/session-cookies';
 import { OpenApiDocument } from './support/served-routes';
@@ -173,10 +173,10 @@ describe('Scopes on every token', () => {
 
 describe('Roles', () => {
   let t: TestApp;
-  let roles: RoleChanges;
+  let roles: AccountStanding;
   beforeAll(async () => {
     t = await createTestApp({ imports: [NotesModule] });
-    roles = t.app.get(RoleChanges);
+    roles = t.app.get(AccountStanding);
   });
   beforeEach(() => resetDatabase(t.db));
   afterAll(() => t.close());
@@ -194,7 +194,7 @@ describe('Roles', () => {
     const refused = await t.http.get('/notes/all').set(bearer(token)).expect(403);
     expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });
 
-    await roles.setRole(userId, 'admin', null);
+    await roles.change(userId, { role: 'admin' }, null);
     await t.http
       .get('/notes/all')
       .set(bearer(await login(t.http, 'moderator@example.com')))
@@ -204,7 +204,7 @@ describe('Roles', () => {
 
   it('gives an admin the admin scope at login, and none to the tokens issued before the promotion', async () => {
     const { userId } = await registerAndLogin(t.http, 'promoted@example.com');
-    await roles.setRole(userId, 'admin', null);
+    await roles.change(userId, { role: 'admin' }, null);
 
     expect((await tokenLogin(t, 'promoted@example.com').expect(200)).body).not.toHaveProperty('scope');
     const rows = await t.db.query<Array<{ scopes: string }>>('SELECT scopes FROM access_tokens WHERE user_id = ? ORDER BY id', [userId]);
@@ -213,12 +213,12 @@ describe('Roles', () => {
 
   it('ends every token of a demoted admin at once', async () => {
     const { userId } = await registerAndLogin(t.http, 'keeper@example.com');
-    await roles.setRole(userId, 'admin', null);
+    await roles.change(userId, { role: 'admin' }, null);
     const other = await registerAndLogin(t.http, 'demoted@example.com');
-    await roles.setRole(other.userId, 'admin', null);
+    await roles.change(other.userId, { role: 'admin' }, null);
     const token = await login(t.http, 'demoted@example.com');
 
-    await roles.setRole(other.userId, 'user', userId);
+    await roles.change(other.userId, { role: 'user' }, userId);
 
     await t.http.get('/users/me').set(bearer(token)).expect(401);
   });
@@ -226,12 +226,12 @@ describe('Roles', () => {
   it('keeps one active admin: of 20 parallel demotions of the last two, exactly one goes through (409 LAST_ADMIN for the rest)', async () => {
     const first = await registerAndLogin(t.http, 'admin.one@example.com');
     const second = await registerAndLogin(t.http, 'admin.two@example.com');
-    await roles.setRole(first.userId, 'admin', null);
-    await roles.setRole(second.userId, 'admin', null);
+    await roles.change(first.userId, { role: 'admin' }, null);
+    await roles.change(second.userId, { role: 'admin' }, null);
 
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        roles.setRole(index % 2 === 0 ? first.userId : second.userId, 'user', null).then(
+        roles.change(index % 2 === 0 ? first.userId : second.userId, { role: 'user' }, null).then(
           (user) => (user.role === 'user' ? 'demoted' : 'unchanged'),
           (error: { code?: string }) => error.code,
         ),

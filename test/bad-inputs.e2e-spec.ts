@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { AccountStanding } from '../src/auth/roles/account-standing.service';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { eventually } from './support/eventually';
@@ -9,7 +10,7 @@ import { totpOf } from './support/totp';
 import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
 import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
-import { bearer, createTestApp, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
 
 /**
  * The rows of docs/bad-inputs.md that apply to the account and token
@@ -707,7 +708,10 @@ describe('Bad inputs on every route that takes a body (rows 10 and 14)', () => {
   beforeAll(async () => {
     t = await createTestApp({ imports: [NotesModule] });
     await resetDatabase(t.db);
-    ({ token } = await registerAndLogin(t.http, 'owner@example.com'));
+    // An admin, with every scope: the admin routes' bodies are checked too, past their guard.
+    const { userId } = await registerAndLogin(t.http, 'owner@example.com');
+    await t.app.get(AccountStanding).change(userId, { role: 'admin' }, null);
+    token = await login(t.http, 'owner@example.com');
     routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument);
     before = await rowCounts(t.db);
   });

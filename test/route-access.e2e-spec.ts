@@ -51,10 +51,14 @@ describe('Route access', () => {
 
   it('leaves only registration, login and its MFA step, the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
     expect(routeAccess(t)).toEqual([
+      'DELETE /admin/users/:id token scopes: admin roles: admin',
+      'DELETE /admin/users/:id/tokens token scopes: admin roles: admin',
       'DELETE /auth/mfa token scopes: account',
       'DELETE /auth/tokens token scopes: account',
       'DELETE /auth/tokens/:id token scopes: account',
       'DELETE /users/me token scopes: account',
+      'GET /admin/users token scopes: admin roles: admin',
+      'GET /admin/users/:id token scopes: admin roles: admin',
       'GET /auth/cookie/csrf token',
       'GET /auth/tokens token',
       'GET /health public',
@@ -62,6 +66,7 @@ describe('Route access', () => {
       'GET /notes/all token scopes: notes:read roles: admin',
       'GET /notes/published public',
       'GET /users/me token',
+      'PATCH /admin/users/:id token scopes: admin roles: admin',
       'PATCH /users/me token scopes: account',
       'POST /auth/cookie/login public',
       'POST /auth/cookie/logout token',

@@ -23,7 +23,7 @@ import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.r
 import { TokenResponse, toTokenResponse } from './dto/token.response';
 import { LoginCredentialsBody } from './login-credentials.decorator';
 import { LoginService } from './login.service';
-import { TokenIdPipe } from './token-id.pipe';
+import { RowIdPipe } from '../common/http/row-id.pipe';
 
 /** Both bodies `POST /auth/token` and the cookie login take: the custom parameter decorator hides them from Swagger. */
 const LOGIN_BODY = {
@@ -206,7 +206,7 @@ export class LoginController {
   @RequireScopes('account')
   @Delete('tokens/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeToken(@CurrentSession() session: AuthContext, @Param('id', TokenIdPipe) id: number): Promise<void> {
+  async revokeToken(@CurrentSession() session: AuthContext, @Param('id', new RowIdPipe('No such token')) id: number): Promise<void> {
     await this.tokens.revokeOwned(session.user.id, id);
   }
 

@@ -81,6 +81,7 @@ export class LoginService {
       throw DomainError.withDetails('MFA_REQUIRED', { mfaToken: challenge.mfaToken, expiresIn: challenge.expiresInSeconds });
     }
     const issued = await this.tokens.issue(user.id, granted);
+    await this.users.recordLogin(user.id);
     this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
     return { issued, narrowed: requested !== null };
   }
@@ -100,6 +101,7 @@ export class LoginService {
     // The role of now: a demotion between the two steps narrows what the login gets.
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
     const issued = await this.tokens.issue(finished.userId, granted);
+    await this.users.recordLogin(finished.userId);
     this.logger.log({ event: 'login.succeeded', userId: finished.userId, tokenId: issued.id, secondFactor: finished.factor });
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
   }

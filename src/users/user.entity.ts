@@ -50,6 +50,10 @@ export class User {
   @Column({ name: 'mfa_enabled_at', type: 'datetime', precision: 6, nullable: true })
   mfaEnabledAt!: Date | null;
 
+  /** When a login last succeeded (its last step, with MFA). */
+  @Column({ name: 'last_login_at', type: 'datetime', precision: 6, nullable: true })
+  lastLoginAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 6 })
   createdAt!: Date;
 

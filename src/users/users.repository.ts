@@ -15,6 +15,16 @@ export interface AccountChanges {
   pendingEmail?: string | null;
   mfaEnabledAt?: Date | null;
   role?: UserRole;
+  isActive?: boolean;
+  lastLoginAt?: Date;
+}
+
+export interface UserPage {
+  /** Only users whose email contains this text. */
+  search?: string;
+  /** Only users of a larger id: the keyset of the page before. */
+  afterId: number;
+  limit: number;
 }
 
 /**
@@ -45,6 +55,7 @@ export class UsersRepository {
         pendingEmail: null,
         mfaEnabledAt: null,
         role: 'user',
+        lastLoginAt: null,
         createdAt: now,
         updatedAt: now,
       });
@@ -76,6 +87,13 @@ export class UsersRepository {
     return admins.map((admin) => Number(admin.id));
   }
 
+  /** A page of users by id; `search` matches within the email (LIKE, its wildcards escaped). */
+  findPage({ search, afterId, limit }: UserPage): Promise<User[]> {
+    const query = this.users.createQueryBuilder('user').where('user.id > :afterId', { afterId });
+    if (search) query.andWhere("user.email LIKE :pattern ESCAPE '!'", { pattern: `%${search.replace(/[!%_]/g, '!$&')}%` });
+    return query.orderBy('user.id', 'ASC').limit(limit).getMany();
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email });
   }
@@ -94,6 +112,10 @@ export class UsersRepository {
     } catch (error) {
       throw this.translate(error);
     }
+  }
+
+  async recordLogin(id: number): Promise<void> {
+    await this.users.update({ id }, { lastLoginAt: this.clock.now() });
   }
 
   /** Changes nothing when the stored hash is no longer `expectedHash`: a concurrent password change wins. */

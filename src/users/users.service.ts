@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { Transaction } from '../database/unit-of-work';
 import { User } from './user.entity';
-import { AccountChanges, UsersRepository } from './users.repository';
+import { AccountChanges, UserPage, UsersRepository } from './users.repository';
 
 /**
  * The accounts as stored. Hashing and checking passwords belong to the
@@ -37,6 +37,10 @@ export class UsersService {
     return this.users.lockActiveAdminIds(transaction);
   }
 
+  findPage(page: UserPage): Promise<User[]> {
+    return this.users.findPage(page);
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(email);
   }
@@ -58,6 +62,11 @@ export class UsersService {
   /** EMAIL_TAKEN when a new email is another account's. */
   update(id: number, changes: AccountChanges, transaction?: Transaction): Promise<void> {
     return this.users.update(id, changes, transaction);
+  }
+
+  /** A login of the user succeeded now (for the admins' list). */
+  recordLogin(id: number): Promise<void> {
+    return this.users.recordLogin(id);
   }
 
   /** Only after a successful verification of the old hash: the same password, hashed under today's policy. */

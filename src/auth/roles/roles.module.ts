@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../../users/users.module';
 import { AccessTokensModule } from '../tokens/access-tokens.module';
-import { RoleChanges } from './role-changes.service';
+import { AccountStanding } from './account-standing.service';
 
 @Module({
   imports: [UsersModule, AccessTokensModule],
-  providers: [RoleChanges],
-  exports: [RoleChanges],
+  providers: [AccountStanding],
+  exports: [AccountStanding],
 })
 export class RolesModule {}

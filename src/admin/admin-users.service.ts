@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { AccountStanding, StandingChanges } from '../auth/roles/account-standing.service';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination/page.query';
+import { SignedCursors } from '../common/pagination/signed-cursors';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AdminUsersQuery } from './dto/admin-users.query';
+
+const LIST = 'admin-users';
+
+export interface UserPage {
+  items: User[];
+  nextCursor: string | null;
+}
+
+/** The accounts as an admin manages them. */
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly standing: AccountStanding,
+    private readonly cursors: SignedCursors,
+  ) {}
+
+  /** By id, `limit` at a time (one more is read to know whether a next page exists). */
+  async list(query: AdminUsersQuery): Promise<UserPage> {
+    const filter = query.search ?? '';
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const afterId = this.cursors.afterIdOf(query.cursor, LIST, filter);
+    const rows = await this.users.findPage({ search: filter, afterId, limit: limit + 1 });
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > limit && last ? this.cursors.encode({ list: LIST, afterId: last.id, filter }) : null;
+    return { items, nextCursor };
+  }
+
+  get(id: number): Promise<User> {
+    return this.users.getById(id);
+  }
+
+  change(id: number, changes: StandingChanges, actorId: number): Promise<User> {
+    return this.standing.change(id, changes, actorId);
+  }
+
+  revokeTokens(id: number, actorId: number): Promise<void> {
+    return this.standing.revokeTokens(id, actorId);
+  }
+
+  delete(id: number, actorId: number): Promise<void> {
+    return this.standing.delete(id, actorId);
+  }
+}

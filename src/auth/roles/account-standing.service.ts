@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { Transaction, UnitOfWork } from '../../database/unit-of-work';
+import { User, UserRole } from '../../users/user.entity';
+import { UsersService } from '../../users/users.service';
+import { AccessTokenService } from '../tokens/access-token.service';
+
+export interface StandingChanges {
+  role?: UserRole;
+  isActive?: boolean;
+}
+
+/**
+ * What an admin (or an operator, from the command line) does to an account:
+ * its role, whether it is active, its tokens, its existence. A promotion
+ * gives no scope to tokens issued before it; a demotion or a deactivation
+ * ends the user's tokens at once. Every change that could leave no active
+ * admin locks the active admins and counts them in its transaction, so that
+ * of changes racing for the last two admins one at most goes through: 409
+ * LAST_ADMIN for the rest.
+ */
+@Injectable()
+export class AccountStanding {
+  private readonly logger = new Logger(AccountStanding.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: AccessTokenService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** The user afterwards; `actorId` is the admin who made the change, null from the command line. */
+  async change(userId: number, changes: StandingChanges, actorId: number | null): Promise<User> {
+    const { before, after } = await this.unitOfWork.run(async (transaction) => {
+      const current = await this.lockWithAdmins(userId, transaction, (user) => ({ ...user, ...changes }));
+      const next = { role: changes.role ?? current.role, isActive: changes.isActive ?? current.isActive };
+      if (next.role === current.role && next.isActive === current.isActive) return { before: current, after: current };
+      await this.users.update(userId, next, transaction);
+      const lostAccess = (current.role === 'admin' && next.role !== 'admin') || (current.isActive && !next.isActive);
+      if (lostAccess) await this.tokens.revokeAllInTransaction(userId, null, transaction);
+      return { before: current, after: await this.users.getById(userId, transaction) };
+    });
+    if (before === after) return after;
+    this.tokens.forgetOwner(userId);
+    if (before.role !== after.role) this.logger.log({ event: 'user.role_changed', userId, role: after.role, actorId });
+    if (before.isActive !== after.isActive)
+      this.logger.log({ event: after.isActive ? 'user.activated' : 'user.deactivated', userId, actorId });
+    return after;
+  }
+
+  /** Every token of the user, revoked; NOT_FOUND for no such user. */
+  async revokeTokens(userId: number, actorId: number): Promise<void> {
+    const revoked = await this.unitOfWork.run(async (transaction) => {
+      await this.users.lockById(userId, transaction);
+      return this.tokens.revokeAllInTransaction(userId, null, transaction);
+    });
+    this.tokens.forgetOwner(userId);
+    this.logger.log({ event: 'admin.tokens_revoked', userId, actorId, revoked });
+  }
+
+  /** The account and everything of it, unless it is the last active admin. */
+  async delete(userId: number, actorId: number): Promise<void> {
+    await this.unitOfWork.run(async (transaction) => {
+      await this.lockWithAdmins(userId, transaction, () => ({ role: 'user', isActive: false }));
+      await this.users.delete(userId, transaction);
+    });
+    this.tokens.forgetOwner(userId);
+    this.logger.log({ event: 'user.deleted', userId, actorId });
+  }
+
+  /**
+   * Locks the active admins, then the user (always in this order, so that
+   * changes queue rather than deadlock), and refuses with LAST_ADMIN when the
+   * user is the last active admin and would not be one `afterwards`.
+   */
+  private async lockWithAdmins(
+    userId: number,
+    transaction: Transaction,
+    afterwards: (user: User) => Pick<User, 'role' | 'isActive'>,
+  ): Promise<User> {
+    const admins = await this.users.lockActiveAdminIds(transaction);
+    const user = await this.users.lockById(userId, transaction);
+    const next = afterwards(user);
+    const staysAdmin = next.role === 'admin' && next.isActive;
+    if (admins.includes(userId) && !staysAdmin && admins.length <= 1) throw new DomainError('LAST_ADMIN');
+    return user;
+  }
+}
