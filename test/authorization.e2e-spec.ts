@@ -76,6 +76,43 @@ describe('Scopes on every token', () => {
     await t.http.post('/auth/logout').set(bearer(token)).expect(204);
   });
 
+  it('item 48: refuses a notes:read token on every route that requires the account scope, found from the API docs', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
+    const accountRoutes = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item ?? {}).flatMap(([method, operation]) => {
+        const security = (operation as { security?: Array<Record<string, string[]>> } | undefined)?.security ?? [];
+        return security.some((requirement) => requirement.oauth2?.includes('account'))
+          ? [{ method, path: path.replace(/\{\w+\}/g, '1') }]
+          : [];
+      }),
+    );
+    expect(accountRoutes.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
+      'DELETE /auth/mfa',
+      'DELETE /auth/tokens',
+      'DELETE /auth/tokens/1',
+      'DELETE /users/me',
+      'PATCH /users/me',
+      'POST /auth/mfa/recovery-codes',
+      'POST /auth/mfa/totp',
+      'POST /auth/mfa/totp/confirm',
+      'POST /auth/tokens',
+    ]);
+    const token = await scopedToken(t, 'scoped@example.com', 'notes:read');
+
+    for (const { method, path } of accountRoutes) {
+      const response = await t.http[method as 'post'](path).set(bearer(token)).send({});
+      expect({
+        route: `${method.toUpperCase()} ${path}`,
+        status: response.status,
+        challenge: response.headers['www-authenticate'],
+      }).toEqual({
+        route: `${method.toUpperCase()} ${path}`,
+        status: 403,
+        challenge: 'Bearer error="insufficient_scope", scope="account"',
+      });
+    }
+  });
+
   it('narrows through the password-grant form and the cookie login alike', async () => {
     const form = await t.http
       .post('/auth/token')
@@ -181,12 +218,20 @@ describe('Roles', () => {
   beforeEach(() => resetDatabase(t.db));
   afterAll(() => t.close());
 
-  it('shows the role in the user body, and refuses it in PATCH /users/me', async () => {
+  it('item 52: shows the role in the user body, and refuses it and isActive in PATCH /users/me', async () => {
     const { token } = await registerAndLogin(t.http, 'role@example.com');
     expect((await t.http.get('/users/me').set(bearer(token)).expect(200)).body).toMatchObject({ role: 'user' });
 
-    const refused = await t.http.patch('/users/me').set(bearer(token)).send({ role: 'admin', currentPassword: PASSWORD }).expect(400);
-    expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    // Item 52: no mass assignment.
+    for (const field of [{ role: 'admin' }, { isActive: false }]) {
+      const refused = await t.http
+        .patch('/users/me')
+        .set(bearer(token))
+        .send({ ...field, currentPassword: PASSWORD })
+        .expect(400);
+      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect((await t.http.get('/users/me').set(bearer(token)).expect(200)).body).toMatchObject({ role: 'user' });
   });
 
   it('refuses a @Roles("admin") route to a user with 403 FORBIDDEN whatever the scopes; an admin needs the scope too', async () => {

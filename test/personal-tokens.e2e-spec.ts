@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, TestAppOptions } from './support/test-app';
 
@@ -37,6 +38,10 @@ describe('Personal access tokens', () => {
     expect(Object.keys(personal).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'name', 'scopes', 'token']);
     expect(personal).toMatchObject({ name: 'CI deploys', scopes: ['notes:read'], token: expect.stringMatching(/^nat_/) as string });
     expect(Date.parse(personal.expiresAt) - Date.parse(personal.createdAt)).toBe(7 * DAY_MS);
+    // Item 49: stored like every token, as its SHA-256 only.
+    const [row] = await t.db.query<Array<Record<string, unknown>>>('SELECT * FROM access_tokens WHERE id = ?', [personal.id]);
+    expect(row.token_hash).toEqual(createHash('sha256').update(personal.token).digest());
+    expect(JSON.stringify(row)).not.toContain(personal.token.slice(4, 20));
     await t.http.get('/notes').set(bearer(personal.token)).expect(200);
     expect((await t.http.post('/notes').set(bearer(personal.token)).send({ title: 'x', text: 'y' }).expect(403)).body).toMatchObject({
       code: 'INSUFFICIENT_SCOPE',

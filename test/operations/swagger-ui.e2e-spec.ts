@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Page } from 'playwright-core';
+import { NotesModule } from '../fixtures/notes/notes.module';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
 import { createTestApp, PASSWORD, resetDatabase, TestApp } from '../support/test-app';
 
@@ -21,7 +22,7 @@ describe('Swagger UI in a real browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ realClock: true });
+    t = await createTestApp({ imports: [NotesModule], realClock: true });
     await t.app.listen(0, '127.0.0.1');
     docsUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/docs`;
     browser = await launchChromium();
@@ -70,6 +71,39 @@ describe('Swagger UI in a real browser', () => {
       await shown.getByText(EMAIL).first().waitFor();
       expect(await operation.locator('.live-responses-table tbody .response-col_status').first().innerText()).toBe('200');
       expect(consoleErrors.filter((error) => /Content Security Policy|Refused/.test(error))).toEqual([]);
+    },
+    UI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'offers the application’s scopes in Authorize: with only notes:read, "Try it out" on POST /notes shows 403 INSUFFICIENT_SCOPE',
+    async () => {
+      await page.goto(docsUrl);
+      await page.locator('button.authorize').first().click();
+
+      const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
+      await oauth2.locator('#oauth_username').fill(EMAIL);
+      await oauth2.locator('#oauth_password').fill(PASSWORD);
+      for (const scope of ['account', 'admin', 'notes:read', 'notes:write']) await oauth2.getByText(scope, { exact: true }).waitFor();
+      await oauth2.locator('label', { hasText: /^notes:read/ }).click();
+      const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
+      await oauth2.locator('button.authorize').click();
+      const answered = await tokenAnswer;
+      expect(answered.status()).toBe(200);
+      expect(((await answered.json()) as { scope?: string }).scope).toBe('notes:read');
+      await oauth2.getByText('Authorized', { exact: true }).waitFor();
+      await page.locator('.modal-ux button.close-modal').click();
+
+      const operation = page.locator('#operations-Notes-NotesController_create');
+      await operation.locator('.opblock-summary').click();
+      await operation.locator('button.try-out__btn').click();
+      const createAnswer = page.waitForResponse((response) => response.url().endsWith('/notes') && response.request().method() === 'POST');
+      await operation.locator('button.execute').click();
+      expect((await createAnswer).status()).toBe(403);
+
+      const shown = operation.locator('.live-responses-table .response .response-col_description');
+      await shown.getByText('INSUFFICIENT_SCOPE').first().waitFor();
+      expect(await operation.locator('.live-responses-table tbody .response-col_status').first().innerText()).toBe('403');
     },
     UI_TEST_TIMEOUT_MS,
   );
