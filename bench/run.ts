@@ -152,6 +152,7 @@ function signJwts(users: SeededUser[], secret: Buffer): string[] {
       emailVerified: false,
       pendingEmail: null,
       mfaEnabled: false,
+      role: 'user',
       createdAt: user.createdAt.toISOString(),
     } satisfies BaselineClaims),
   );
@@ -213,6 +214,7 @@ async function checkAnswers(bench: Bench): Promise<void> {
     emailVerified: false,
     pendingEmail: null,
     mfaEnabled: false,
+    role: 'user',
     createdAt: user.createdAt.toISOString(),
   };
   const answers = {

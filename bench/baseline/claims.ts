@@ -5,5 +5,6 @@ export interface BaselineClaims {
   emailVerified: boolean;
   pendingEmail: string | null;
   mfaEnabled: boolean;
+  role: 'user' | 'admin';
   createdAt: string;
 }

@@ -19,6 +19,7 @@ interface UserResponse {
   emailVerified: boolean;
   pendingEmail: string | null;
   mfaEnabled: boolean;
+  role: 'user' | 'admin';
   createdAt: string;
 }
 
@@ -32,6 +33,7 @@ const BARE_USER: UserResponse = {
   emailVerified: false,
   pendingEmail: null,
   mfaEnabled: false,
+  role: 'user',
   createdAt: new Date(0).toISOString(),
 };
 
@@ -45,8 +47,8 @@ class JwtGuard implements CanActivate {
     if (!match) throw new UnauthorizedException();
     try {
       const claims = await this.jwt.verifyAsync<BaselineClaims>(match[1]);
-      const { sub, email, emailVerified, pendingEmail, mfaEnabled, createdAt } = claims;
-      request[USER] = { id: Number(sub), email, emailVerified, pendingEmail, mfaEnabled, createdAt };
+      const { sub, email, emailVerified, pendingEmail, mfaEnabled, role, createdAt } = claims;
+      request[USER] = { id: Number(sub), email, emailVerified, pendingEmail, mfaEnabled, role, createdAt };
     } catch {
       throw new UnauthorizedException();
     }
