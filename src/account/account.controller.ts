@@ -1,6 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ApiErrors, AuthContext, AuthenticatedUser, CurrentSession, CurrentUser, Public, RequireScopes } from '../auth';
+import { SecurityEventPages } from '../auth/security-events/security-event-pages';
+import { SecurityEventPageResponse, toSecurityEventResponse } from '../auth/security-events/security-event.response';
+import { PageQuery } from '../common/pagination/page.query';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AccountService } from './account.service';
 import { DeleteAccountRequest } from './dto/delete-account.request';
@@ -10,13 +14,25 @@ import { UpdateProfileRequest } from './dto/update-profile.request';
 @ApiTags('Users')
 @Controller('users')
 export class AccountController {
-  constructor(private readonly account: AccountService) {}
+  constructor(
+    private readonly account: AccountService,
+    private readonly securityEventPages: SecurityEventPages,
+  ) {}
 
   @ApiOperation({ summary: 'The current user' })
   @ApiOkResponse({ type: UserResponse })
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser): UserResponse {
     return toUserResponse(user);
+  }
+
+  @ApiOperation({ summary: "The caller's security events, newest first, a page at a time" })
+  @ApiOkResponse({ type: SecurityEventPageResponse })
+  @ApiErrors('VALIDATION_FAILED')
+  @Get('me/security-events')
+  async securityEvents(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQuery): Promise<SecurityEventPageResponse> {
+    const { items, nextCursor } = await this.securityEventPages.page({ userId: user.id }, query.cursor, query.limit);
+    return { items: items.map(toSecurityEventResponse), nextCursor };
   }
 
   @ApiOperation({
@@ -38,9 +54,9 @@ export class AccountController {
   async updateMe(
     @CurrentSession() session: AuthContext,
     @Body() body: UpdateProfileRequest,
-    @Ip() clientAddress: string,
+    @Client() client: RequestClient,
   ): Promise<UserResponse> {
-    return toUserResponse(await this.account.updateProfile(session, body, clientAddress));
+    return toUserResponse(await this.account.updateProfile(session, body, client));
   }
 
   @ApiOperation({ summary: 'Take the new email, with the token of the link mailed to it (the link is the proof: no login needed)' })
@@ -49,8 +65,8 @@ export class AccountController {
   @Public()
   @Post('me/email/confirm')
   @HttpCode(HttpStatus.OK)
-  async confirmEmailChange(@Body() body: LinkTokenRequest, @Ip() clientAddress: string): Promise<UserResponse> {
-    return toUserResponse(await this.account.confirmEmailChange(body.token, clientAddress));
+  async confirmEmailChange(@Body() body: LinkTokenRequest, @Client() client: RequestClient): Promise<UserResponse> {
+    return toUserResponse(await this.account.confirmEmailChange(body.token, client));
   }
 
   @ApiOperation({ summary: 'Delete the account and everything of it (the current password is required, and a code when MFA is on)' })
@@ -66,7 +82,11 @@ export class AccountController {
   @RequireScopes('account')
   @Delete('me')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async deleteMe(@CurrentSession() session: AuthContext, @Body() body: DeleteAccountRequest, @Ip() clientAddress: string): Promise<void> {
-    await this.account.deleteAccount(session, body.currentPassword, body.code, clientAddress);
+  async deleteMe(
+    @CurrentSession() session: AuthContext,
+    @Body() body: DeleteAccountRequest,
+    @Client() client: RequestClient,
+  ): Promise<void> {
+    await this.account.deleteAccount(session, body.currentPassword, body.code, client);
   }
 }

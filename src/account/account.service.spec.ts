@@ -2,6 +2,7 @@ import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
 import { LinkTokens } from '../auth/links/link-tokens.service';
 import { SecondFactor } from '../auth/mfa/second-factor.service';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
@@ -39,7 +40,7 @@ describe('AccountService.updateProfile', () => {
     mfaEnabledAt: null,
     createdAt: new Date(),
   });
-  const client = '203.0.113.7';
+  const client = { ip: '203.0.113.7', userAgent: 'jest' };
 
   const setup = (currentPasswordMatches = true) => {
     const users = mock<UsersService>();
@@ -68,6 +69,7 @@ describe('AccountService.updateProfile', () => {
       links,
       tokens,
       mock<SecondFactor>(),
+      mock<SecurityEventLog>(),
       outbox,
       mails,
       unitOfWork,
@@ -81,7 +83,7 @@ describe('AccountService.updateProfile', () => {
 
     await service.updateProfile(session, { email: 'new@example.com', currentPassword: 'old one' }, client);
 
-    expect(confirmation.confirm).toHaveBeenCalledWith(session.user, 'old one', client);
+    expect(confirmation.confirm).toHaveBeenCalledWith(session.user, 'old one', client.ip);
   });
 
   it('sets a new password with everything that goes with it, keeping the caller’s session, and mails a notice, in one transaction', async () => {

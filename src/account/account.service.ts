@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext } from '../auth/authenticated-user';
 import { LinkTokens } from '../auth/links/link-tokens.service';
 import { SecondFactor } from '../auth/mfa/second-factor.service';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import type { RequestClient } from '../common/http/request-client.decorator';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
@@ -34,6 +36,7 @@ export class AccountService {
     private readonly links: LinkTokens,
     private readonly tokens: AccessTokenService,
     private readonly secondFactor: SecondFactor,
+    private readonly events: SecurityEventLog,
     private readonly outbox: Outbox,
     private readonly mails: AccountMails,
     private readonly unitOfWork: UnitOfWork,
@@ -48,7 +51,7 @@ export class AccountService {
    * mailed to it is used, and the current address is told. The password in
    * force afterwards may not contain the address asked for, as at registration.
    */
-  async updateProfile(session: AuthContext, changes: ProfileChanges, clientAddress: string): Promise<User> {
+  async updateProfile(session: AuthContext, changes: ProfileChanges, client: RequestClient): Promise<User> {
     const { user } = session;
     const newEmail = changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
     if (newEmail === undefined && changes.password === undefined) {
@@ -59,9 +62,9 @@ export class AccountService {
     } else {
       assertPasswordIsNotPersonal(changes.currentPassword, [newEmail], 'currentPassword');
     }
-    await this.confirmation.confirm(user, changes.currentPassword, clientAddress);
+    await this.confirmation.confirm(user, changes.currentPassword, client.ip);
     if (newEmail !== undefined && (await this.users.findByEmail(newEmail))) throw new DomainError('EMAIL_TAKEN');
-    const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password, clientAddress);
+    const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password, client.ip);
     await this.unitOfWork.run(async (transaction) => {
       if (hashedPassword !== undefined) {
         await this.passwordChanges.apply(user.id, hashedPassword, session.tokenId, transaction);
@@ -78,10 +81,12 @@ export class AccountService {
     if (hashedPassword !== undefined) {
       this.passwordChanges.forgetSessions(user.id, session.tokenId);
       this.logger.log({ event: 'user.password_changed', userId: user.id });
+      this.events.record('password.changed', user.id, { client });
     }
     if (newEmail !== undefined) {
       this.tokens.forgetOwner(user.id);
       this.logger.log({ event: 'email.change_requested', userId: user.id });
+      this.events.record('email.change_requested', user.id, { client });
     }
     return this.users.getById(user.id);
   }
@@ -91,8 +96,8 @@ export class AccountService {
    * verified. Only the latest request counts, and only while it is pending;
    * an address another account took since gets 409, and the link stays usable.
    */
-  async confirmEmailChange(token: string, clientAddress: string): Promise<User> {
-    const grant = await this.links.find(token, 'change-email', clientAddress);
+  async confirmEmailChange(token: string, client: RequestClient): Promise<User> {
+    const grant = await this.links.find(token, 'change-email', client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
       const current = await this.users.getById(grant.userId, transaction);
       if (current.pendingEmail !== grant.email) throw new DomainError('INVALID_LINK');
@@ -102,6 +107,7 @@ export class AccountService {
     });
     this.tokens.forgetOwner(user.id);
     this.logger.log({ event: 'email.changed', userId: user.id });
+    this.events.record('email.changed', user.id, { client });
     return user;
   }
 
@@ -110,9 +116,9 @@ export class AccountService {
    * by foreign key), after the current password, and a code too when MFA is
    * on; a notice follows.
    */
-  async deleteAccount(session: AuthContext, currentPassword: string, code: string | undefined, clientAddress: string): Promise<void> {
+  async deleteAccount(session: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
     const { user } = session;
-    await this.confirmation.confirm(user, currentPassword, clientAddress, () =>
+    await this.confirmation.confirm(user, currentPassword, client.ip, () =>
       this.secondFactor.withCodeIfEnabled(user, code, async (transaction) => {
         const stored = await this.users.getById(user.id, transaction);
         await this.users.delete(user.id, transaction);

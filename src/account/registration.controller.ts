@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ApiErrors, AuthenticatedUser, CurrentUser, Public } from '../auth';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { LinkTokenRequest } from './dto/link-token.request';
@@ -16,8 +17,8 @@ export class RegistrationController {
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TAKEN', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @Public()
   @Post('register')
-  async register(@Body() body: RegisterRequest, @Ip() clientAddress: string): Promise<UserResponse> {
-    return toUserResponse(await this.registration.register(body.email, body.password, clientAddress));
+  async register(@Body() body: RegisterRequest, @Client() client: RequestClient): Promise<UserResponse> {
+    return toUserResponse(await this.registration.register(body.email, body.password, client));
   }
 
   @ApiOperation({ summary: 'Mail a new verification link to the caller’s address (3 an hour at most)' })
@@ -35,7 +36,7 @@ export class RegistrationController {
   @Public()
   @Post('email-verification/confirm')
   @HttpCode(HttpStatus.OK)
-  async confirmVerification(@Body() body: LinkTokenRequest, @Ip() clientAddress: string): Promise<UserResponse> {
-    return toUserResponse(await this.registration.confirmVerification(body.token, clientAddress));
+  async confirmVerification(@Body() body: LinkTokenRequest, @Client() client: RequestClient): Promise<UserResponse> {
+    return toUserResponse(await this.registration.confirmVerification(body.token, client));
   }
 }

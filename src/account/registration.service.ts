@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { LinkTokens } from '../auth/links/link-tokens.service';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import type { RequestClient } from '../common/http/request-client.decorator';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -27,15 +29,16 @@ export class RegistrationService {
     private readonly outbox: Outbox,
     private readonly mails: AccountMails,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: SecurityEventLog,
     private readonly clock: Clock,
   ) {}
 
   /** The account, its verification link and the message that carries it land together, or none does. */
-  async register(email: string, password: string, clientAddress: string): Promise<User> {
-    this.hasher.assertCapacity(clientAddress);
-    await this.throttle.countRegistration(clientAddress);
+  async register(email: string, password: string, client: RequestClient): Promise<User> {
+    this.hasher.assertCapacity(client.ip);
+    await this.throttle.countRegistration(client.ip);
     assertPasswordIsNotPersonal(password, [email]);
-    const hashedPassword = await this.hasher.hash(password, clientAddress);
+    const hashedPassword = await this.hasher.hash(password, client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
       const created = await this.users.create(email, hashedPassword, transaction);
       const token = await this.links.issue(created.id, 'verify-email', email, transaction);
@@ -58,8 +61,8 @@ export class RegistrationService {
   }
 
   /** The link proves the address it was mailed to, while that is still the account's. */
-  async confirmVerification(token: string, clientAddress: string): Promise<User> {
-    const grant = await this.links.find(token, 'verify-email', clientAddress);
+  async confirmVerification(token: string, client: RequestClient): Promise<User> {
+    const grant = await this.links.find(token, 'verify-email', client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
       const current = await this.users.getById(grant.userId, transaction);
       if (current.email !== grant.email) throw new DomainError('INVALID_LINK');
@@ -69,6 +72,7 @@ export class RegistrationService {
     });
     this.tokens.forgetOwner(user.id);
     this.logger.log({ event: 'email.verified', userId: user.id });
+    this.events.record('email.verified', user.id, { client });
     return user;
   }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Quer
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, AuthenticatedUser, CurrentUser, RequireScopes, Roles } from '../auth';
 import { RowIdPipe } from '../common/http/row-id.pipe';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { AdminUsersService } from './admin-users.service';
 import { AdminUserPageResponse, AdminUserResponse, toAdminUserResponse } from './dto/admin-user.response';
 import { AdminUsersQuery } from './dto/admin-users.query';
@@ -45,8 +46,9 @@ export class AdminUsersController {
     @Param('id', USER_ID) id: number,
     @Body() body: UpdateUserRequest,
     @CurrentUser() admin: AuthenticatedUser,
+    @Client() client: RequestClient,
   ): Promise<AdminUserResponse> {
-    return toAdminUserResponse(await this.admin.change(id, body, admin.id));
+    return toAdminUserResponse(await this.admin.change(id, body, admin.id, client));
   }
 
   @ApiOperation({ summary: 'Revoke every token of a user' })
@@ -54,8 +56,12 @@ export class AdminUsersController {
   @ApiErrors('NOT_FOUND')
   @Delete(':id/tokens')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeTokens(@Param('id', USER_ID) id: number, @CurrentUser() admin: AuthenticatedUser): Promise<void> {
-    await this.admin.revokeTokens(id, admin.id);
+  async revokeTokens(
+    @Param('id', USER_ID) id: number,
+    @CurrentUser() admin: AuthenticatedUser,
+    @Client() client: RequestClient,
+  ): Promise<void> {
+    await this.admin.revokeTokens(id, admin.id, client);
   }
 
   @ApiOperation({ summary: 'Delete a user and everything of theirs', description: '409 LAST_ADMIN for the last active admin.' })

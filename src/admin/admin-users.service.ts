@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountStanding, StandingChanges } from '../auth/roles/account-standing.service';
+import type { RequestClient } from '../common/http/request-client.decorator';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/page.query';
 import { SignedCursors } from '../common/pagination/signed-cursors';
 import { User } from '../users/user.entity';
@@ -38,12 +39,12 @@ export class AdminUsersService {
     return this.users.getById(id);
   }
 
-  change(id: number, changes: StandingChanges, actorId: number): Promise<User> {
-    return this.standing.change(id, changes, actorId);
+  change(id: number, changes: StandingChanges, actorId: number, client: RequestClient): Promise<User> {
+    return this.standing.change(id, changes, actorId, client);
   }
 
-  revokeTokens(id: number, actorId: number): Promise<void> {
-    return this.standing.revokeTokens(id, actorId);
+  revokeTokens(id: number, actorId: number, client: RequestClient): Promise<void> {
+    return this.standing.revokeTokens(id, actorId, client);
   }
 
   delete(id: number, actorId: number): Promise<void> {

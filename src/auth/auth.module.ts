@@ -10,6 +10,7 @@ import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
 import { RolesModule } from './roles/roles.module';
 import { ScopeRegistry } from './scopes/scope-registry';
+import { SecurityEventsModule } from './security-events/security-events.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { AccessTokensModule } from './tokens/access-tokens.module';
 
@@ -20,7 +21,16 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
  * links, the second factor, session cookies.
  */
 @Module({
-  imports: [DiscoveryModule, PasswordsModule, AccessTokensModule, ThrottlingModule, LinksModule, MfaModule, RolesModule],
+  imports: [
+    DiscoveryModule,
+    PasswordsModule,
+    AccessTokensModule,
+    ThrottlingModule,
+    LinksModule,
+    MfaModule,
+    RolesModule,
+    SecurityEventsModule,
+  ],
   providers: [
     CsrfTokens,
     SessionCookies,
@@ -36,6 +46,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     LinksModule,
     MfaModule,
     RolesModule,
+    SecurityEventsModule,
     SessionCookies,
     TrustedOriginGuard,
     ScopeRegistry,

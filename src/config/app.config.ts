@@ -29,6 +29,7 @@ export const authConfig = configNamespace('auth', (env) => ({
   accessTokenIdleTtlSeconds: parseDurationSeconds(env.ACCESS_TOKEN_IDLE_TTL),
   maxTokensPerUser: env.MAX_TOKENS_PER_USER,
   maxPersonalTokensPerUser: env.MAX_PERSONAL_TOKENS_PER_USER,
+  securityEventRetentionSeconds: parseDurationSeconds(env.SECURITY_EVENT_RETENTION),
   tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,
   tokenCacheMaxEntries: env.TOKEN_CACHE_MAX_ENTRIES,
   passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,

@@ -130,6 +130,9 @@ export class Environment {
   @IsIntegerSetting(1, 10000)
   MAX_PERSONAL_TOKENS_PER_USER = 20;
 
+  @Matches(DURATION_PATTERN, { message: 'SECURITY_EVENT_RETENTION must be a duration such as 90d or 2160h' })
+  SECURITY_EVENT_RETENTION = '90d';
+
   // Another instance sees a revocation only when its cached copy expires: the TTL bounds that delay.
   @IsIntegerSetting(0, 60_000, { max: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 60000' })
   TOKEN_CACHE_TTL_MS = 5000;

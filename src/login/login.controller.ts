@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiExtraModels,
@@ -24,6 +24,8 @@ import { TokenResponse, toTokenResponse } from './dto/token.response';
 import { LoginCredentialsBody } from './login-credentials.decorator';
 import { LoginService } from './login.service';
 import { RowIdPipe } from '../common/http/row-id.pipe';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
 
 /** Both bodies `POST /auth/token` and the cookie login take: the custom parameter decorator hides them from Swagger. */
 const LOGIN_BODY = {
@@ -56,6 +58,7 @@ export class LoginController {
     private readonly sessionCookies: SessionCookies,
     private readonly trustedOrigins: TrustedOriginGuard,
     private readonly personalTokens: PersonalTokens,
+    private readonly events: SecurityEventLog,
   ) {}
 
   @ApiOperation({
@@ -70,8 +73,8 @@ export class LoginController {
   @Public()
   @Post('token')
   @HttpCode(HttpStatus.OK)
-  async token(@LoginCredentialsBody() credentials: LoginCredentials, @Ip() clientAddress: string): Promise<TokenResponse> {
-    const { issued, narrowed } = await this.login.login(credentials, clientAddress, 'bearer');
+  async token(@LoginCredentialsBody() credentials: LoginCredentials, @Client() client: RequestClient): Promise<TokenResponse> {
+    const { issued, narrowed } = await this.login.login(credentials, client, 'bearer');
     return toTokenResponse(issued, narrowed);
   }
 
@@ -91,10 +94,10 @@ export class LoginController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async cookieLogin(
     @LoginCredentialsBody() credentials: LoginCredentials,
-    @Ip() clientAddress: string,
+    @Client() client: RequestClient,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    this.sessionCookies.write(response, (await this.login.login(credentials, clientAddress, 'cookie')).issued);
+    this.sessionCookies.write(response, (await this.login.login(credentials, client, 'cookie')).issued);
   }
 
   @ApiOperation({
@@ -124,18 +127,13 @@ export class LoginController {
   @HttpCode(HttpStatus.OK)
   async verifySecondFactor(
     @Body() body: MfaVerifyRequest,
-    @Ip() clientAddress: string,
+    @Client() client: RequestClient,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TokenResponse | undefined> {
-    const { transport, issued, narrowed } = await this.login.finishWithSecondFactor(
-      body.mfaToken,
-      body.code,
-      clientAddress,
-      (loginTransport) => {
-        if (loginTransport === 'cookie') this.trustedOrigins.assertTrusted(request);
-      },
-    );
+    const { transport, issued, narrowed } = await this.login.finishWithSecondFactor(body.mfaToken, body.code, client, (loginTransport) => {
+      if (loginTransport === 'cookie') this.trustedOrigins.assertTrusted(request);
+    });
     if (transport === 'bearer') return toTokenResponse(issued, narrowed);
     this.sessionCookies.write(response, issued);
     response.status(HttpStatus.NO_CONTENT);
@@ -157,8 +155,12 @@ export class LoginController {
   @ApiNoContentResponse({ description: 'Logged out' })
   @Post('cookie/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async cookieLogout(@CurrentSession() session: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
-    await this.login.logout(session.user.id, session.tokenId);
+  async cookieLogout(
+    @CurrentSession() session: AuthContext,
+    @Client() client: RequestClient,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.login.logout(session.user.id, session.tokenId, client);
     this.sessionCookies.clear(response);
   }
 
@@ -166,8 +168,8 @@ export class LoginController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async logout(@CurrentSession() session: AuthContext): Promise<void> {
-    await this.login.logout(session.user.id, session.tokenId);
+  async logout(@CurrentSession() session: AuthContext, @Client() client: RequestClient): Promise<void> {
+    await this.login.logout(session.user.id, session.tokenId, client);
   }
 
   @ApiOperation({ summary: "The caller's live tokens (sessions and personal), most recently used first" })
@@ -191,12 +193,14 @@ export class LoginController {
   async createPersonalToken(
     @CurrentSession() session: AuthContext,
     @Body() body: CreatePersonalTokenRequest,
+    @Client() client: RequestClient,
   ): Promise<PersonalTokenResponse> {
     const issued = await this.personalTokens.create(session, {
       name: body.name,
       scopes: body.scopes,
       expiresInDays: body.expiresInDays ?? DEFAULT_PERSONAL_TOKEN_DAYS,
     });
+    this.events.record('token.created', session.user.id, { client });
     return toPersonalTokenResponse(issued);
   }
 
@@ -206,8 +210,13 @@ export class LoginController {
   @RequireScopes('account')
   @Delete('tokens/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeToken(@CurrentSession() session: AuthContext, @Param('id', new RowIdPipe('No such token')) id: number): Promise<void> {
+  async revokeToken(
+    @CurrentSession() session: AuthContext,
+    @Param('id', new RowIdPipe('No such token')) id: number,
+    @Client() client: RequestClient,
+  ): Promise<void> {
     await this.tokens.revokeOwned(session.user.id, id);
+    this.events.record('token.revoked', session.user.id, { client });
   }
 
   @ApiOperation({ summary: 'Revoke every token of the caller but this one' })
@@ -215,7 +224,8 @@ export class LoginController {
   @RequireScopes('account')
   @Delete('tokens')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeOtherTokens(@CurrentSession() session: AuthContext): Promise<void> {
+  async revokeOtherTokens(@CurrentSession() session: AuthContext, @Client() client: RequestClient): Promise<void> {
     await this.tokens.revokeAllExcept(session.user.id, session.tokenId);
+    this.events.record('token.revoked', session.user.id, { client });
   }
 }

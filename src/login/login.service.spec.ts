@@ -2,6 +2,7 @@ import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
 import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
 import { ScopeRegistry } from '../auth/scopes/scope-registry';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -9,6 +10,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginService } from './login.service';
+
+const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 
 /** The application's scopes: the built-in ones only, as no controller is discovered here. */
 function scopeRegistry(): ScopeRegistry {
@@ -43,7 +46,16 @@ describe('LoginService.login', () => {
     const scopes = scopeRegistry();
     const mfaChallenges = mock<MfaChallenges>();
     mfaChallenges.start.mockResolvedValue({ mfaToken: 'mfa_x', expiresInSeconds: 300 });
-    const service = new LoginService(users, hasher, tokens, throttle, mfaChallenges, scopes, defaultSettings.account);
+    const service = new LoginService(
+      users,
+      hasher,
+      tokens,
+      throttle,
+      mfaChallenges,
+      scopes,
+      mock<SecurityEventLog>(),
+      defaultSettings.account,
+    );
     return { service, users, hasher, tokens, throttle, mfaChallenges };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
@@ -51,7 +63,7 @@ describe('LoginService.login', () => {
   it('issues a token for the right password', async () => {
     const { service, tokens } = setup(storedUser(), true);
 
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).resolves.toEqual({
+    await expect(service.login(credentials, CLIENT, 'bearer')).resolves.toEqual({
       issued: { id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] },
       narrowed: false,
     });
@@ -62,10 +74,10 @@ describe('LoginService.login', () => {
     const { service, hasher, throttle } = setup(storedUser(), true);
     throttle.checkSecret.mockRejectedValueOnce(new DomainError('TOO_MANY_REQUESTS'));
 
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
     expect(hasher.verify).not.toHaveBeenCalled();
 
-    await service.login(credentials, '203.0.113.7', 'bearer');
+    await service.login(credentials, CLIENT, 'bearer');
     expect(throttle.checkSecret).toHaveBeenLastCalledWith('ada@example.com', '203.0.113.7', expect.any(Function), expect.any(Function));
     expect(hasher.verify).toHaveBeenCalledWith('correct horse', '$2b$10$stored', '203.0.113.7');
   });
@@ -73,7 +85,7 @@ describe('LoginService.login', () => {
   it('runs the one bcrypt comparison for an unknown email too, against no hash', async () => {
     const { service, hasher, tokens } = setup(null, false);
 
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(hasher.verify).toHaveBeenCalledWith('correct horse', null, '203.0.113.7');
     expect(tokens.issue).not.toHaveBeenCalled();
@@ -85,7 +97,7 @@ describe('LoginService.login', () => {
   ])('fails %s with the same INVALID_CREDENTIALS after one comparison', async (_case, user, matches) => {
     const { service, hasher, tokens } = setup(user, matches);
 
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
@@ -93,21 +105,21 @@ describe('LoginService.login', () => {
   it('replaces a hash made under another policy after a successful login', async () => {
     const { service, users } = setup(storedUser(), true, true);
 
-    await service.login(credentials, '203.0.113.7', 'bearer');
+    await service.login(credentials, CLIENT, 'bearer');
 
     expect(users.replaceHash).toHaveBeenCalledWith(1, '$2b$10$stored', '$2b$12$rehashed');
   });
 
   it('keeps a hash made under the current policy', async () => {
     const { service, users } = setup(storedUser(), true, false);
-    await service.login(credentials, '203.0.113.7', 'bearer');
+    await service.login(credentials, CLIENT, 'bearer');
     expect(users.replaceHash).not.toHaveBeenCalled();
   });
 
   it('answers the right password of a user with MFA on with MFA_REQUIRED and a challenge for its transport, and issues no token', async () => {
     const { service, tokens, mfaChallenges } = setup(storedUser({ mfaEnabledAt: new Date() }), true);
 
-    const refusal = await service.login(credentials, '203.0.113.7', 'cookie').catch((error: unknown) => error);
+    const refusal = await service.login(credentials, CLIENT, 'cookie').catch((error: unknown) => error);
 
     expect(refusal).toBeDomainError('MFA_REQUIRED', 403);
     expect((refusal as DomainError).details).toEqual({ mfaToken: 'mfa_x', expiresIn: 300 });
@@ -118,32 +130,29 @@ describe('LoginService.login', () => {
   it('answers a wrong password of a user with MFA on with the ordinary 401, and starts no challenge', async () => {
     const { service, mfaChallenges } = setup(storedUser({ mfaEnabledAt: new Date() }), false);
 
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(mfaChallenges.start).not.toHaveBeenCalled();
   });
 
   it('narrows the token to the scopes asked for, and says so', async () => {
     const { service, tokens } = setup(storedUser(), true);
 
-    await expect(service.login({ ...credentials, scope: 'account' }, '203.0.113.7', 'bearer')).resolves.toMatchObject({ narrowed: true });
+    await expect(service.login({ ...credentials, scope: 'account' }, CLIENT, 'bearer')).resolves.toMatchObject({ narrowed: true });
     expect(tokens.issue).toHaveBeenCalledWith(1, ['account']);
   });
 
   it('refuses an unknown scope with 400 INVALID_SCOPE before any check of the password, and one the user may not hold after it', async () => {
     const { service, tokens, throttle } = setup(storedUser(), true);
 
-    await expect(service.login({ ...credentials, scope: 'account nope' }, '203.0.113.7', 'bearer')).rejects.toBeDomainError(
-      'INVALID_SCOPE',
-      400,
-    );
+    await expect(service.login({ ...credentials, scope: 'account nope' }, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_SCOPE', 400);
     expect(throttle.checkSecret).not.toHaveBeenCalled();
-    await expect(service.login({ ...credentials, scope: 'admin' }, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_SCOPE', 400);
+    await expect(service.login({ ...credentials, scope: 'admin' }, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_SCOPE', 400);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
   it('never rehashes on a failed login', async () => {
     const { service, users } = setup(storedUser(), false, true);
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(users.replaceHash).not.toHaveBeenCalled();
   });
 });
@@ -168,7 +177,7 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
     tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] });
     const throttle = mock<AttemptThrottle>();
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
-    const service = new LoginService(users, hasher, tokens, throttle, mock<MfaChallenges>(), scopeRegistry(), {
+    const service = new LoginService(users, hasher, tokens, throttle, mock<MfaChallenges>(), scopeRegistry(), mock<SecurityEventLog>(), {
       ...defaultSettings.account,
       emailVerification: 'required',
     });
@@ -178,19 +187,16 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
 
   it('refuses an unverified account’s right password with 403 EMAIL_NOT_VERIFIED, and issues nothing', async () => {
     const { service, tokens } = setup(null, true);
-    await expect(service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
   it('answers a wrong password with the ordinary 401, verified or not', async () => {
-    await expect(setup(null, false).service.login(credentials, '203.0.113.7', 'bearer')).rejects.toBeDomainError(
-      'INVALID_CREDENTIALS',
-      401,
-    );
+    await expect(setup(null, false).service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
   });
 
   it('logs a verified account in', async () => {
-    await expect(setup(new Date(), true).service.login(credentials, '203.0.113.7', 'bearer')).resolves.toMatchObject({
+    await expect(setup(new Date(), true).service.login(credentials, CLIENT, 'bearer')).resolves.toMatchObject({
       issued: { token: 'nat_x' },
     });
   });

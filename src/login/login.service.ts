@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { ScopeRegistry } from '../auth/scopes/scope-registry';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import type { RequestClient } from '../common/http/request-client.decorator';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { LoginTransport } from '../auth/mfa/mfa-challenge.entity';
 import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
@@ -29,6 +31,7 @@ export class LoginService {
     private readonly throttle: AttemptThrottle,
     private readonly mfaChallenges: MfaChallenges,
     private readonly scopes: ScopeRegistry,
+    private readonly events: SecurityEventLog,
     @Inject(accountConfig.KEY) private readonly config: AccountConfig,
   ) {}
 
@@ -41,14 +44,15 @@ export class LoginService {
    * for this transport): it clears none of the account's failures, which the
    * wrong codes add to.
    */
-  async login({ email, password, scope }: LoginCredentials, clientAddress: string, transport: LoginTransport): Promise<LoginResult> {
+  async login({ email, password, scope }: LoginCredentials, client: RequestClient, transport: LoginTransport): Promise<LoginResult> {
+    const clientAddress = client.ip;
     // Before any count or bcrypt work: a scope the application does not have is the request's fault, not a guess.
     const requested = this.scopes.parse(scope);
     this.hasher.assertCapacity(clientAddress);
     return this.throttle.checkSecret(
       email,
       clientAddress,
-      () => this.verifyAndIssue(email, password, clientAddress, transport, requested),
+      () => this.verifyAndIssue(email, password, client, transport, requested),
       // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
       () => this.hasher.assertCapacity(clientAddress),
     );
@@ -57,14 +61,16 @@ export class LoginService {
   private async verifyAndIssue(
     email: string,
     password: string,
-    clientAddress: string,
+    client: RequestClient,
     transport: LoginTransport,
     requested: string[] | null,
   ): Promise<LoginResult> {
+    const clientAddress = client.ip;
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null, clientAddress);
     if (!user || !passwordMatches || !user.isActive) {
       this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
+      if (user) this.events.record('login.failed', user.id, { client });
       throw new DomainError('INVALID_CREDENTIALS');
     }
     // Only after the right password: a wrong one says nothing about the address.
@@ -83,6 +89,7 @@ export class LoginService {
     const issued = await this.tokens.issue(user.id, granted);
     await this.users.recordLogin(user.id);
     this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
+    this.events.record('login.succeeded', user.id, { client });
     return { issued, narrowed: requested !== null };
   }
 
@@ -94,15 +101,16 @@ export class LoginService {
   async finishWithSecondFactor(
     mfaToken: string,
     code: string | undefined,
-    clientAddress: string,
+    client: RequestClient,
     admit: (transport: LoginTransport) => void,
   ): Promise<LoginResult & { transport: LoginTransport }> {
-    const finished = await this.mfaChallenges.finish(mfaToken, code, clientAddress, admit);
+    const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit);
     // The role of now: a demotion between the two steps narrows what the login gets.
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
     const issued = await this.tokens.issue(finished.userId, granted);
     await this.users.recordLogin(finished.userId);
     this.logger.log({ event: 'login.succeeded', userId: finished.userId, tokenId: issued.id, secondFactor: finished.factor });
+    this.events.record('login.succeeded', finished.userId, { client });
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
   }
 
@@ -116,8 +124,9 @@ export class LoginService {
     }
   }
 
-  async logout(userId: number, tokenId: number): Promise<void> {
+  async logout(userId: number, tokenId: number, client: RequestClient): Promise<void> {
     await this.tokens.revoke(tokenId);
     this.logger.log({ event: 'logout', userId, tokenId });
+    this.events.record('logout', userId, { client });
   }
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ApiErrors, Public } from '../auth';
 import { PasswordResetConfirmRequest } from './dto/password-reset-confirm.request';
 import { PasswordResetRequest } from './dto/password-reset.request';
@@ -19,8 +20,8 @@ export class RecoveryController {
   @Public()
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  async request(@Body() body: PasswordResetRequest, @Ip() clientAddress: string): Promise<void> {
-    await this.recovery.requestReset(body.email, clientAddress);
+  async request(@Body() body: PasswordResetRequest, @Client() client: RequestClient): Promise<void> {
+    await this.recovery.requestReset(body.email, client);
   }
 
   @ApiOperation({ summary: 'Set a new password with the token of the reset link: every session of the user ends' })
@@ -29,7 +30,7 @@ export class RecoveryController {
   @Public()
   @Post('confirm')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async confirm(@Body() body: PasswordResetConfirmRequest, @Ip() clientAddress: string): Promise<void> {
-    await this.recovery.confirmReset(body.token, body.password, clientAddress);
+  async confirm(@Body() body: PasswordResetConfirmRequest, @Client() client: RequestClient): Promise<void> {
+    await this.recovery.confirmReset(body.token, body.password, client);
   }
 }

@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { LinkTokens } from '../auth/links/link-tokens.service';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import type { RequestClient } from '../common/http/request-client.decorator';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
@@ -27,6 +29,7 @@ export class RecoveryService implements BeforeApplicationShutdown {
     private readonly outbox: Outbox,
     private readonly mails: RecoveryMails,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: SecurityEventLog,
     private readonly clock: Clock,
     @Inject(accountConfig.KEY) private readonly config: AccountConfig,
   ) {}
@@ -38,11 +41,11 @@ export class RecoveryService implements BeforeApplicationShutdown {
    * answer nor its time tells whether the address is an account's. Only an
    * active account is mailed; an address without one gets nothing at all.
    */
-  async requestReset(email: string, clientAddress: string): Promise<void> {
-    await this.throttle.countResetRequest(email, clientAddress);
+  async requestReset(email: string, client: RequestClient): Promise<void> {
+    await this.throttle.countResetRequest(email, client.ip);
     this.logger.log({ event: 'password.reset_requested' });
     const inFlight: Promise<void> = new Promise<void>((answered) => setImmediate(answered))
-      .then(() => this.mailResetLink(email))
+      .then(() => this.mailResetLink(email, client))
       .catch((error: unknown) => this.logger.error({ event: 'password.reset_request_failed', error: (error as Error).message }))
       .finally(() => this.linksInFlight.delete(inFlight));
     this.linksInFlight.add(inFlight);
@@ -52,9 +55,11 @@ export class RecoveryService implements BeforeApplicationShutdown {
     await Promise.all(this.linksInFlight);
   }
 
-  private async mailResetLink(email: string): Promise<void> {
+  private async mailResetLink(email: string, client: RequestClient): Promise<void> {
     const user = await this.users.findByEmail(email);
-    if (!user?.isActive) return;
+    if (!user) return;
+    this.events.record('password.reset_requested', user.id, { client });
+    if (!user.isActive) return;
     await this.unitOfWork.run(async (transaction) => {
       const token = await this.links.issue(user.id, 'reset-password', user.email, transaction);
       await this.outbox.enqueue(this.mails.resetLink(user.email, token, Math.round(this.config.passwordResetTtlSeconds / 60)), transaction);
@@ -68,11 +73,11 @@ export class RecoveryService implements BeforeApplicationShutdown {
    * and any pending email change die, and the address counts as verified (the
    * link proved it). A password the rules refuse leaves the link usable.
    */
-  async confirmReset(token: string, password: string, clientAddress: string): Promise<void> {
-    const grant = await this.links.find(token, 'reset-password', clientAddress);
+  async confirmReset(token: string, password: string, client: RequestClient): Promise<void> {
+    const grant = await this.links.find(token, 'reset-password', client.ip);
     const user = await this.users.getById(grant.userId);
     assertPasswordIsNotPersonal(password, [user.email]);
-    const hashedPassword = await this.hasher.hash(password, clientAddress);
+    const hashedPassword = await this.hasher.hash(password, client.ip);
     await this.unitOfWork.run(async (transaction) => {
       await this.links.consume(grant, transaction);
       const verifiedAt = user.emailVerifiedAt === null && grant.email === user.email ? this.clock.now() : undefined;
@@ -81,5 +86,6 @@ export class RecoveryService implements BeforeApplicationShutdown {
     });
     this.passwordChanges.forgetSessions(user.id, null);
     this.logger.log({ event: 'password.reset', userId: user.id });
+    this.events.record('password.reset', user.id, { client });
   }
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ConfirmEnrolmentRequest } from './dto/confirm-enrolment.request';
 import { PasswordAndCodeRequest } from './dto/password-and-code.request';
 import { RecoveryCodesResponse } from './dto/recovery-codes.response';
@@ -33,9 +34,9 @@ export class TwoFactorController {
   startEnrolment(
     @CurrentSession() session: AuthContext,
     @Body() body: StartEnrolmentRequest,
-    @Ip() clientAddress: string,
+    @Client() client: RequestClient,
   ): Promise<TotpEnrolmentResponse> {
-    return this.twoFactor.startEnrolment(session, body.currentPassword, clientAddress);
+    return this.twoFactor.startEnrolment(session, body.currentPassword, client);
   }
 
   @ApiOperation({
@@ -49,9 +50,9 @@ export class TwoFactorController {
   async confirmEnrolment(
     @CurrentSession() session: AuthContext,
     @Body() body: ConfirmEnrolmentRequest,
-    @Ip() clientAddress: string,
+    @Client() client: RequestClient,
   ): Promise<RecoveryCodesResponse> {
-    return { recoveryCodes: await this.twoFactor.confirmEnrolment(session, body.code, clientAddress) };
+    return { recoveryCodes: await this.twoFactor.confirmEnrolment(session, body.code, client) };
   }
 
   @ApiOperation({ summary: 'Turn MFA off (current password and a code required): the secret and recovery codes are deleted' })
@@ -59,8 +60,12 @@ export class TwoFactorController {
   @ApiErrors(...BODY_ERRORS, 'INVALID_CURRENT_PASSWORD', 'INVALID_MFA_CODE', 'MFA_NOT_ENABLED')
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
-  async disable(@CurrentSession() session: AuthContext, @Body() body: PasswordAndCodeRequest, @Ip() clientAddress: string): Promise<void> {
-    await this.twoFactor.disable(session, body.currentPassword, body.code, clientAddress);
+  async disable(
+    @CurrentSession() session: AuthContext,
+    @Body() body: PasswordAndCodeRequest,
+    @Client() client: RequestClient,
+  ): Promise<void> {
+    await this.twoFactor.disable(session, body.currentPassword, body.code, client);
   }
 
   @ApiOperation({ summary: 'A new set of recovery codes (current password and a code required); the old set stops working' })
@@ -71,8 +76,8 @@ export class TwoFactorController {
   async renewRecoveryCodes(
     @CurrentSession() session: AuthContext,
     @Body() body: PasswordAndCodeRequest,
-    @Ip() clientAddress: string,
+    @Client() client: RequestClient,
   ): Promise<RecoveryCodesResponse> {
-    return { recoveryCodes: await this.twoFactor.renewRecoveryCodes(session, body.currentPassword, body.code, clientAddress) };
+    return { recoveryCodes: await this.twoFactor.renewRecoveryCodes(session, body.currentPassword, body.code, client) };
   }
 }

@@ -5,7 +5,9 @@ import { MfaMails } from '../auth/mfa/mfa.mails';
 import { SecondFactor } from '../auth/mfa/second-factor.service';
 import { totpSecretBase32, totpUrl } from '../auth/mfa/totp';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
+import { SecurityEventLog } from '../auth/security-events/security-event-log';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import type { RequestClient } from '../common/http/request-client.decorator';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
@@ -38,13 +40,14 @@ export class TwoFactorService {
     private readonly outbox: Outbox,
     private readonly mails: MfaMails,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: SecurityEventLog,
     private readonly clock: Clock,
     @Inject(mfaConfig.KEY) private readonly config: MfaConfig,
   ) {}
 
   /** A new secret, pending until a code of it is confirmed; it replaces an unconfirmed one. */
-  async startEnrolment({ user }: AuthContext, currentPassword: string, clientAddress: string): Promise<TotpEnrolment> {
-    await this.confirmation.confirm(user, currentPassword, clientAddress);
+  async startEnrolment({ user }: AuthContext, currentPassword: string, client: RequestClient): Promise<TotpEnrolment> {
+    await this.confirmation.confirm(user, currentPassword, client.ip);
     const secret = await this.unitOfWork.run(async (transaction) => {
       const current = await this.users.lockById(user.id, transaction);
       if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
@@ -60,9 +63,9 @@ export class TwoFactorService {
    * made, every other session of the user ends (one opened with the password
    * alone must not outlive the change), and a notice is mailed.
    */
-  async confirmEnrolment(session: AuthContext, code: string | undefined, clientAddress: string): Promise<string[]> {
+  async confirmEnrolment(session: AuthContext, code: string | undefined, client: RequestClient): Promise<string[]> {
     const { user } = session;
-    const recoveryCodes = await this.throttle.checkSecret(user.email, clientAddress, () =>
+    const recoveryCodes = await this.throttle.checkSecret(user.email, client.ip, () =>
       this.unitOfWork.run(async (transaction) => {
         const current = await this.users.lockById(user.id, transaction);
         if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
@@ -78,12 +81,13 @@ export class TwoFactorService {
     // Every cached session of the user, this one included: its user now has MFA on.
     this.tokens.forgetOwner(user.id);
     this.logger.log({ event: 'mfa.enabled', userId: user.id });
+    this.events.record('mfa.enabled', user.id, { client });
     return recoveryCodes;
   }
 
   /** MFA off, after the password and a code: the secret and the recovery codes are deleted. */
-  async disable({ user }: AuthContext, currentPassword: string, code: string | undefined, clientAddress: string): Promise<void> {
-    await this.confirmation.confirm(user, currentPassword, clientAddress, () =>
+  async disable({ user }: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
+    await this.confirmation.confirm(user, currentPassword, client.ip, () =>
       this.secondFactor.withCode(user, code, async (transaction) => {
         await this.secondFactor.remove(user.id, transaction);
         await this.users.update(user.id, { mfaEnabledAt: null }, transaction);
@@ -92,6 +96,7 @@ export class TwoFactorService {
     );
     this.tokens.forgetOwner(user.id);
     this.logger.log({ event: 'mfa.disabled', userId: user.id });
+    this.events.record('mfa.disabled', user.id, { client });
   }
 
   /** A new set of recovery codes, after the password and a code; the old set dies. */
@@ -99,9 +104,9 @@ export class TwoFactorService {
     { user }: AuthContext,
     currentPassword: string,
     code: string | undefined,
-    clientAddress: string,
+    client: RequestClient,
   ): Promise<string[]> {
-    const recoveryCodes = await this.confirmation.confirm(user, currentPassword, clientAddress, () =>
+    const recoveryCodes = await this.confirmation.confirm(user, currentPassword, client.ip, () =>
       this.secondFactor.withCode(user, code, (transaction) => this.secondFactor.newRecoveryCodes(user.id, transaction)),
     );
     this.logger.log({ event: 'mfa.recovery_codes_renewed', userId: user.id });

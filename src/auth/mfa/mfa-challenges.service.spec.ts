@@ -11,6 +11,9 @@ import { MfaChallenge } from './mfa-challenge.entity';
 import { MFA_CHALLENGE_MAX_FAILURES, MfaChallenges } from './mfa-challenges.service';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
 import { SecondFactor } from './second-factor.service';
+import { SecurityEventLog } from '../security-events/security-event-log';
+
+const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 
 describe('MfaChallenges.finish', () => {
   const transaction = mock<Transaction>();
@@ -45,7 +48,16 @@ describe('MfaChallenges.finish', () => {
     });
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(transaction));
-    const service = new MfaChallenges(challenges, secondFactor, users, throttle, mock<BearerSecretAttempts>(), unitOfWork, new FakeClock());
+    const service = new MfaChallenges(
+      challenges,
+      secondFactor,
+      users,
+      throttle,
+      mock<BearerSecretAttempts>(),
+      unitOfWork,
+      mock<SecurityEventLog>(),
+      new FakeClock(),
+    );
     return { service, challenges, secondFactor, verdicts };
   };
   const mfaToken = mfaTokens.generate();
@@ -55,7 +67,7 @@ describe('MfaChallenges.finish', () => {
     const { service, challenges, secondFactor, verdicts } = setup();
     secondFactor.check.mockResolvedValue('totp');
 
-    await expect(service.finish(mfaToken, '123456', '203.0.113.7', admitAll)).resolves.toEqual({
+    await expect(service.finish(mfaToken, '123456', CLIENT, admitAll)).resolves.toEqual({
       userId: 7,
       role: 'user',
       transport: 'bearer',
@@ -70,12 +82,12 @@ describe('MfaChallenges.finish', () => {
     const { service, challenges, secondFactor, verdicts } = setup(MFA_CHALLENGE_MAX_FAILURES - 2);
     secondFactor.check.mockResolvedValue(null);
 
-    await expect(service.finish(mfaToken, '000000', '203.0.113.7', admitAll)).rejects.toBeDomainError('INVALID_MFA_CODE', 403);
+    await expect(service.finish(mfaToken, '000000', CLIENT, admitAll)).rejects.toBeDomainError('INVALID_MFA_CODE', 403);
     expect(challenges.recordFailure).toHaveBeenCalledWith(3, transaction);
     expect(verdicts).toEqual(['INVALID_MFA_CODE']);
 
     challenges.findLive.mockResolvedValue(challengeWith(MFA_CHALLENGE_MAX_FAILURES - 1));
-    await expect(service.finish(mfaToken, '000000', '203.0.113.7', admitAll)).rejects.toBeDomainError('INVALID_MFA_CODE', 403);
+    await expect(service.finish(mfaToken, '000000', CLIENT, admitAll)).rejects.toBeDomainError('INVALID_MFA_CODE', 403);
     expect(challenges.delete).toHaveBeenCalledWith(3, transaction);
   });
 
@@ -84,7 +96,7 @@ describe('MfaChallenges.finish', () => {
     // Live when first looked up; gone once this request holds the lock.
     challenges.findLive.mockResolvedValueOnce(challengeWith(0)).mockResolvedValueOnce(null);
 
-    await expect(service.finish(mfaToken, '123456', '203.0.113.7', admitAll)).rejects.toBeDomainError('MFA_CHALLENGE_EXPIRED', 401);
+    await expect(service.finish(mfaToken, '123456', CLIENT, admitAll)).rejects.toBeDomainError('MFA_CHALLENGE_EXPIRED', 401);
     expect(verdicts).toEqual(['MFA_CHALLENGE_EXPIRED']);
     expect(secondFactor.check).not.toHaveBeenCalled();
   });
@@ -93,7 +105,7 @@ describe('MfaChallenges.finish', () => {
     const { service, secondFactor, verdicts } = setup();
 
     await expect(
-      service.finish(mfaToken, '123456', '203.0.113.7', () => {
+      service.finish(mfaToken, '123456', CLIENT, () => {
         throw new DomainError('CSRF_FAILED');
       }),
     ).rejects.toBeDomainError('CSRF_FAILED', 403);

@@ -5,6 +5,8 @@ import { UnitOfWork } from '../../database/unit-of-work';
 import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { joinScopes, splitScopes } from '../scopes/scopes';
+import { SecurityEventLog } from '../security-events/security-event-log';
+import type { RequestClient } from '../../common/http/request-client.decorator';
 import { AttemptThrottle } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { mfaTokens } from './mfa-challenge.codec';
@@ -49,6 +51,7 @@ export class MfaChallenges {
     private readonly throttle: AttemptThrottle,
     private readonly unknownTokens: BearerSecretAttempts,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: SecurityEventLog,
     private readonly clock: Clock,
   ) {}
 
@@ -75,9 +78,10 @@ export class MfaChallenges {
   async finish(
     mfaToken: string,
     code: string | undefined,
-    clientAddress: string,
+    client: RequestClient,
     admit: (transport: LoginTransport) => void,
   ): Promise<FinishedChallenge> {
+    const clientAddress = client.ip;
     this.unknownTokens.assertAllowed(clientAddress);
     const challenge = mfaTokens.isWellFormed(mfaToken)
       ? await this.challenges.findLive(mfaTokens.digest(mfaToken), this.clock.now())
@@ -94,11 +98,12 @@ export class MfaChallenges {
       if (outcome === 'expired') throw new DomainError('MFA_CHALLENGE_EXPIRED');
       if (outcome === 'wrong') {
         this.logger.log({ event: 'mfa.failed', userId: owner.id });
+        this.events.record('mfa.failed', owner.id, { client });
         throw new DomainError('INVALID_MFA_CODE');
       }
       return outcome;
     });
-    this.secondFactor.reportUse(attempt.userId, attempt.factor);
+    this.secondFactor.reportUse(attempt.userId, attempt.factor, { client });
     return attempt;
   }
 

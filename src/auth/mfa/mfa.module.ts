@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../../mail/mail.module';
 import { UsersModule } from '../../users/users.module';
+import { SecurityEventsModule } from '../security-events/security-events.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { MfaChallengeStoreModule } from './mfa-challenge-store.module';
 import { MfaChallenges } from './mfa-challenges.service';
@@ -16,7 +17,14 @@ import { TotpFactorsRepository } from './totp-factors.repository';
 
 /** The second factor: TOTP secrets (encrypted), recovery codes (hashed), and the challenges of logins waiting for a code. */
 @Module({
-  imports: [TypeOrmModule.forFeature([TotpFactor, RecoveryCode]), MfaChallengeStoreModule, UsersModule, ThrottlingModule, MailModule],
+  imports: [
+    TypeOrmModule.forFeature([TotpFactor, RecoveryCode]),
+    MfaChallengeStoreModule,
+    UsersModule,
+    ThrottlingModule,
+    MailModule,
+    SecurityEventsModule,
+  ],
   providers: [MfaSecretCipher, TotpFactorsRepository, RecoveryCodesRepository, SecondFactor, MfaChallenges, MfaMails, MfaKeysCheck],
   exports: [SecondFactor, MfaChallenges, MfaMails, MfaSecretCipher],
 })

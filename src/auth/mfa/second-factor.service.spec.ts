@@ -5,6 +5,7 @@ import { hotp } from '../../../test/support/totp';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { Outbox } from '../../mail/outbox';
 import { UsersService } from '../../users/users.service';
+import { SecurityEventLog } from '../security-events/security-event-log';
 import { MfaMails } from './mfa.mails';
 import { EncryptedSecret, MfaSecretCipher } from './mfa-secret.cipher';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
@@ -68,6 +69,7 @@ describe('SecondFactor: the TOTP window and replay, on an injected clock', () =>
       new MfaMails(),
       mock<UsersService>(),
       mock<UnitOfWork>(),
+      mock<SecurityEventLog>(),
       clock,
     );
     secret = await secondFactor.newSecret(owner.id, transaction);

@@ -4,6 +4,7 @@ import { Clock } from '../../common/time/clock';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { Outbox } from '../../mail/outbox';
 import { UsersService } from '../../users/users.service';
+import { EventOrigin, SecurityEventLog } from '../security-events/security-event-log';
 import { MfaMails } from './mfa.mails';
 import { MfaSecretCipher, UnreadableSecretError } from './mfa-secret.cipher';
 import { digestRecoveryCode, generateRecoveryCode, normaliseRecoveryCode, RECOVERY_CODES_PER_SET } from './recovery-code.codec';
@@ -35,6 +36,7 @@ export class SecondFactor {
     private readonly mails: MfaMails,
     private readonly users: UsersService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: SecurityEventLog,
     private readonly clock: Clock,
   ) {}
 
@@ -59,9 +61,11 @@ export class SecondFactor {
     return 'recovery_code';
   }
 
-  /** Logs a code accepted by `check`, after its transaction committed. */
-  reportUse(userId: number, kind: SecondFactorKind): void {
-    if (kind === 'recovery_code') this.logger.log({ event: 'mfa.recovery_code_used', userId });
+  /** Logs a code accepted by `check`, after its transaction committed: a recovery code's use is a security event. */
+  reportUse(userId: number, kind: SecondFactorKind, origin: EventOrigin = {}): void {
+    if (kind !== 'recovery_code') return;
+    this.logger.log({ event: 'mfa.recovery_code_used', userId });
+    this.events.record('mfa.recovery_code_used', userId, origin);
   }
 
   /**

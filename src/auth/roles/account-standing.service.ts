@@ -3,7 +3,9 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
+import { SecurityEventLog } from '../security-events/security-event-log';
 import { AccessTokenService } from '../tokens/access-token.service';
+import type { RequestClient } from '../../common/http/request-client.decorator';
 
 export interface StandingChanges {
   role?: UserRole;
@@ -27,10 +29,11 @@ export class AccountStanding {
     private readonly users: UsersService,
     private readonly tokens: AccessTokenService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: SecurityEventLog,
   ) {}
 
   /** The user afterwards; `actorId` is the admin who made the change, null from the command line. */
-  async change(userId: number, changes: StandingChanges, actorId: number | null): Promise<User> {
+  async change(userId: number, changes: StandingChanges, actorId: number | null, client?: RequestClient): Promise<User> {
     const { before, after } = await this.unitOfWork.run(async (transaction) => {
       const current = await this.lockWithAdmins(userId, transaction, (user) => ({ ...user, ...changes }));
       const next = { role: changes.role ?? current.role, isActive: changes.isActive ?? current.isActive };
@@ -42,20 +45,27 @@ export class AccountStanding {
     });
     if (before === after) return after;
     this.tokens.forgetOwner(userId);
-    if (before.role !== after.role) this.logger.log({ event: 'user.role_changed', userId, role: after.role, actorId });
-    if (before.isActive !== after.isActive)
-      this.logger.log({ event: after.isActive ? 'user.activated' : 'user.deactivated', userId, actorId });
+    if (before.role !== after.role) {
+      this.logger.log({ event: 'user.role_changed', userId, role: after.role, actorId });
+      this.events.record('user.role_changed', userId, { actorId, client });
+    }
+    if (before.isActive !== after.isActive) {
+      const type = after.isActive ? 'user.activated' : 'user.deactivated';
+      this.logger.log({ event: type, userId, actorId });
+      this.events.record(type, userId, { actorId, client });
+    }
     return after;
   }
 
   /** Every token of the user, revoked; NOT_FOUND for no such user. */
-  async revokeTokens(userId: number, actorId: number): Promise<void> {
+  async revokeTokens(userId: number, actorId: number, client?: RequestClient): Promise<void> {
     const revoked = await this.unitOfWork.run(async (transaction) => {
       await this.users.lockById(userId, transaction);
       return this.tokens.revokeAllInTransaction(userId, null, transaction);
     });
     this.tokens.forgetOwner(userId);
     this.logger.log({ event: 'admin.tokens_revoked', userId, actorId, revoked });
+    this.events.record('admin.tokens_revoked', userId, { actorId, client });
   }
 
   /** The account and everything of it, unless it is the last active admin. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../../users/users.module';
+import { SecurityEventsModule } from '../security-events/security-events.module';
 import { AccessTokensModule } from '../tokens/access-tokens.module';
 import { AccountStanding } from './account-standing.service';
 
 @Module({
-  imports: [UsersModule, AccessTokensModule],
+  imports: [UsersModule, AccessTokensModule, SecurityEventsModule],
   providers: [AccountStanding],
   exports: [AccountStanding],
 })

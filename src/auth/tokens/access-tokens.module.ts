@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../../users/users.module';
 import { LinksModule } from '../links/links.module';
 import { MfaChallengeStoreModule } from '../mfa/mfa-challenge-store.module';
+import { SecurityEventsModule } from '../security-events/security-events.module';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
@@ -13,7 +14,7 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule, MfaChallengeStoreModule],
+  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule, MfaChallengeStoreModule, SecurityEventsModule],
   providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, PersonalTokens, TokenUsageRecorder, DeadTokenPruner],
   exports: [AccessTokenService, PersonalTokens, DeadTokenPruner],
 })

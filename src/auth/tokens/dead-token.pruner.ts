@@ -6,6 +6,7 @@ import { deleteInBatches } from '../../database/delete-in-batches';
 import { idleCutoff, LAST_USE_RESOLUTION_MS } from './access-token.service';
 import { LinkTokens } from '../links/link-tokens.service';
 import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
+import { SecurityEventsRepository } from '../security-events/security-events.repository';
 import { AccessTokensRepository } from './access-tokens.repository';
 
 export const PRUNE_JOB_NAME = 'prune-dead-access-tokens';
@@ -21,11 +22,13 @@ export interface Pruned {
   accessTokens: number;
   linkTokens: number;
   mfaChallenges: number;
+  securityEvents: number;
 }
 
 /**
  * Deletes dead tokens, which nothing accepts any more: access tokens expired
- * or idle, mailed links and MFA challenges expired (used ones are deleted when used), so
+ * or idle, mailed links and MFA challenges expired (used ones are deleted when used), and
+ * security events past SECURITY_EVENT_RETENTION, so
  * that the tables hold only live ones. Runs every ten minutes on every
  * instance (the work is idempotent, so instances need no coordination) and
  * from `npm run tokens:prune`.
@@ -38,6 +41,7 @@ export class DeadTokenPruner {
     private readonly repository: AccessTokensRepository,
     private readonly links: LinkTokens,
     private readonly mfaChallenges: MfaChallengesRepository,
+    private readonly securityEvents: SecurityEventsRepository,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
@@ -58,7 +62,15 @@ export class DeadTokenPruner {
     const accessTokens = await deleteInBatches(batchSize, (limit) => this.repository.deleteDead(now, idleCutoffWithMargin, limit));
     const linkTokens = await deleteInBatches(batchSize, (limit) => this.links.pruneExpired(limit));
     const mfaChallenges = await deleteInBatches(batchSize, (limit) => this.mfaChallenges.deleteExpired(now, limit));
-    this.logger.log({ event: 'tokens.pruned', deleted: accessTokens, linksDeleted: linkTokens, mfaChallengesDeleted: mfaChallenges });
-    return { accessTokens, linkTokens, mfaChallenges };
+    const eventCutoff = new Date(now.getTime() - this.config.securityEventRetentionSeconds * 1000);
+    const securityEvents = await deleteInBatches(batchSize, (limit) => this.securityEvents.deleteOlderThan(eventCutoff, limit));
+    this.logger.log({
+      event: 'tokens.pruned',
+      deleted: accessTokens,
+      linksDeleted: linkTokens,
+      mfaChallengesDeleted: mfaChallenges,
+      securityEventsDeleted: securityEvents,
+    });
+    return { accessTokens, linkTokens, mfaChallenges, securityEvents };
   }
 }

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { SecurityEvent, SecurityEventType } from './security-event.entity';
+
+export type NewSecurityEvent = Omit<SecurityEvent, 'id'>;
+
+export interface SecurityEventQuery {
+  userId?: number;
+  type?: SecurityEventType;
+  /** Only events older than this id: the keyset of the page before (0: from the newest). */
+  beforeId: number;
+  limit: number;
+}
+
+/** The only place that queries `security_events`. */
+@Injectable()
+export class SecurityEventsRepository {
+  constructor(@InjectRepository(SecurityEvent) private readonly events: Repository<SecurityEvent>) {}
+
+  async insertMany(events: NewSecurityEvent[]): Promise<void> {
+    await this.events.insert(events);
+  }
+
+  /** Newest first, by the indexes on (user_id, id) and (type, id). */
+  findPage({ userId, type, beforeId, limit }: SecurityEventQuery): Promise<SecurityEvent[]> {
+    const query = this.events.createQueryBuilder('event').where('1 = 1');
+    if (userId !== undefined) query.andWhere('event.user_id = :userId', { userId });
+    if (type !== undefined) query.andWhere('event.type = :type', { type });
+    if (beforeId > 0) query.andWhere('event.id < :beforeId', { beforeId });
+    return query.orderBy('event.id', 'DESC').limit(limit).getMany();
+  }
+
+  /** Deletes up to `limit` events recorded before `cutoff`; returns how many. */
+  async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const result: { affectedRows: number } = await this.events.query(
+      'DELETE FROM security_events WHERE created_at < ? ORDER BY created_at LIMIT ?',
+      [cutoff, limit],
+    );
+    return result.affectedRows;
+  }
+}
