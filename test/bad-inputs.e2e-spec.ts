@@ -240,6 +240,7 @@ describe('Bad inputs (docs/bad-inputs.md)', () => {
       valid: { token: UNKNOWN_LINK, ...(path === '/auth/password-reset/confirm' ? { password: valid.password } : {}) },
     })),
     { name: 'POST /auth/mfa/totp', method: 'POST', path: '/auth/mfa/totp', authenticated: true, valid: { currentPassword: PASSWORD } },
+    { name: 'POST /auth/tokens', method: 'POST', path: '/auth/tokens', authenticated: true, valid: { name: 'script', scopes: [] } },
     { name: 'POST /auth/mfa/totp/confirm', method: 'POST', path: '/auth/mfa/totp/confirm', authenticated: true, valid: { code: '123456' } },
     {
       name: 'DELETE /auth/mfa',
@@ -433,6 +434,11 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     { method: 'POST', path: '/auth/mfa/totp/confirm', body: { code: '123456' } },
     { method: 'DELETE', path: '/auth/mfa', body: { currentPassword: PASSWORD, code: '123456' } },
     { method: 'POST', path: '/auth/mfa/recovery-codes', body: { currentPassword: PASSWORD, code: '123456' } },
+    { method: 'POST', path: '/auth/tokens', body: { name: 'script', scopes: [] } },
+    { method: 'GET', path: '/users/me/security-events' },
+    { method: 'GET', path: '/admin/users' },
+    { method: 'PATCH', path: '/admin/users/1', body: { isActive: true } },
+    { method: 'GET', path: '/admin/security-events' },
   ];
   const isWrite = (method: string) => method !== 'GET';
 
@@ -537,7 +543,10 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
   beforeAll(async () => {
     t = await createTestApp({ http: { corsOrigins: new Set([ALLOWED_ORIGIN]) } });
     await resetDatabase(t.db);
-    ({ token } = await registerAndLogin(t.http, 'owner@example.com'));
+    // An admin, so that the admin routes answer the good requests of these rows too.
+    const { userId } = await registerAndLogin(t.http, 'owner@example.com');
+    await t.app.get(AccountStanding).change(userId, { role: 'admin' }, null);
+    token = await login(t.http, 'owner@example.com');
     session = await cookieLogin(t.http, 'owner@example.com');
     before = await rowCounts(t.db);
   });

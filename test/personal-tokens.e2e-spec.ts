@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NotesModule } from './fixtures/notes/notes.module';
+import { linkTokenOf, SmtpSink } from './support/smtp-sink';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, TestAppOptions } from './support/test-app';
 
 /** Personal access tokens: docs/api.md "Scopes, personal access tokens and roles"; bad-input rows 37 and 38. */
@@ -152,5 +153,27 @@ describe('Personal access tokens', () => {
     expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED' });
     const [after] = await t.db.query<Array<{ n: string }>>("SELECT COUNT(*) AS n FROM access_tokens WHERE kind = 'personal'");
     expect(after.n).toBe(before.n);
+  });
+});
+
+// An application of its own, once the one above has closed: two senders on one outbox would share its messages.
+describe('Personal access tokens and the password reset', () => {
+  it('dies with a password reset', async () => {
+    const sink = await SmtpSink.start();
+    const mailing = await personalApp({ mail: { mailUrl: sink.url } });
+    try {
+      const { token } = await registerAndLogin(mailing.http, 'resetter@example.com');
+      const personal = (await create(mailing, token, { name: 'nightly', scopes: [] }).expect(201)).body as PersonalToken;
+      await mailing.http.post('/auth/password-reset').send({ email: 'resetter@example.com' }).expect(202);
+      // The first message is the registration's verification link.
+      const link = linkTokenOf(await sink.waitFor('resetter@example.com', 2));
+
+      await mailing.http.post('/auth/password-reset/confirm').send({ token: link, password: 'a fresh reset passphrase' }).expect(204);
+
+      await mailing.http.get('/users/me').set(bearer(personal.token)).expect(401);
+    } finally {
+      await mailing.close();
+      await sink.stop();
+    }
   });
 });
