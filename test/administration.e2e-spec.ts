@@ -155,6 +155,9 @@ describe('Administration', () => {
       });
     }
     expect((await t.http.delete(`/admin/users/${adminId}`).set(bearer(adminToken)).expect(409)).body).toMatchObject({ code: 'LAST_ADMIN' });
+    // What keeps the admin an active admin is no loss.
+    await t.http.patch(`/admin/users/${adminId}`).set(bearer(adminToken)).send({ isActive: true }).expect(200);
+    await t.http.patch(`/admin/users/${adminId}`).set(bearer(adminToken)).send({ role: 'admin' }).expect(200);
   });
 
   it('keeps one active admin under 20 parallel demotions of the last two', async () => {

@@ -35,7 +35,11 @@ export class AccountStanding {
   /** The user afterwards; `actorId` is the admin who made the change, null from the command line. */
   async change(userId: number, changes: StandingChanges, actorId: number | null, client?: RequestClient): Promise<User> {
     const { before, after } = await this.unitOfWork.run(async (transaction) => {
-      const current = await this.lockWithAdmins(userId, transaction, (user) => ({ ...user, ...changes }));
+      // Absent fields keep their value (a DTO may carry them as undefined).
+      const current = await this.lockWithAdmins(userId, transaction, (user) => ({
+        role: changes.role ?? user.role,
+        isActive: changes.isActive ?? user.isActive,
+      }));
       const next = { role: changes.role ?? current.role, isActive: changes.isActive ?? current.isActive };
       if (next.role === current.role && next.isActive === current.isActive) return { before: current, after: current };
       await this.users.update(userId, next, transaction);
