@@ -107,6 +107,7 @@ describe('Security events', () => {
       .send({ mfaToken: await challenge(), code: recoveryCodes[0] })
       .expect(200);
     t.clock.advance(30_000);
+    await t.http.delete('/auth/mfa').set(bearer(token)).send({ currentPassword: PASSWORD, code: '000000' }).expect(403);
     await t.http
       .delete('/auth/mfa')
       .set(bearer(token))
@@ -115,7 +116,14 @@ describe('Security events', () => {
 
     const types = (await myEvents(token)).items.map((item) => item.type);
 
-    expect(types.slice(0, 5)).toEqual(['mfa.disabled', 'login.succeeded', 'mfa.recovery_code_used', 'mfa.failed', 'mfa.enabled']);
+    expect(types.slice(0, 6)).toEqual([
+      'mfa.disabled',
+      'mfa.failed',
+      'login.succeeded',
+      'mfa.recovery_code_used',
+      'mfa.failed',
+      'mfa.enabled',
+    ]);
   });
 
   it('pages with signed cursors, and refuses a cursor or limit that is not one (row 36)', async () => {
@@ -135,6 +143,16 @@ describe('Security events', () => {
     for (const query of ['?limit=0', '?limit=1000', '?limit=abc', '?cursor=forged.AAAA']) {
       await t.http.get(`/users/me/security-events${query}`).set(bearer(token)).expect(400);
     }
+    // A cursor of the user's own list is none of the admins' list, even for the same user.
+    const { userId: adminId } = await registerAndLogin(t.http, 'pages.admin@example.com');
+    await t.app.get(AccountStanding).change(adminId, { role: 'admin' }, null);
+    const adminToken = await login(t.http, 'pages.admin@example.com');
+    const own = await myEvents(token, '?limit=1');
+    const { id: userId } = (await t.http.get('/users/me').set(bearer(token)).expect(200)).body as { id: number };
+    await t.http
+      .get(`/admin/security-events?userId=${userId}&cursor=${encodeURIComponent(own.nextCursor!)}`)
+      .set(bearer(adminToken))
+      .expect(400);
   });
 
   it('records what an admin does with the admin as actor, and lets only admins read every account’s events, by user and type', async () => {

@@ -31,7 +31,7 @@ export class AccountController {
   @ApiErrors('VALIDATION_FAILED')
   @Get('me/security-events')
   async securityEvents(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQuery): Promise<SecurityEventPageResponse> {
-    const { items, nextCursor } = await this.securityEventPages.page({ userId: user.id }, query.cursor, query.limit);
+    const { items, nextCursor } = await this.securityEventPages.page('own', { userId: user.id }, query.cursor, query.limit);
     return { items: items.map(toSecurityEventResponse), nextCursor };
   }
 
@@ -75,6 +75,7 @@ export class AccountController {
     'VALIDATION_FAILED',
     'INVALID_CURRENT_PASSWORD',
     'INVALID_MFA_CODE',
+    'LAST_ADMIN',
     'TOO_MANY_REQUESTS',
     'UNSUPPORTED_MEDIA_TYPE',
     'SERVICE_UNAVAILABLE',

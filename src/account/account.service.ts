@@ -119,7 +119,10 @@ export class AccountService {
   async deleteAccount(session: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
     const { user } = session;
     await this.confirmation.confirm(user, currentPassword, client.ip, () =>
-      this.secondFactor.withCodeIfEnabled(user, code, async (transaction) => {
+      this.secondFactor.withCodeIfEnabled(user, code, { client }, async (transaction) => {
+        // The last active admin stays, whoever deletes it (as AccountStanding holds for the admins' routes).
+        const admins = await this.users.lockActiveAdminIds(transaction);
+        if (admins.includes(user.id) && admins.length <= 1) throw new DomainError('LAST_ADMIN');
         const stored = await this.users.getById(user.id, transaction);
         await this.users.delete(user.id, transaction);
         await this.outbox.enqueue(this.mails.deletionNotice(stored.email), transaction);

@@ -17,7 +17,7 @@ export class AdminSecurityEventsController {
   @ApiErrors('VALIDATION_FAILED')
   @Get()
   async list(@Query() query: AdminSecurityEventsQuery): Promise<SecurityEventPageResponse> {
-    const { items, nextCursor } = await this.pages.page({ userId: query.userId, type: query.type }, query.cursor, query.limit);
+    const { items, nextCursor } = await this.pages.page('admin', { userId: query.userId, type: query.type }, query.cursor, query.limit);
     return { items: items.map(toSecurityEventResponse), nextCursor };
   }
 }

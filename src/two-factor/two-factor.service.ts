@@ -71,7 +71,10 @@ export class TwoFactorService {
         if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
         if (!(await this.secondFactor.hasSecret(user.id, transaction)))
           throw new DomainError('MFA_NOT_ENABLED', 'Start an enrolment first');
-        if ((await this.secondFactor.check(current, code, transaction)) === null) throw new DomainError('INVALID_MFA_CODE');
+        if ((await this.secondFactor.check(current, code, transaction)) === null) {
+          this.secondFactor.reportFailure(user.id, { client });
+          throw new DomainError('INVALID_MFA_CODE');
+        }
         await this.users.update(user.id, { mfaEnabledAt: this.clock.now() }, transaction);
         await this.tokens.revokeAllInTransaction(user.id, session.tokenId, transaction);
         await this.outbox.enqueue(this.mails.enabledNotice(current.email), transaction);
@@ -88,7 +91,7 @@ export class TwoFactorService {
   /** MFA off, after the password and a code: the secret and the recovery codes are deleted. */
   async disable({ user }: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
     await this.confirmation.confirm(user, currentPassword, client.ip, () =>
-      this.secondFactor.withCode(user, code, async (transaction) => {
+      this.secondFactor.withCode(user, code, { client }, async (transaction) => {
         await this.secondFactor.remove(user.id, transaction);
         await this.users.update(user.id, { mfaEnabledAt: null }, transaction);
         await this.outbox.enqueue(this.mails.disabledNotice(user.email), transaction);
@@ -107,7 +110,7 @@ export class TwoFactorService {
     client: RequestClient,
   ): Promise<string[]> {
     const recoveryCodes = await this.confirmation.confirm(user, currentPassword, client.ip, () =>
-      this.secondFactor.withCode(user, code, (transaction) => this.secondFactor.newRecoveryCodes(user.id, transaction)),
+      this.secondFactor.withCode(user, code, { client }, (transaction) => this.secondFactor.newRecoveryCodes(user.id, transaction)),
     );
     this.logger.log({ event: 'mfa.recovery_codes_renewed', userId: user.id });
     return recoveryCodes;

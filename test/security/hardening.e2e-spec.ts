@@ -274,7 +274,9 @@ describe('Slow clients', () => {
   it('closes a connection that never sends a byte', async () => {
     const silent = openConnection(port);
     await silent.closed;
-    expect(silent.received()).toBe('');
+    // Closed by its socket timeout (silently), or, when Node's own check of the headers' deadline runs first, after
+    // Node's bare 408: the two race at HEADERS_TIMEOUT_MS, and a full run once saw the second.
+    expect(['', 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n']).toContain(silent.received());
   });
 
   it('closes a connection whose headers trickle in', async () => {

@@ -11,7 +11,6 @@ import { MfaChallenge } from './mfa-challenge.entity';
 import { MFA_CHALLENGE_MAX_FAILURES, MfaChallenges } from './mfa-challenges.service';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
 import { SecondFactor } from './second-factor.service';
-import { SecurityEventLog } from '../security-events/security-event-log';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 
@@ -48,16 +47,7 @@ describe('MfaChallenges.finish', () => {
     });
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(transaction));
-    const service = new MfaChallenges(
-      challenges,
-      secondFactor,
-      users,
-      throttle,
-      mock<BearerSecretAttempts>(),
-      unitOfWork,
-      mock<SecurityEventLog>(),
-      new FakeClock(),
-    );
+    const service = new MfaChallenges(challenges, secondFactor, users, throttle, mock<BearerSecretAttempts>(), unitOfWork, new FakeClock());
     return { service, challenges, secondFactor, verdicts };
   };
   const mfaToken = mfaTokens.generate();

@@ -1,11 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { joinScopes, splitScopes } from '../scopes/scopes';
-import { SecurityEventLog } from '../security-events/security-event-log';
 import type { RequestClient } from '../../common/http/request-client.decorator';
 import { AttemptThrottle } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
@@ -42,8 +41,6 @@ type Attempt = FinishedChallenge | 'expired' | 'wrong';
  */
 @Injectable()
 export class MfaChallenges {
-  private readonly logger = new Logger(MfaChallenges.name);
-
   constructor(
     private readonly challenges: MfaChallengesRepository,
     private readonly secondFactor: SecondFactor,
@@ -51,7 +48,6 @@ export class MfaChallenges {
     private readonly throttle: AttemptThrottle,
     private readonly unknownTokens: BearerSecretAttempts,
     private readonly unitOfWork: UnitOfWork,
-    private readonly events: SecurityEventLog,
     private readonly clock: Clock,
   ) {}
 
@@ -97,8 +93,7 @@ export class MfaChallenges {
       const outcome = await this.tryCode(challenge.tokenHash, owner, code);
       if (outcome === 'expired') throw new DomainError('MFA_CHALLENGE_EXPIRED');
       if (outcome === 'wrong') {
-        this.logger.log({ event: 'mfa.failed', userId: owner.id });
-        this.events.record('mfa.failed', owner.id, { client });
+        this.secondFactor.reportFailure(owner.id, { client });
         throw new DomainError('INVALID_MFA_CODE');
       }
       return outcome;

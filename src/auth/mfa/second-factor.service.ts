@@ -61,6 +61,12 @@ export class SecondFactor {
     return 'recovery_code';
   }
 
+  /** A wrong code, wherever one was asked: a security event. */
+  reportFailure(userId: number, origin: EventOrigin): void {
+    this.logger.log({ event: 'mfa.failed', userId });
+    this.events.record('mfa.failed', userId, origin);
+  }
+
   /** Logs a code accepted by `check`, after its transaction committed: a recovery code's use is a security event. */
   reportUse(userId: number, kind: SecondFactorKind, origin: EventOrigin = {}): void {
     if (kind !== 'recovery_code') return;
@@ -74,22 +80,29 @@ export class SecondFactor {
    * wrong code, and then nothing is written. A recovery code is used up only
    * if the work lands too.
    */
-  withCode<Result>(owner: CodeOwner, code: string | undefined, work: (transaction: Transaction) => Promise<Result>): Promise<Result> {
-    return this.run(owner, code, work, 'refuse');
+  withCode<Result>(
+    owner: CodeOwner,
+    code: string | undefined,
+    origin: EventOrigin,
+    work: (transaction: Transaction) => Promise<Result>,
+  ): Promise<Result> {
+    return this.run(owner, code, origin, work, 'refuse');
   }
 
   /** As withCode when MFA is on; when it is off, the work runs with no code asked. */
   withCodeIfEnabled<Result>(
     owner: CodeOwner,
     code: string | undefined,
+    origin: EventOrigin,
     work: (transaction: Transaction) => Promise<Result>,
   ): Promise<Result> {
-    return this.run(owner, code, work, 'skip-check');
+    return this.run(owner, code, origin, work, 'skip-check');
   }
 
   private async run<Result>(
     owner: CodeOwner,
     code: string | undefined,
+    origin: EventOrigin,
     work: (transaction: Transaction) => Promise<Result>,
     whenDisabled: 'refuse' | 'skip-check',
   ): Promise<Result> {
@@ -100,10 +113,13 @@ export class SecondFactor {
         return { kind: null, result: await work(transaction) };
       }
       const accepted = await this.check(owner, code, transaction);
-      if (accepted === null) throw new DomainError('INVALID_MFA_CODE');
+      if (accepted === null) {
+        this.reportFailure(owner.id, origin);
+        throw new DomainError('INVALID_MFA_CODE');
+      }
       return { kind: accepted, result: await work(transaction) };
     });
-    if (kind !== null) this.reportUse(owner.id, kind);
+    if (kind !== null) this.reportUse(owner.id, kind, origin);
     return result;
   }
 

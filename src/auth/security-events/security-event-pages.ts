@@ -14,8 +14,6 @@ export interface SecurityEventPage {
   nextCursor: string | null;
 }
 
-const LIST = 'security-events';
-
 /** Security events newest first, a page at a time, behind signed cursors bound to their filter. */
 @Injectable()
 export class SecurityEventPages {
@@ -24,14 +22,21 @@ export class SecurityEventPages {
     private readonly cursors: SignedCursors,
   ) {}
 
-  async page(filter: SecurityEventFilter, cursor: string | undefined, limit = DEFAULT_PAGE_SIZE): Promise<SecurityEventPage> {
+  /** `list` names the route: a cursor of a user's own list is no cursor of the admins' one. */
+  async page(
+    list: 'own' | 'admin',
+    filter: SecurityEventFilter,
+    cursor: string | undefined,
+    limit = DEFAULT_PAGE_SIZE,
+  ): Promise<SecurityEventPage> {
+    const listName = `security-events:${list}`;
     const filterKey = `${filter.userId ?? ''}|${filter.type ?? ''}`;
-    const beforeId = this.cursors.afterIdOf(cursor, LIST, filterKey);
+    const beforeId = this.cursors.afterIdOf(cursor, listName, filterKey);
     const rows = await this.events.findPage({ ...filter, beforeId, limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     const nextCursor =
-      rows.length > limit && last ? this.cursors.encode({ list: LIST, afterId: Number(last.id), filter: filterKey }) : null;
+      rows.length > limit && last ? this.cursors.encode({ list: listName, afterId: Number(last.id), filter: filterKey }) : null;
     return { items, nextCursor };
   }
 }

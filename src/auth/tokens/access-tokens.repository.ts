@@ -176,6 +176,11 @@ export class AccessTokensRepository {
       .getCount();
   }
 
+  /** Whether the token is still stored, read in the caller's transaction. */
+  async existsInTransaction(id: number, transaction: Transaction): Promise<boolean> {
+    return (await transaction.getRepository(AccessToken).countBy({ id })) > 0;
+  }
+
   /** A new token's id, in the caller's transaction. */
   async insertInTransaction(token: NewAccessToken, transaction: Transaction): Promise<number> {
     const result = await transaction.getRepository(AccessToken).insert({ ...token, lastUsedAt: token.createdAt });

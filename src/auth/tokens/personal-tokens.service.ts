@@ -5,7 +5,7 @@ import { authConfig, AuthConfig } from '../../config/app.config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
 import type { AuthContext } from '../authenticated-user';
-import { joinScopes, splitScopes } from '../scopes/scopes';
+import { joinScopes, mayHold, splitScopes } from '../scopes/scopes';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
 import { AccessTokensRepository } from './access-tokens.repository';
 
@@ -55,9 +55,15 @@ export class PersonalTokens {
     const createdAt = this.clock.now();
     const expiresAt = new Date(createdAt.getTime() + request.expiresInDays * DAY_MS);
     const scopes = joinScopes(request.scopes);
-    // The user's row is locked while the live ones are counted: parallel requests cannot all pass the cap.
+    // The user's row is locked while the live ones are counted: parallel requests cannot all pass the cap. Under
+    // that lock the caller is checked again: a demotion, deactivation or password change that committed while
+    // this request waited has ended its session, and no token may outlive it.
     const id = await this.unitOfWork.run(async (transaction) => {
-      await this.users.lockById(userId, transaction);
+      const user = await this.users.lockById(userId, transaction);
+      if (!user.isActive || !(await this.repository.existsInTransaction(session.tokenId, transaction))) {
+        throw new DomainError('INVALID_TOKEN');
+      }
+      if (request.scopes.some((scope) => !mayHold(user.role, scope))) throw new DomainError('INVALID_SCOPE');
       if ((await this.repository.countLivePersonal(userId, createdAt, transaction)) >= this.config.maxPersonalTokensPerUser) {
         throw new DomainError('TOKEN_LIMIT_REACHED');
       }

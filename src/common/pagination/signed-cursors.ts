@@ -35,8 +35,9 @@ export class SignedCursors {
   afterIdOf(cursor: string | undefined, list: string, filter: string): number {
     if (cursor === undefined || cursor === '') return 0;
     const [payload, signature, ...rest] = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
-    const expected = payload === undefined ? undefined : this.sign(payload);
-    const given = signature === undefined ? undefined : Buffer.from(signature, 'base64url');
+    // Compared as text: Node's base64url decoder skips stray characters and spare bits, so an altered signature could decode alike.
+    const expected = payload === undefined ? undefined : Buffer.from(this.sign(payload).toString('base64url'));
+    const given = signature === undefined ? undefined : Buffer.from(signature);
     if (rest.length > 0 || !expected || !given || given.length !== expected.length || !timingSafeEqual(given, expected))
       throw this.refusal();
     const position = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<CursorPosition>;
