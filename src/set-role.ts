@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AccountStanding } from './auth/roles/account-standing.service';
 import { RolesModule } from './auth/roles/roles.module';
 import { LoggingModule } from './common/logging/logging.module';
@@ -30,13 +30,13 @@ async function setRole([email, role, ...rest]: string[]): Promise<void> {
     { module: SetRoleModule, imports: [AppConfigModule.forEnvironment(environment)] },
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoLogger));
   try {
     const address = String(normalizeEmail(email));
     const user = await app.get(UsersService).findByEmail(address);
     if (!user) throw new UsageError(`No account has the email ${address}`);
     const changed = await app.get(AccountStanding).change(user.id, { role: role as UserRole }, null);
-    console.log(`${changed.email} is now ${changed.role}`);
+    new Logger('SetRole').log({ event: 'user.role_set', userId: changed.id, role: changed.role });
   } finally {
     await app.close();
   }

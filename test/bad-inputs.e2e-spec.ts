@@ -6,11 +6,10 @@ import { NotesModule } from './fixtures/notes/notes.module';
 import { eventually } from './support/eventually';
 import { sendRaw } from './support/raw-request';
 import { linkTokenOf, SmtpSink } from './support/smtp-sink';
-import { totpOf } from './support/totp';
 import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
 import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp, turnMfaOn } from './support/test-app';
 
 /**
  * The rows of docs/bad-inputs.md that apply to the account and token
@@ -943,13 +942,7 @@ describe('Bad second-factor codes on every route that takes one (row 33)', () =>
     t = await createTestApp({ throttling: { loginFailuresPerAccount: 1000 } });
     await resetDatabase(t.db);
     ({ token: tokens[mfaUser] } = await registerAndLogin(t.http, mfaUser));
-    const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(tokens[mfaUser])).send({ currentPassword: PASSWORD }).expect(200))
-      .body as { secret: string };
-    await t.http
-      .post('/auth/mfa/totp/confirm')
-      .set(bearer(tokens[mfaUser]))
-      .send({ code: totpOf(secret, t.clock.now()) })
-      .expect(200);
+    await turnMfaOn(t.http, tokens[mfaUser], t.clock.now());
     ({ token: tokens[pendingUser] } = await registerAndLogin(t.http, pendingUser));
     await t.http.post('/auth/mfa/totp').set(bearer(tokens[pendingUser])).send({ currentPassword: PASSWORD }).expect(200);
     routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument).filter(({ fields }) =>

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
-import { bearer, createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp, turnMfaOn } from './support/test-app';
 import { totpOf } from './support/totp';
 
 const EMAIL = 'ada@example.com';
@@ -199,15 +199,7 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
     });
 
     it('logs in a user with MFA on: the password gets MFA_REQUIRED and no cookie, the code the session, which then writes with its CSRF token', async () => {
-      const token = await login(t.http, EMAIL);
-      const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)).body as {
-        secret: string;
-      };
-      await t.http
-        .post('/auth/mfa/totp/confirm')
-        .set(bearer(token))
-        .send({ code: totpOf(secret, new Date()) })
-        .expect(200);
+      const { secret } = await turnMfaOn(t.http, await login(t.http, EMAIL), new Date());
       await page.goto(origins.allowed);
 
       await page.addScriptTag({ content: `const API = ${JSON.stringify(api)};\n${readmeMfaLogin()}` });

@@ -2,7 +2,7 @@ import { AccountStanding } from '../src/auth/roles/account-standing.service';
 import { SecurityEventLog } from '../src/auth/security-events/security-event-log';
 import { DeadTokenPruner } from '../src/auth/tokens/dead-token.pruner';
 import { totpOf } from './support/totp';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp } from './support/test-app';
+import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, turnMfaOn } from './support/test-app';
 
 /** docs/api.md "Security events": written for what happens to an account, read by its user and the admins. */
 interface EventItem {
@@ -82,16 +82,7 @@ describe('Security events', () => {
 
   it('records the MFA events', async () => {
     const { token } = await registerAndLogin(t.http, 'mfa.events@example.com');
-    const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)).body as {
-      secret: string;
-    };
-    const { recoveryCodes } = (
-      await t.http
-        .post('/auth/mfa/totp/confirm')
-        .set(bearer(token))
-        .send({ code: totpOf(secret, t.clock.now()) })
-        .expect(200)
-    ).body as { recoveryCodes: string[] };
+    const { secret, recoveryCodes } = await turnMfaOn(t.http, token, t.clock.now());
     const challenge = async () =>
       (
         (await t.http.post('/auth/token').send({ email: 'mfa.events@example.com', password: PASSWORD }).expect(403)).body as {

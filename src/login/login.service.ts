@@ -86,11 +86,7 @@ export class LoginService {
       this.logger.log({ event: 'login.mfa_required', userId: user.id });
       throw DomainError.withDetails('MFA_REQUIRED', { mfaToken: challenge.mfaToken, expiresIn: challenge.expiresInSeconds });
     }
-    const issued = await this.tokens.issue(user.id, granted);
-    await this.users.recordLogin(user.id);
-    this.logger.log({ event: 'login.succeeded', userId: user.id, tokenId: issued.id });
-    this.events.record('login.succeeded', user.id, { client });
-    return { issued, narrowed: requested !== null };
+    return { issued: await this.succeed(user.id, granted, client), narrowed: requested !== null };
   }
 
   /**
@@ -107,11 +103,22 @@ export class LoginService {
     const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit);
     // The role of now: a demotion between the two steps narrows what the login gets.
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
-    const issued = await this.tokens.issue(finished.userId, granted);
-    await this.users.recordLogin(finished.userId);
-    this.logger.log({ event: 'login.succeeded', userId: finished.userId, tokenId: issued.id, secondFactor: finished.factor });
-    this.events.record('login.succeeded', finished.userId, { client });
+    const issued = await this.succeed(finished.userId, granted, client, { secondFactor: finished.factor });
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
+  }
+
+  /** The end of every successful login, with or without a second step: the session, the login time, the log line and the event. */
+  private async succeed(
+    userId: number,
+    scopes: string[],
+    client: RequestClient,
+    logged: Record<string, string> = {},
+  ): Promise<IssuedAccessToken> {
+    const issued = await this.tokens.issue(userId, scopes);
+    await this.users.recordLogin(userId);
+    this.logger.log({ event: 'login.succeeded', userId, tokenId: issued.id, ...logged });
+    this.events.record('login.succeeded', userId, { client });
+    return issued;
   }
 
   /** The upgrade is opportunistic: on failure the old hash stays and the login goes on. */

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import { NotesModule } from '../fixtures/notes/notes.module';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
 import { createTestApp, PASSWORD, resetDatabase, TestApp } from '../support/test-app';
@@ -45,27 +45,43 @@ describe('Swagger UI in a real browser', () => {
 
   afterEach(() => page.close());
 
+  /** Opens Authorize and fills the OAuth2 password form; the form, ready to submit. */
+  async function fillAuthorize(password: string) {
+    await page.goto(docsUrl);
+    await page.locator('button.authorize').first().click();
+    const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
+    await oauth2.locator('#oauth_username').fill(EMAIL);
+    await oauth2.locator('#oauth_password').fill(password);
+    return oauth2;
+  }
+
+  /** Submits the form: the answer of POST /auth/token, as the page received it. */
+  async function submitAuthorize(oauth2: Locator) {
+    const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
+    await oauth2.locator('button.authorize').click();
+    return tokenAnswer;
+  }
+
+  /** "Try it out" and "Execute" on an operation: the operation's panel and the answer to the request. */
+  async function tryItOut(operationId: string, method: string, pathEnd: string) {
+    const operation = page.locator(`#operations-${operationId}`);
+    await operation.locator('.opblock-summary').click();
+    await operation.locator('button.try-out__btn').click();
+    const answer = page.waitForResponse((response) => response.url().endsWith(pathEnd) && response.request().method() === method);
+    await operation.locator('button.execute').click();
+    return { operation, answer: await answer };
+  }
+
   it(
     'logs in with Authorize (OAuth2 password flow) and shows the user from GET /users/me',
     async () => {
-      await page.goto(docsUrl);
-      await page.locator('button.authorize').first().click();
-
-      const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
-      await oauth2.locator('#oauth_username').fill(EMAIL);
-      await oauth2.locator('#oauth_password').fill(PASSWORD);
-      const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
-      await oauth2.locator('button.authorize').click();
-      expect((await tokenAnswer).status()).toBe(200);
+      const oauth2 = await fillAuthorize(PASSWORD);
+      expect((await submitAuthorize(oauth2)).status()).toBe(200);
       await oauth2.getByText('Authorized', { exact: true }).waitFor();
       await page.locator('.modal-ux button.close-modal').click();
 
-      const operation = page.locator('#operations-Users-AccountController_me');
-      await operation.locator('.opblock-summary').click();
-      await operation.locator('button.try-out__btn').click();
-      const meAnswer = page.waitForResponse((response) => response.url().endsWith('/users/me'));
-      await operation.locator('button.execute').click();
-      expect((await meAnswer).status()).toBe(200);
+      const { operation, answer } = await tryItOut('Users-AccountController_me', 'GET', '/users/me');
+      expect(answer.status()).toBe(200);
 
       const shown = operation.locator('.live-responses-table .response .response-col_description');
       await shown.getByText(EMAIL).first().waitFor();
@@ -78,28 +94,17 @@ describe('Swagger UI in a real browser', () => {
   it(
     'offers the application’s scopes in Authorize: with only notes:read, "Try it out" on POST /notes shows 403 INSUFFICIENT_SCOPE',
     async () => {
-      await page.goto(docsUrl);
-      await page.locator('button.authorize').first().click();
-
-      const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
-      await oauth2.locator('#oauth_username').fill(EMAIL);
-      await oauth2.locator('#oauth_password').fill(PASSWORD);
+      const oauth2 = await fillAuthorize(PASSWORD);
       for (const scope of ['account', 'admin', 'notes:read', 'notes:write']) await oauth2.getByText(scope, { exact: true }).waitFor();
       await oauth2.locator('label', { hasText: /^notes:read/ }).click();
-      const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
-      await oauth2.locator('button.authorize').click();
-      const answered = await tokenAnswer;
+      const answered = await submitAuthorize(oauth2);
       expect(answered.status()).toBe(200);
       expect(((await answered.json()) as { scope?: string }).scope).toBe('notes:read');
       await oauth2.getByText('Authorized', { exact: true }).waitFor();
       await page.locator('.modal-ux button.close-modal').click();
 
-      const operation = page.locator('#operations-Notes-NotesController_create');
-      await operation.locator('.opblock-summary').click();
-      await operation.locator('button.try-out__btn').click();
-      const createAnswer = page.waitForResponse((response) => response.url().endsWith('/notes') && response.request().method() === 'POST');
-      await operation.locator('button.execute').click();
-      expect((await createAnswer).status()).toBe(403);
+      const { operation, answer } = await tryItOut('Notes-NotesController_create', 'POST', '/notes');
+      expect(answer.status()).toBe(403);
 
       const shown = operation.locator('.live-responses-table .response .response-col_description');
       await shown.getByText('INSUFFICIENT_SCOPE').first().waitFor();
@@ -111,14 +116,8 @@ describe('Swagger UI in a real browser', () => {
   it(
     'shows the 401 error body when the password is wrong',
     async () => {
-      await page.goto(docsUrl);
-      await page.locator('button.authorize').first().click();
-      const oauth2 = page.locator('.auth-container').filter({ hasText: 'OAuth2, password' });
-      await oauth2.locator('#oauth_username').fill(EMAIL);
-      await oauth2.locator('#oauth_password').fill('not the password at all');
-      const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/auth/token'));
-      await oauth2.locator('button.authorize').click();
-      expect((await tokenAnswer).status()).toBe(401);
+      const oauth2 = await fillAuthorize('not the password at all');
+      expect((await submitAuthorize(oauth2)).status()).toBe(401);
       await page.locator('.modal-ux').getByText('Error: Unauthorized').waitFor();
       expect(await oauth2.getByText('Authorized', { exact: true }).count()).toBe(0);
     },

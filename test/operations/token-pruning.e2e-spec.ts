@@ -1,8 +1,17 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DeadTokenPruner, PRUNE_JOB_NAME } from '../../src/auth/tokens/dead-token.pruner';
 import { TokenUsageRecorder } from '../../src/auth/tokens/token-usage.recorder';
-import { totpOf } from '../support/totp';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
+import {
+  bearer,
+  createTestApp,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  resetDatabase,
+  rowCounts,
+  TestApp,
+  turnMfaOn,
+} from '../support/test-app';
 
 const HOUR_MS = 3600_000;
 
@@ -72,14 +81,7 @@ describe('Pruning dead access tokens (injected clock)', () => {
 
   it('deletes the MFA challenges that expired, in batches, and keeps live ones', async () => {
     const { token } = await registerAndLogin(t.http, 'challenged@example.com');
-    const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)).body as {
-      secret: string;
-    };
-    await t.http
-      .post('/auth/mfa/totp/confirm')
-      .set(bearer(token))
-      .send({ code: totpOf(secret, t.clock.now()) })
-      .expect(200);
+    await turnMfaOn(t.http, token, t.clock.now());
     const startChallenge = () => t.http.post('/auth/token').send({ email: 'challenged@example.com', password: PASSWORD }).expect(403);
     for (let i = 0; i < 3; i++) await startChallenge();
     t.clock.advance(5 * 60_000);

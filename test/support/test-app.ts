@@ -31,6 +31,7 @@ import {
 import { validateEnvironment } from '../../src/config/environment';
 import { FakeClock } from './fake-clock';
 import { LogCapture, testLogDestination } from './log-capture';
+import { totpOf } from './totp';
 
 export interface TestApp {
   app: INestApplication<Server>;
@@ -150,3 +151,16 @@ export async function login(http: TestAgent, email: string, password = PASSWORD)
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Turns MFA on for the token's user: an enrolment, then its first code, the one of `at`'s time step. */
+export async function turnMfaOn(http: TestAgent, token: string, at: Date): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const { secret } = (await http.post('/auth/mfa/totp').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)).body as {
+    secret: string;
+  };
+  const confirmed = await http
+    .post('/auth/mfa/totp/confirm')
+    .set(bearer(token))
+    .send({ code: totpOf(secret, at) })
+    .expect(200);
+  return { secret, recoveryCodes: (confirmed.body as { recoveryCodes: string[] }).recoveryCodes };
+}
