@@ -141,11 +141,18 @@ describe('Fuzzing every route with random bodies and headers', () => {
   /**
    * A successful write may have changed the owner's password, revoked its
    * token (a logout, its own id in DELETE /auth/tokens/:id, a login past the
-   * per-user token limit) or deleted the account: later cases must still
-   * start from a live session.
+   * per-user token limit) or deleted the account (the owner's or, with the
+   * other user's token, the other user's): later cases must still start from
+   * live sessions.
    */
   async function followSuccessfulWrite(route: Route, request: RequestCase, values: LiveValues, response: RawResponse): Promise<void> {
     if (route.method === 'DELETE' && route.path === '/users/me') {
+      // The other user's token with the shared password deletes the other user: the owner is still there.
+      if ((await t.http.get('/users/me').set(bearer(owner.token))).status === 200) {
+        const other = await registerAndLogin(t.http, others.otherUserEmail);
+        others = { ...others, otherUserToken: other.token, otherUserTokenId: String(await currentTokenId(other.token)) };
+        return;
+      }
       const { userId, token } = await registerAndLogin(t.http, owner.email, owner.password);
       owner = { ...owner, userId, token, tokenId: await currentTokenId(token) };
       owner.csrf = t.app.get(CsrfTokens).issue(owner.tokenId);
