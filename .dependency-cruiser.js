@@ -12,7 +12,7 @@ const LAYERS = [
   { name: 'stores', folders: ['users', 'mail'], isolated: true },
   // The shared authentication layer every feature builds on, and its public surface (src/auth/index.ts).
   { name: 'auth', folders: ['auth'] },
-  { name: 'features', folders: ['account', 'login', 'recovery', 'two-factor', 'admin', 'health', 'docs'], isolated: true },
+  { name: 'features', folders: ['account', 'login', 'recovery', 'two-factor', 'passkeys', 'admin', 'health', 'docs'], isolated: true },
 ];
 
 /** main.ts, app.module.ts and the other entry points: they wire everything, and nothing imports them. */

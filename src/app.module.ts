@@ -15,6 +15,7 @@ import { LoginModule } from './login/login.module';
 import { MailModule } from './mail/mail.module';
 import { RecoveryModule } from './recovery/recovery.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 
 // LoggingModule first: its request logger is the first middleware, so even refused requests are logged.
 @Module({
@@ -30,6 +31,7 @@ import { TwoFactorModule } from './two-factor/two-factor.module';
     AccountModule,
     RecoveryModule,
     TwoFactorModule,
+    PasskeysModule,
     AdminModule,
     HealthModule,
     ApiDocsModule,

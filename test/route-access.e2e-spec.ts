@@ -49,11 +49,12 @@ describe('Route access', () => {
   });
   afterAll(() => t.close());
 
-  it('leaves only registration, login and its MFA step, the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
+  it('leaves only registration, login (password, MFA step, passkey), the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
     expect(routeAccess(t)).toEqual([
       'DELETE /admin/users/:id token scopes: admin roles: admin',
       'DELETE /admin/users/:id/tokens token scopes: admin roles: admin',
       'DELETE /auth/mfa token scopes: account',
+      'DELETE /auth/passkeys/:id token scopes: account',
       'DELETE /auth/tokens token scopes: account',
       'DELETE /auth/tokens/:id token scopes: account',
       'DELETE /users/me token scopes: account',
@@ -61,6 +62,7 @@ describe('Route access', () => {
       'GET /admin/users token scopes: admin roles: admin',
       'GET /admin/users/:id token scopes: admin roles: admin',
       'GET /auth/cookie/csrf token',
+      'GET /auth/passkeys token',
       'GET /auth/tokens token',
       'GET /health public',
       'GET /notes token scopes: notes:read',
@@ -72,6 +74,7 @@ describe('Route access', () => {
       'PATCH /users/me token scopes: account',
       'POST /auth/cookie/login public',
       'POST /auth/cookie/logout token',
+      'POST /auth/cookie/passkey-login public',
       'POST /auth/email-verification token',
       'POST /auth/email-verification/confirm public',
       'POST /auth/logout token',
@@ -79,6 +82,10 @@ describe('Route access', () => {
       'POST /auth/mfa/totp token scopes: account',
       'POST /auth/mfa/totp/confirm token scopes: account',
       'POST /auth/mfa/verify public',
+      'POST /auth/passkeys token scopes: account',
+      'POST /auth/passkeys/authentication public',
+      'POST /auth/passkeys/authentication-options public',
+      'POST /auth/passkeys/registration-options token scopes: account',
       'POST /auth/password-reset public',
       'POST /auth/password-reset/confirm public',
       'POST /auth/register public',

@@ -6,6 +6,7 @@ import { SessionCookies } from './cookies/session-cookies';
 import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { LinksModule } from './links/links.module';
 import { MfaModule } from './mfa/mfa.module';
+import { WebAuthnModule } from './passkeys/webauthn.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
 import { RolesModule } from './roles/roles.module';
@@ -18,7 +19,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
  * The shared authentication layer: the global guard (every route needs an
  * access token unless @Public()), and the pieces the account features build
  * on: access tokens, password hashing and changes, attempt throttling, mailed
- * links, the second factor, session cookies.
+ * links, the second factor, passkeys, session cookies.
  */
 @Module({
   imports: [
@@ -28,6 +29,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     ThrottlingModule,
     LinksModule,
     MfaModule,
+    WebAuthnModule,
     RolesModule,
     SecurityEventsModule,
   ],
@@ -45,6 +47,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     ThrottlingModule,
     LinksModule,
     MfaModule,
+    WebAuthnModule,
     RolesModule,
     SecurityEventsModule,
     SessionCookies,

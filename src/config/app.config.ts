@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseDurationSeconds } from './duration';
-import { Environment, listItems } from './environment';
+import { Environment, listItems, webAuthnOrigins } from './environment';
 
 /**
  * A typed slice of the settings: its injection token and how it is read off
@@ -65,12 +65,19 @@ export const mfaConfig = configNamespace('mfa', (env) => ({
   unreadableSecretsStopStartup: env.NODE_ENV === 'production',
 }));
 
+export const webAuthnConfig = configNamespace('webauthn', (env) => ({
+  rpId: env.WEBAUTHN_RP_ID,
+  rpName: env.WEBAUTHN_RP_NAME,
+  origins: webAuthnOrigins(env),
+}));
+
 export const throttlingConfig = configNamespace('throttling', (env) => ({
   loginFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
   loginFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
   loginFailureWindowSeconds: parseDurationSeconds(env.LOGIN_FAILURE_WINDOW),
   registrationsPerClient: env.REGISTRATIONS_PER_CLIENT,
   registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
+  passkeyChallengesPerClient: env.PASSKEY_CHALLENGES_PER_CLIENT,
 }));
 
 export const mailConfig = configNamespace('mail', (env) => ({
@@ -103,6 +110,7 @@ export const CONFIG_NAMESPACES = [
   httpConfig,
   sessionConfig,
   mfaConfig,
+  webAuthnConfig,
   throttlingConfig,
   loggingConfig,
   mailConfig,
@@ -115,6 +123,7 @@ export type AuthConfig = SettingsOf<typeof authConfig>;
 export type HttpConfig = SettingsOf<typeof httpConfig>;
 export type SessionConfig = SettingsOf<typeof sessionConfig>;
 export type MfaConfig = SettingsOf<typeof mfaConfig>;
+export type WebAuthnConfig = SettingsOf<typeof webAuthnConfig>;
 export type ThrottlingConfig = SettingsOf<typeof throttlingConfig>;
 export type LoggingConfig = SettingsOf<typeof loggingConfig>;
 export type MailConfig = SettingsOf<typeof mailConfig>;

@@ -20,6 +20,36 @@ function isOriginList(value: unknown): boolean {
   return typeof value === 'string' && listItems(value).every((origin) => ORIGIN_PATTERN.test(origin));
 }
 
+/** A host name as an RP ID: lower case labels, no scheme, port or path (WebAuthn refuses IP addresses). */
+const RP_ID_PATTERN = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+/** The origins passkeys are used from: WEBAUTHN_ORIGINS, or APP_URL's origin when it is empty. */
+export function webAuthnOrigins(environment: Pick<Environment, 'WEBAUTHN_ORIGINS' | 'APP_URL'>): string[] {
+  const listed = listItems(environment.WEBAUTHN_ORIGINS);
+  return listed.length > 0 ? listed : [new URL(environment.APP_URL).origin];
+}
+
+/**
+ * Browsers create and use a passkey only on an origin whose host is the RP ID
+ * or ends with `.` and it, and only over https (or http on localhost): any
+ * other origin would make passkeys that cannot be used, found at start-up
+ * rather than by the first user.
+ */
+function webAuthnOriginsProblem(environment: Environment): string | null {
+  if (!RP_ID_PATTERN.test(environment.WEBAUTHN_RP_ID) || !isOriginList(environment.WEBAUTHN_ORIGINS)) return null;
+  for (const origin of webAuthnOrigins(environment)) {
+    const { protocol, hostname } = new URL(origin);
+    const rpId = environment.WEBAUTHN_RP_ID;
+    if (hostname !== rpId && !hostname.endsWith(`.${rpId}`)) {
+      return `the origin ${origin} is not on WEBAUTHN_RP_ID ${rpId} (set WEBAUTHN_RP_ID to ${hostname} or a domain it ends with, or WEBAUTHN_ORIGINS)`;
+    }
+    if (protocol === 'http:' && hostname !== 'localhost' && !hostname.endsWith('.localhost')) {
+      return `the origin ${origin} must be https (browsers allow http for localhost only)`;
+    }
+  }
+  return null;
+}
+
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** Express's `trust proxy`: off, a hop count, or addresses/subnets of the proxies. */
@@ -200,6 +230,26 @@ export class Environment {
   @Matches(/^[^:\p{Cc}]{1,64}$/u, { message: 'MFA_ISSUER must be 1 to 64 characters, with no colon or control character' })
   MFA_ISSUER = 'Nest Auth';
 
+  // The domain passkeys are bound to: changing it later makes every registered passkey unusable.
+  @Matches(RP_ID_PATTERN, { message: 'WEBAUTHN_RP_ID must be a domain name such as example.com (no scheme, port or path)' })
+  WEBAUTHN_RP_ID = 'localhost';
+
+  // The name the browser and the authenticator show beside the passkey.
+  @Matches(/^[^\p{Cc}]{1,64}$/u, { message: 'WEBAUTHN_RP_NAME must be 1 to 64 characters, with no control character' })
+  WEBAUTHN_RP_NAME = 'Nest Auth';
+
+  @ValidateBy({
+    name: 'isWebAuthnOriginList',
+    validator: {
+      validate: (value: unknown, args) => isOriginList(value) && webAuthnOriginsProblem(args?.object as Environment) === null,
+      defaultMessage: (args) =>
+        isOriginList(args?.value)
+          ? `WEBAUTHN_ORIGINS: ${webAuthnOriginsProblem(args?.object as Environment)}`
+          : 'WEBAUTHN_ORIGINS must be a comma-separated list of origins such as https://app.example.com (empty: the origin of APP_URL)',
+    },
+  })
+  WEBAUTHN_ORIGINS = '';
+
   @IsIntegerSetting(1, 10, { max: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be between 1 and 10' })
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
 
@@ -214,6 +264,10 @@ export class Environment {
 
   @Matches(DURATION_PATTERN, { message: 'REGISTRATION_WINDOW must be a duration such as 3600, 60m or 1h' })
   REGISTRATION_WINDOW = '1h';
+
+  // Passkey login options one client may ask for a minute: each stores a challenge for five minutes.
+  @IsIntegerSetting(1, 1_000_000)
+  PASSKEY_CHALLENGES_PER_CLIENT = 30;
 
   // The web app that opens the links mailed to users: its pages /verify-email, /reset-password and /confirm-email.
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {

@@ -3,11 +3,12 @@ import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
+import { PasskeyLoginController } from './passkey-login.controller';
 
-/** Login with a bearer token or a cookie session, logout and the caller's token list. */
+/** Login (password, second factor, passkey) with a bearer token or a cookie session, logout and the caller's tokens. */
 @Module({
   imports: [UsersModule, AuthModule],
-  controllers: [LoginController],
+  controllers: [LoginController, PasskeyLoginController],
   providers: [LoginService],
 })
 export class LoginModule {}

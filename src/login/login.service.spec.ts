@@ -1,6 +1,7 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
 import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
+import { PasskeyAssertions } from '../auth/passkeys/passkey-assertions.service';
 import { ScopeRegistry } from '../auth/scopes/scope-registry';
 import { SecurityEventLog } from '../auth/security-events/security-event-log';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
@@ -46,17 +47,19 @@ describe('LoginService.login', () => {
     const scopes = scopeRegistry();
     const mfaChallenges = mock<MfaChallenges>();
     mfaChallenges.start.mockResolvedValue({ mfaToken: 'mfa_x', expiresInSeconds: 300 });
+    const passkeys = mock<PasskeyAssertions>();
     const service = new LoginService(
       users,
       hasher,
       tokens,
       throttle,
       mfaChallenges,
+      passkeys,
       scopes,
       mock<SecurityEventLog>(),
       defaultSettings.account,
     );
-    return { service, users, hasher, tokens, throttle, mfaChallenges };
+    return { service, users, hasher, tokens, throttle, mfaChallenges, passkeys };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
 
@@ -177,10 +180,17 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
     tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] });
     const throttle = mock<AttemptThrottle>();
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
-    const service = new LoginService(users, hasher, tokens, throttle, mock<MfaChallenges>(), scopeRegistry(), mock<SecurityEventLog>(), {
-      ...defaultSettings.account,
-      emailVerification: 'required',
-    });
+    const service = new LoginService(
+      users,
+      hasher,
+      tokens,
+      throttle,
+      mock<MfaChallenges>(),
+      mock<PasskeyAssertions>(),
+      scopeRegistry(),
+      mock<SecurityEventLog>(),
+      { ...defaultSettings.account, emailVerification: 'required' },
+    );
     return { service, tokens };
   };
   const credentials = { email: 'ada@example.com', password: 'correct horse' };
@@ -199,5 +209,64 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
     await expect(setup(new Date(), true).service.login(credentials, CLIENT, 'bearer')).resolves.toMatchObject({
       issued: { token: 'nat_x' },
     });
+  });
+});
+
+describe('LoginService.loginWithPasskey', () => {
+  const setup = (user: Partial<User> | null, emailVerification: 'optional' | 'required' = 'optional') => {
+    const users = mock<UsersService>();
+    users.findById.mockResolvedValue(
+      user && Object.assign(new User(), { id: 1, email: 'ada@example.com', isActive: true, role: 'user', emailVerifiedAt: null, ...user }),
+    );
+    const tokens = mock<AccessTokenService>();
+    tokens.issue.mockImplementation((_userId, scopes) => Promise.resolve({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes }));
+    const passkeys = mock<PasskeyAssertions>();
+    passkeys.verify.mockResolvedValue(1);
+    const events = mock<SecurityEventLog>();
+    const service = new LoginService(
+      users,
+      mock<PasswordHasher>(),
+      tokens,
+      mock<AttemptThrottle>(),
+      mock<MfaChallenges>(),
+      passkeys,
+      scopeRegistry(),
+      events,
+      { ...defaultSettings.account, emailVerification },
+    );
+    return { service, tokens, passkeys, events };
+  };
+
+  it('logs in the user the assertion proves, with every scope of the role, and no MFA step even with MFA on', async () => {
+    const { service, tokens, events } = setup({ mfaEnabledAt: new Date() });
+    await expect(service.loginWithPasskey({ id: 'x' }, undefined, CLIENT)).resolves.toEqual({
+      issued: expect.objectContaining({ token: 'nat_x', scopes: ['account'] }),
+      narrowed: false,
+    });
+    expect(tokens.issue).toHaveBeenCalledWith(1, ['account']);
+    expect(events.record).toHaveBeenCalledWith('login.succeeded', 1, { client: CLIENT });
+  });
+
+  it('narrows the token to the scopes asked for, and refuses an unknown one before the assertion is checked', async () => {
+    const { service, passkeys } = setup({});
+    await expect(service.loginWithPasskey({}, 'nope:read', CLIENT)).rejects.toBeDomainError('INVALID_SCOPE', 400);
+    expect(passkeys.verify).not.toHaveBeenCalled();
+    await expect(service.loginWithPasskey({}, 'account', CLIENT)).resolves.toMatchObject({
+      narrowed: true,
+      issued: { scopes: ['account'] },
+    });
+  });
+
+  it('answers a deactivated or deleted account with the ordinary 401, issuing nothing', async () => {
+    for (const user of [{ isActive: false }, null]) {
+      const { service, tokens } = setup(user);
+      await expect(service.loginWithPasskey({}, undefined, CLIENT)).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+      expect(tokens.issue).not.toHaveBeenCalled();
+    }
+  });
+
+  it('asks an unverified address to be verified first when EMAIL_VERIFICATION=required', async () => {
+    await expect(setup({}, 'required').service.loginWithPasskey({}, undefined, CLIENT)).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
+    await expect(setup({ emailVerifiedAt: new Date() }, 'required').service.loginWithPasskey({}, undefined, CLIENT)).resolves.toBeDefined();
   });
 });

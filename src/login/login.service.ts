@@ -6,6 +6,7 @@ import type { RequestClient } from '../common/http/request-client.decorator';
 import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { LoginTransport } from '../auth/mfa/mfa-challenge.entity';
 import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
+import { PasskeyAssertions } from '../auth/passkeys/passkey-assertions.service';
 import { AccessTokenService, IssuedAccessToken } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { accountConfig, AccountConfig } from '../config/app.config';
@@ -19,7 +20,7 @@ export interface LoginResult {
   narrowed: boolean;
 }
 
-/** Login (bearer or cookie) and logout. */
+/** Login (bearer or cookie; a password, then a second factor when MFA is on, or a passkey) and logout. */
 @Injectable()
 export class LoginService {
   private readonly logger = new Logger(LoginService.name);
@@ -30,6 +31,7 @@ export class LoginService {
     private readonly tokens: AccessTokenService,
     private readonly throttle: AttemptThrottle,
     private readonly mfaChallenges: MfaChallenges,
+    private readonly passkeys: PasskeyAssertions,
     private readonly scopes: ScopeRegistry,
     private readonly events: SecurityEventLog,
     @Inject(accountConfig.KEY) private readonly config: AccountConfig,
@@ -105,6 +107,25 @@ export class LoginService {
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
     const issued = await this.succeed(finished.userId, granted, client, { secondFactor: finished.factor });
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
+  }
+
+  /**
+   * A login with a passkey's assertion. A passkey is created and used with
+   * user verification, so it is both factors at once: no MFA step follows.
+   * A deactivated account gets the same 401 as a refused assertion.
+   */
+  async loginWithPasskey(response: unknown, scope: string | undefined, client: RequestClient): Promise<LoginResult> {
+    const requested = this.scopes.parse(scope);
+    const userId = await this.passkeys.verify(response, client);
+    const user = await this.users.findById(userId);
+    if (!user?.isActive) {
+      this.logger.log({ event: 'login.failed', method: 'passkey', userId });
+      this.events.record('login.failed', userId, { client });
+      throw new DomainError('INVALID_CREDENTIALS', 'The passkey could not sign you in');
+    }
+    if (this.config.emailVerification === 'required' && user.emailVerifiedAt === null) throw new DomainError('EMAIL_NOT_VERIFIED');
+    const granted = this.scopes.grant(user.role, requested);
+    return { issued: await this.succeed(user.id, granted, client, { method: 'passkey' }), narrowed: requested !== null };
   }
 
   /** The end of every successful login, with or without a second step: the session, the login time, the log line and the event. */

@@ -27,10 +27,13 @@ import {
   SessionConfig,
   throttlingConfig,
   ThrottlingConfig,
+  webAuthnConfig,
+  WebAuthnConfig,
 } from '../../src/config/app.config';
 import { validateEnvironment } from '../../src/config/environment';
 import { FakeClock } from './fake-clock';
 import { LogCapture, testLogDestination } from './log-capture';
+import { SoftAuthenticator, SoftCredential } from './soft-authenticator';
 import { totpOf } from './totp';
 
 export interface TestApp {
@@ -51,6 +54,8 @@ export interface TestAppOptions {
   account?: Partial<AccountConfig>;
   /** The keys of the TOTP secrets (a rotation, a lost key). */
   mfa?: Partial<MfaConfig>;
+  /** The relying party of passkeys (RP ID, origins). */
+  webauthn?: Partial<WebAuthnConfig>;
   /** Another database than the worker's own. */
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
@@ -75,6 +80,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     [mailConfig, options.mail],
     [accountConfig, options.account],
     [mfaConfig, options.mfa],
+    [webAuthnConfig, options.webauthn],
   ] as const;
   for (const [namespace, overrides] of namespaces) {
     if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace.fromEnvironment(environment), ...overrides });
@@ -163,4 +169,26 @@ export async function turnMfaOn(http: TestAgent, token: string, at: Date): Promi
     .send({ code: totpOf(secret, at) })
     .expect(200);
   return { secret, recoveryCodes: (confirmed.body as { recoveryCodes: string[] }).recoveryCodes };
+}
+
+/** Adds a passkey of `authenticator` to the token's user: the options, then the authenticator's answer; returns its id and credential. */
+export async function addPasskey(
+  http: TestAgent,
+  token: string,
+  authenticator: SoftAuthenticator,
+  name?: string,
+): Promise<{ id: number; credential: SoftCredential }> {
+  const options = await http.post('/auth/passkeys/registration-options').set(bearer(token)).expect(200);
+  const { response, credential } = authenticator.register(options.body as Parameters<SoftAuthenticator['register']>[0]);
+  const added = await http
+    .post('/auth/passkeys')
+    .set(bearer(token))
+    .send({ response, ...(name === undefined ? {} : { name }) })
+    .expect(201);
+  return { id: (added.body as { id: number }).id, credential };
+}
+
+/** Options of a passkey login, as the browser gets them. */
+export async function passkeyLoginOptions(http: TestAgent): Promise<{ challenge: string; rpId?: string }> {
+  return (await http.post('/auth/passkeys/authentication-options').expect(200)).body as { challenge: string; rpId?: string };
 }

@@ -8,11 +8,20 @@ import { AccountAttemptGate } from './account-attempt-gate';
 import { throttlingClientKey } from './client-network';
 import { CounterState, ThrottleCountersRepository } from './throttle-counters.repository';
 
-type CounterKind = 'login-account' | 'login-client' | 'registration-client' | 'reset-account' | 'reset-client' | 'verification-mail';
+type CounterKind =
+  | 'login-account'
+  | 'login-client'
+  | 'registration-client'
+  | 'passkey-challenge-client'
+  | 'reset-account'
+  | 'reset-client'
+  | 'verification-mail';
 
 /** Verification mails one user may be sent within VERIFICATION_MAIL_WINDOW_SECONDS, the registration's included. */
 const VERIFICATION_MAILS_PER_USER = 3;
 const VERIFICATION_MAIL_WINDOW_SECONDS = 3600;
+
+const PASSKEY_CHALLENGE_WINDOW_SECONDS = 60;
 
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 1000;
@@ -154,6 +163,19 @@ export class AttemptThrottle {
     if (hits > this.config.registrationsPerClient) {
       this.refuse('registration', now, await this.counters.findOpen([key], now));
     }
+  }
+
+  /**
+   * Counts a passkey login's options (each stores a challenge for five
+   * minutes) against the client, PASSKEY_CHALLENGES_PER_CLIENT a minute;
+   * refuses past it.
+   */
+  async countPasskeyChallenge(clientAddress: string): Promise<void> {
+    const now = this.clock.now();
+    this.pruneNowAndThen(now);
+    const key = counterKey('passkey-challenge-client', throttlingClientKey(clientAddress));
+    const hits = await this.counters.increment(key, now, this.windowEnd(now, PASSKEY_CHALLENGE_WINDOW_SECONDS));
+    if (hits > this.config.passkeyChallengesPerClient) this.refuse('passkey-challenge', now, await this.counters.findOpen([key], now));
   }
 
   /**

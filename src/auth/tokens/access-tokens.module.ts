@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../../users/users.module';
 import { LinksModule } from '../links/links.module';
 import { MfaChallengeStoreModule } from '../mfa/mfa-challenge-store.module';
+import { WebAuthnChallengeStoreModule } from '../passkeys/webauthn-challenge-store.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
@@ -14,7 +15,14 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken]), UsersModule, LinksModule, MfaChallengeStoreModule, SecurityEventsModule],
+  imports: [
+    TypeOrmModule.forFeature([AccessToken]),
+    UsersModule,
+    LinksModule,
+    MfaChallengeStoreModule,
+    WebAuthnChallengeStoreModule,
+    SecurityEventsModule,
+  ],
   providers: [AccessTokensRepository, AccessTokenCache, AccessTokenService, PersonalTokens, TokenUsageRecorder, DeadTokenPruner],
   exports: [AccessTokenService, PersonalTokens, DeadTokenPruner],
 })

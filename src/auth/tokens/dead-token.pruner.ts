@@ -6,6 +6,7 @@ import { deleteInBatches } from '../../database/delete-in-batches';
 import { idleCutoff, LAST_USE_RESOLUTION_MS } from './access-token.service';
 import { LinkTokens } from '../links/link-tokens.service';
 import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
+import { WebAuthnChallengesRepository } from '../passkeys/webauthn-challenges.repository';
 import { SecurityEventsRepository } from '../security-events/security-events.repository';
 import { AccessTokensRepository } from './access-tokens.repository';
 
@@ -22,12 +23,13 @@ export interface Pruned {
   accessTokens: number;
   linkTokens: number;
   mfaChallenges: number;
+  webAuthnChallenges: number;
   securityEvents: number;
 }
 
 /**
  * Deletes dead tokens, which nothing accepts any more: access tokens expired
- * or idle, mailed links and MFA challenges expired (used ones are deleted when used), and
+ * or idle, mailed links, MFA and passkey challenges expired (used ones are deleted when used), and
  * security events past SECURITY_EVENT_RETENTION, so
  * that the tables hold only live ones. Runs every ten minutes on every
  * instance (the work is idempotent, so instances need no coordination) and
@@ -41,6 +43,7 @@ export class DeadTokenPruner {
     private readonly repository: AccessTokensRepository,
     private readonly links: LinkTokens,
     private readonly mfaChallenges: MfaChallengesRepository,
+    private readonly webAuthnChallenges: WebAuthnChallengesRepository,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
@@ -62,6 +65,7 @@ export class DeadTokenPruner {
     const accessTokens = await deleteInBatches(batchSize, (limit) => this.repository.deleteDead(now, idleCutoffWithMargin, limit));
     const linkTokens = await deleteInBatches(batchSize, (limit) => this.links.pruneExpired(limit));
     const mfaChallenges = await deleteInBatches(batchSize, (limit) => this.mfaChallenges.deleteExpired(now, limit));
+    const webAuthnChallenges = await deleteInBatches(batchSize, (limit) => this.webAuthnChallenges.deleteExpired(now, limit));
     const eventCutoff = new Date(now.getTime() - this.config.securityEventRetentionSeconds * 1000);
     const securityEvents = await deleteInBatches(batchSize, (limit) => this.securityEvents.deleteOlderThan(eventCutoff, limit));
     this.logger.log({
@@ -69,8 +73,9 @@ export class DeadTokenPruner {
       deleted: accessTokens,
       linksDeleted: linkTokens,
       mfaChallengesDeleted: mfaChallenges,
+      webAuthnChallengesDeleted: webAuthnChallenges,
       securityEventsDeleted: securityEvents,
     });
-    return { accessTokens, linkTokens, mfaChallenges, securityEvents };
+    return { accessTokens, linkTokens, mfaChallenges, webAuthnChallenges, securityEvents };
   }
 }

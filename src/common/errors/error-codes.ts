@@ -35,6 +35,10 @@ const CONTRACT_CODES = {
   MFA_CHALLENGE_EXPIRED: { status: HttpStatus.UNAUTHORIZED, message: 'This login attempt expired or was used: log in again' },
   MFA_ALREADY_ENABLED: { status: HttpStatus.CONFLICT, message: 'Two-factor authentication is already on' },
   MFA_NOT_ENABLED: { status: HttpStatus.CONFLICT, message: 'Two-factor authentication is not on (or no enrolment was started)' },
+  PASSKEY_INVALID: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'The passkey response is malformed, for another challenge, origin or site, or not verified',
+  },
   PAYLOAD_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json' },
   TOO_MANY_REQUESTS: { status: HttpStatus.TOO_MANY_REQUESTS, message: 'Too many requests: try again later' },

@@ -1,14 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsDisplayName } from '../../common/validation/display-name.decorator';
 
 export const PERSONAL_TOKEN_NAME_MAX_LENGTH = 100;
 
 export class CreatePersonalTokenRequest {
   @ApiProperty({ description: 'What the token is for, as its owner will recognise it in the list', example: 'CI deploys', maxLength: 100 })
-  @IsString()
-  @MaxLength(PERSONAL_TOKEN_NAME_MAX_LENGTH)
-  // Something visible, and no control character: the name is shown in lists and logs' neighbours.
-  @Matches(/^(?=.*\S)[^\p{Cc}]+$/u, { message: 'name must hold a visible character and no control character' })
+  @IsDisplayName(PERSONAL_TOKEN_NAME_MAX_LENGTH)
   name!: string;
 
   @ApiProperty({

@@ -4,7 +4,7 @@ import { EMAIL_MAX_LENGTH, IsAccountEmail } from '../../common/validation/accoun
 import { IsPresentedPassword } from '../../common/validation/password.decorator';
 
 // No length limit here: a scope parameter of any length, or of junk, is INVALID_SCOPE (docs/bad-inputs.md row 35).
-const SCOPE_DESCRIPTION = 'Space-separated scopes to narrow the token to (RFC 6749 §3.3); none: every scope the account may have';
+export const SCOPE_DESCRIPTION = 'Space-separated scopes to narrow the token to (RFC 6749 §3.3); none: every scope the account may have';
 
 /** `POST /auth/token` as JSON. */
 export class LoginRequest {

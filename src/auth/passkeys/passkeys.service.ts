@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  generateRegistrationOptions,
+  PublicKeyCredentialCreationOptionsJSON,
+  VerifiedRegistrationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { randomBytes } from 'node:crypto';
+import { isDuplicateEntryError } from '../../common/errors/database-errors';
+import { DomainError } from '../../common/errors/domain-error';
+import type { RequestClient } from '../../common/http/request-client.decorator';
+import { Clock } from '../../common/time/clock';
+import { webAuthnConfig, WebAuthnConfig } from '../../config/app.config';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { Outbox } from '../../mail/outbox';
+import { UsersService } from '../../users/users.service';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { SecurityEventLog } from '../security-events/security-event-log';
+import { defaultPasskeyName } from './passkey-names';
+import { answeredChallenge, asRegistrationResponse } from './passkey-response';
+import { Passkey } from './passkey.entity';
+import { MAX_PASSKEYS_PER_USER, PasskeyErrors } from './passkey.errors';
+import { PasskeyMails } from './passkey.mails';
+import { PasskeysRepository } from './passkeys.repository';
+import { WEBAUTHN_CHALLENGE_TTL_SECONDS, WebAuthnChallenges } from './webauthn-challenges';
+
+const USER_HANDLE_BYTES = 32;
+
+/**
+ * A signed-in user's passkeys: registering one (options, then the
+ * browser's response), listing and removing them. Passkeys are created
+ * discoverable and user-verified, so that one alone is a login with two
+ * factors (the device, and the PIN or biometric that unlocks it).
+ */
+@Injectable()
+export class Passkeys {
+  private readonly logger = new Logger(Passkeys.name);
+
+  constructor(
+    private readonly passkeys: PasskeysRepository,
+    private readonly challenges: WebAuthnChallenges,
+    private readonly users: UsersService,
+    private readonly outbox: Outbox,
+    private readonly mails: PasskeyMails,
+    private readonly events: SecurityEventLog,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    @Inject(webAuthnConfig.KEY) private readonly config: WebAuthnConfig,
+  ) {}
+
+  /** Options for the browser's `navigator.credentials.create()`, the user's passkeys excluded (one per authenticator). */
+  async registrationOptions(user: AuthenticatedUser): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const existing = await this.passkeys.listOf(user.id);
+    // One handle per user, so that an authenticator holds one passkey of the account, as WebAuthn intends.
+    const userHandle = existing[0]?.userHandle ?? randomBytes(USER_HANDLE_BYTES);
+    const options = await generateRegistrationOptions({
+      rpName: this.config.rpName,
+      rpID: this.config.rpId,
+      userName: user.email,
+      userDisplayName: user.email,
+      userID: new Uint8Array(userHandle),
+      timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
+      attestationType: 'none',
+      excludeCredentials: existing.map((passkey) => ({
+        id: passkey.credentialId.toString('base64url'),
+        transports: passkey.transports === '' ? undefined : passkey.transports.split(','),
+      })),
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    });
+    await this.challenges.remember(options.challenge, { ceremony: 'registration', userId: user.id, userHandle });
+    return options;
+  }
+
+  /**
+   * Verifies the browser's answer to the user's last registration options
+   * and stores the passkey. 400 PASSKEY_INVALID for a response malformed,
+   * for another challenge (or one used or expired), origin or RP ID, without
+   * user verification, or of a passkey already registered.
+   */
+  async register(user: AuthenticatedUser, response: unknown, name: string | undefined, client: RequestClient): Promise<Passkey> {
+    const parsed = asRegistrationResponse(response);
+    const challenge = parsed ? answeredChallenge(parsed) : null;
+    if (!parsed || !challenge) throw this.refused(user.id, 'malformed');
+    const issued = await this.challenges.take(challenge, 'registration', user.id);
+    if (!issued?.userHandle) throw this.refused(user.id, 'challenge unknown, used or expired');
+    let verification: VerifiedRegistrationResponse;
+    try {
+      verification = await verifyRegistrationResponse({
+        response: parsed,
+        expectedChallenge: challenge,
+        expectedOrigin: this.config.origins,
+        expectedRPID: this.config.rpId,
+        requireUserVerification: true,
+      });
+    } catch (error) {
+      throw this.refused(user.id, (error as Error).message);
+    }
+    if (!verification.verified) throw this.refused(user.id, 'attestation not verified');
+    const { credential, aaguid } = verification.registrationInfo;
+    // The id the browser named must be the one the authenticator signed into its data.
+    if (credential.id !== parsed.id) throw this.refused(user.id, 'credential id differs from the authenticator data');
+    const passkey = await this.store(user, {
+      userId: user.id,
+      credentialId: Buffer.from(credential.id, 'base64url'),
+      publicKey: Buffer.from(credential.publicKey),
+      userHandle: issued.userHandle,
+      signCount: credential.counter,
+      transports: (parsed.response.transports ?? []).join(','),
+      name: name ?? defaultPasskeyName(aaguid),
+      createdAt: this.clock.now(),
+    });
+    this.logger.log({ event: 'passkey.added', userId: user.id, passkeyId: passkey.id });
+    this.events.record('passkey.added', user.id, { client });
+    return passkey;
+  }
+
+  /** Stores it with its notice, the user locked while their passkeys are counted: parallel registrations cannot pass the cap. */
+  private async store(user: AuthenticatedUser, passkey: Parameters<PasskeysRepository['insert']>[0]): Promise<Passkey> {
+    try {
+      return await this.unitOfWork.run(async (transaction) => {
+        const owner = await this.users.lockById(user.id, transaction);
+        if ((await this.passkeys.countOf(user.id, transaction)) >= MAX_PASSKEYS_PER_USER) {
+          throw new DomainError(PasskeyErrors.PASSKEY_LIMIT_REACHED);
+        }
+        const stored = await this.passkeys.insert(passkey, transaction);
+        await this.outbox.enqueue(this.mails.addedNotice(owner.email, stored.name), transaction);
+        return stored;
+      });
+    } catch (error) {
+      if (isDuplicateEntryError(error)) throw this.refused(user.id, 'credential already registered');
+      throw error;
+    }
+  }
+
+  list(userId: number): Promise<Passkey[]> {
+    return this.passkeys.listOf(userId);
+  }
+
+  /** Removes one of the user's passkeys: 404 for an id that is not one (another user's included). */
+  async remove(user: AuthenticatedUser, id: number, client: RequestClient): Promise<void> {
+    const removed = await this.unitOfWork.run(async (transaction) => {
+      const owner = await this.users.lockById(user.id, transaction);
+      const passkey = await this.passkeys.findOwned(user.id, id, transaction);
+      if (!passkey) throw new DomainError('NOT_FOUND', 'No such passkey');
+      await this.passkeys.delete(user.id, id, transaction);
+      await this.outbox.enqueue(this.mails.removedNotice(owner.email, passkey.name), transaction);
+      return passkey;
+    });
+    this.logger.log({ event: 'passkey.removed', userId: user.id, passkeyId: removed.id });
+    this.events.record('passkey.removed', user.id, { client });
+  }
+
+  private refused(userId: number, reason: string): DomainError {
+    this.logger.log({ event: 'passkey.registration_refused', userId, reason });
+    return new DomainError('PASSKEY_INVALID');
+  }
+}

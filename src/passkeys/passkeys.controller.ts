@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
+import { PasskeyErrors } from '../auth/passkeys/passkey.errors';
+import { Passkeys } from '../auth/passkeys/passkeys.service';
+import { Client, RequestClient } from '../common/http/request-client.decorator';
+import { RowIdPipe } from '../common/http/row-id.pipe';
+import { PasskeyResponse, toPasskeyResponse } from './dto/passkey.response';
+import { RegisterPasskeyRequest } from './dto/register-passkey.request';
+
+const OPTIONS_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'PublicKeyCredentialCreationOptionsJSON: pass it to startRegistration() of @simplewebauthn/browser',
+} as const;
+
+@ApiTags('Passkeys')
+@Controller('auth/passkeys')
+export class PasskeysController {
+  constructor(private readonly passkeys: Passkeys) {}
+
+  @ApiOperation({
+    summary: 'Start adding a passkey: options for the browser',
+    description:
+      'A discoverable credential with user verification, the user’s passkeys excluded. ' +
+      'Its challenge works once, for 5 minutes; a new call replaces it.',
+  })
+  @ApiOkResponse({ schema: OPTIONS_SCHEMA })
+  @RequireScopes('account')
+  @Post('registration-options')
+  @HttpCode(HttpStatus.OK)
+  registrationOptions(@CurrentSession() session: AuthContext): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    return this.passkeys.registrationOptions(session.user);
+  }
+
+  @ApiOperation({
+    summary: 'Add the passkey the browser made for those options',
+    description: 'A notice is mailed to the account’s address. The passkey then logs in alone, second factor included.',
+  })
+  @ApiCreatedResponse({ type: PasskeyResponse })
+  @ApiErrors('VALIDATION_FAILED', 'PASSKEY_INVALID', PasskeyErrors.PASSKEY_LIMIT_REACHED, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE')
+  @RequireScopes('account')
+  @Post()
+  async register(
+    @CurrentSession() session: AuthContext,
+    @Body() body: RegisterPasskeyRequest,
+    @Client() client: RequestClient,
+  ): Promise<PasskeyResponse> {
+    return toPasskeyResponse(await this.passkeys.register(session.user, body.response, body.name, client));
+  }
+
+  @ApiOperation({ summary: "The caller's passkeys, oldest first" })
+  @ApiOkResponse({ type: [PasskeyResponse] })
+  @Get()
+  async list(@CurrentSession() session: AuthContext): Promise<PasskeyResponse[]> {
+    return (await this.passkeys.list(session.user.id)).map(toPasskeyResponse);
+  }
+
+  @ApiOperation({ summary: 'Remove one of the caller’s passkeys', description: 'A notice is mailed to the account’s address.' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
+  @RequireScopes('account')
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(
+    @CurrentSession() session: AuthContext,
+    @Param('id', new RowIdPipe('No such passkey')) id: number,
+    @Client() client: RequestClient,
+  ): Promise<void> {
+    await this.passkeys.remove(session.user, id, client);
+  }
+}
