@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { AccountStanding } from '../src/auth/roles/account-standing.service';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
@@ -9,7 +9,19 @@ import { linkTokenOf, SmtpSink } from './support/smtp-sink';
 import { INVISIBLE_CHARACTERS, OBJECT_PROTOTYPE_KEYS } from './support/request-fuzz';
 import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import { BrowserSession, cookieLogin, CSRF_COOKIE, SESSION_COOKIE } from './support/session-cookies';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp, turnMfaOn } from './support/test-app';
+import { SoftAuthenticator } from './support/soft-authenticator';
+import {
+  addPasskey,
+  bearer,
+  createTestApp,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  resetDatabase,
+  rowCounts,
+  TestApp,
+  turnMfaOn,
+} from './support/test-app';
 
 /**
  * The rows of docs/bad-inputs.md that apply to the account and token
@@ -989,5 +1001,121 @@ describe('Bad second-factor codes on every route that takes one (row 33)', () =>
     }
     expect(await snapshot()).toBe(before);
     await t.http.get('/health').expect(200);
+  });
+});
+
+describe('Bad WebAuthn responses on every route that takes one (row 34)', () => {
+  const RESPONSE_ROUTES = ['POST /auth/cookie/passkey-login', 'POST /auth/passkeys', 'POST /auth/passkeys/authentication'];
+  const ORIGIN = 'http://localhost:3000';
+  let t: TestApp;
+  let token: string;
+  let authenticator: SoftAuthenticator;
+  let routes: BodyRoute[];
+  const snapshot = async () =>
+    JSON.stringify(
+      await Promise.all(['users', 'access_tokens', 'passkeys'].map((table) => t.db.query(`SELECT * FROM ${table} ORDER BY 1`))),
+    );
+  const isRegistration = (route: BodyRoute) => route.path === '/auth/passkeys';
+  type Ceremony = 'registration' | 'authentication';
+  const BOTH: Ceremony[] = ['registration', 'authentication'];
+
+  /** A live challenge of the route's ceremony, so that a response gets past it to the parts the library reads. */
+  async function liveChallenge(route: BodyRoute): Promise<{ challenge: string }> {
+    const response = isRegistration(route)
+      ? await t.http.post('/auth/passkeys/registration-options').set(bearer(token)).expect(200)
+      : await t.http.post('/auth/passkeys/authentication-options').expect(200);
+    return response.body as { challenge: string };
+  }
+
+  /** A well-formed response of the route's ceremony for a live challenge, with `damage` applied to its `response` part. */
+  async function damaged(route: BodyRoute, damage: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const options = await liveChallenge(route);
+    const valid = isRegistration(route)
+      ? authenticator.register({ challenge: options.challenge, rp: { id: 'localhost' }, user: { id: 'dQ' } }).response
+      : authenticator.authenticate(options);
+    return { ...valid, response: { ...(valid.response as object), ...damage } };
+  }
+
+  const randomBase64url = (bytes: number) => randomBytes(bytes).toString('base64url');
+  /** Each bad response, and the ceremonies whose responses have the part it spoils (a login's has no attestationObject). */
+  const BAD_RESPONSES: Array<[string, Ceremony[], (route: BodyRoute) => Promise<unknown> | unknown]> = [
+    ['a string', BOTH, () => 'x'],
+    ['a number', BOTH, () => 42],
+    ['an array', BOTH, () => [{ id: 'AAAA' }]],
+    ['null', BOTH, () => null],
+    ['true', BOTH, () => true],
+    ['an empty object', BOTH, () => ({})],
+    ['an id in standard base64', BOTH, () => ({ id: 'ab+/cd==', rawId: 'ab+/cd==', type: 'public-key', response: {} })],
+    ['an id of 2,000 bytes', BOTH, () => ({ id: randomBase64url(2000), rawId: 'x', type: 'public-key', response: {} })],
+    ['clientDataJSON not base64url', BOTH, (route) => damaged(route, { clientDataJSON: 'not base64url!' })],
+    ['clientDataJSON not JSON', BOTH, (route) => damaged(route, { clientDataJSON: randomBase64url(40) })],
+    ['attestationObject of CBOR garbage', ['registration'], (route) => damaged(route, { attestationObject: randomBase64url(300) })],
+    [
+      'attestationObject of truncated CBOR',
+      ['registration'],
+      (route) => damaged(route, { attestationObject: Buffer.from([0xa3, 0x63, 0x66]).toString('base64url') }),
+    ],
+    [
+      'attestationObject as large as the body limit lets through',
+      ['registration'],
+      (route) => damaged(route, { attestationObject: randomBase64url(11_000) }),
+    ],
+    ['transports that are not a list of names', ['registration'], (route) => damaged(route, { transports: 'internal' })],
+    ['authenticatorData of garbage', ['authentication'], (route) => damaged(route, { authenticatorData: randomBase64url(10) })],
+    ['a signature of garbage', ['authentication'], (route) => damaged(route, { signature: randomBase64url(70) })],
+    ['a signature that is not base64url', ['authentication'], (route) => damaged(route, { signature: '!!' })],
+  ];
+
+  beforeAll(async () => {
+    t = await createTestApp({ http: { corsOrigins: new Set([ORIGIN]) } });
+    await resetDatabase(t.db);
+    ({ token } = await registerAndLogin(t.http, 'row34@example.com'));
+    authenticator = new SoftAuthenticator(ORIGIN);
+    await addPasskey(t.http, token, authenticator);
+    routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument).filter(({ fields }) =>
+      Object.values(fields).some((names) => names.includes('response')),
+    );
+  });
+  afterAll(() => t.close());
+
+  it('finds every route that takes a WebAuthn response', () => {
+    expect(routes.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(RESPONSE_ROUTES);
+  });
+
+  it('refuses each bad response with 400 PASSKEY_INVALID (registration) or 401 (login), never a 500, and changes nothing', async () => {
+    const before = await snapshot();
+    for (const route of routes) {
+      const name = `${route.method} ${route.path}`;
+      for (const [kind, ceremonies, make] of BAD_RESPONSES) {
+        if (!ceremonies.includes(isRegistration(route) ? 'registration' : 'authentication')) continue;
+        const response = await t.http
+          .post(route.path)
+          .set(isRegistration(route) ? bearer(token) : {})
+          .set('Origin', ORIGIN)
+          .send({ response: await make(route) });
+        expect({ name, kind, status: response.status, code: (response.body as { code?: string }).code }).toEqual(
+          isRegistration(route)
+            ? { name, kind, status: 400, code: 'PASSKEY_INVALID' }
+            : { name, kind, status: 401, code: 'INVALID_CREDENTIALS' },
+        );
+      }
+    }
+    expect(await snapshot()).toBe(before);
+    await t.http.get('/health').expect(200);
+  });
+
+  it('answers a 1 MB attestationObject with 413 from the body limit (row 4), before any passkey code reads it', async () => {
+    for (const route of routes) {
+      const response = await t.http
+        .post(route.path)
+        .set(isRegistration(route) ? bearer(token) : {})
+        .set('Origin', ORIGIN)
+        .send({ response: await damaged(route, { attestationObject: 'A'.repeat(1_048_576) }) });
+      expect({ route: route.path, status: response.status, code: (response.body as { code?: string }).code }).toEqual({
+        route: route.path,
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+      });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { webAuthnConfig } from './app.config';
 import { parseDurationSeconds } from './duration';
 import { Environment, validateEnvironment } from './environment';
 
@@ -37,6 +38,18 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it('takes passkey origins on the RP ID or a domain below it, and APP_URL’s origin when none are listed', () => {
+    const onSubdomains = { ...minimal, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com' };
+    expect(webAuthnConfig.fromEnvironment(validateEnvironment(onSubdomains))).toEqual({
+      rpId: 'example.com',
+      rpName: 'Nest Auth',
+      origins: ['https://example.com', 'https://app.example.com'],
+    });
+    const fromAppUrl = { ...minimal, WEBAUTHN_RP_ID: 'example.com', APP_URL: 'https://app.example.com/base/' };
+    expect(webAuthnConfig.fromEnvironment(validateEnvironment(fromAppUrl)).origins).toEqual(['https://app.example.com']);
+    expect(webAuthnConfig.fromEnvironment(validateEnvironment(minimal)).origins).toEqual(['http://localhost:3000']);
+  });
+
   it('converts numbers and booleans from their text form', () => {
     expect(validateEnvironment({ ...minimal, PORT: '8080', DATABASE_MIGRATE_ON_START: 'false', BCRYPT_COST: '11' })).toMatchObject({
       PORT: 8080,
@@ -69,6 +82,17 @@ describe('validateEnvironment', () => {
       /MFA_ENCRYPTION_KEYS_PREVIOUS is invalid/,
     ],
     [{ ...minimal, MFA_ISSUER: 'Acme: Auth' }, /MFA_ISSUER is invalid: .*no colon/],
+    [{ ...minimal, WEBAUTHN_RP_ID: 'https://example.com' }, /WEBAUTHN_RP_ID is invalid: .*a domain name/],
+    [{ ...minimal, WEBAUTHN_RP_ID: '127.0.0.1' }, /WEBAUTHN_RP_ID is invalid/],
+    [{ ...minimal, WEBAUTHN_RP_NAME: 'Acme\nAuth' }, /WEBAUTHN_RP_NAME is invalid/],
+    [{ ...minimal, WEBAUTHN_ORIGINS: 'https://*.example.com' }, /WEBAUTHN_ORIGINS is invalid: .*list of origins/],
+    [
+      { ...minimal, APP_URL: 'https://app.example.com' },
+      /WEBAUTHN_ORIGINS is not set: the origin https:\/\/app.example.com \(the origin of APP_URL\) is not on WEBAUTHN_RP_ID localhost: set WEBAUTHN_RP_ID to app.example.com/,
+    ],
+    [{ ...minimal, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com.evil.io' }, /is not on WEBAUTHN_RP_ID example.com/],
+    [{ ...minimal, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'http://app.example.com' }, /must be https/],
+    [{ ...minimal, PASSKEY_CHALLENGES_PER_CLIENT: '0' }, /PASSKEY_CHALLENGES_PER_CLIENT is invalid/],
     [{ ...minimal, LOGIN_MAX_FAILURES_PER_ACCOUNT: '11' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT is invalid: .*between 1 and 10/],
   ])('refuses %j with a message naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);

@@ -37,14 +37,15 @@ export function webAuthnOrigins(environment: Pick<Environment, 'WEBAUTHN_ORIGINS
  */
 function webAuthnOriginsProblem(environment: Environment): string | null {
   if (!RP_ID_PATTERN.test(environment.WEBAUTHN_RP_ID) || !isOriginList(environment.WEBAUTHN_ORIGINS)) return null;
+  const fromAppUrl = listItems(environment.WEBAUTHN_ORIGINS).length === 0 ? ' (the origin of APP_URL)' : '';
   for (const origin of webAuthnOrigins(environment)) {
     const { protocol, hostname } = new URL(origin);
     const rpId = environment.WEBAUTHN_RP_ID;
     if (hostname !== rpId && !hostname.endsWith(`.${rpId}`)) {
-      return `the origin ${origin} is not on WEBAUTHN_RP_ID ${rpId} (set WEBAUTHN_RP_ID to ${hostname} or a domain it ends with, or WEBAUTHN_ORIGINS)`;
+      return `the origin ${origin}${fromAppUrl} is not on WEBAUTHN_RP_ID ${rpId}: set WEBAUTHN_RP_ID to ${hostname} or a domain it ends with`;
     }
     if (protocol === 'http:' && hostname !== 'localhost' && !hostname.endsWith('.localhost')) {
-      return `the origin ${origin} must be https (browsers allow http for localhost only)`;
+      return `the origin ${origin}${fromAppUrl} must be https (browsers allow http for localhost only)`;
     }
   }
   return null;
@@ -244,7 +245,7 @@ export class Environment {
       validate: (value: unknown, args) => isOriginList(value) && webAuthnOriginsProblem(args?.object as Environment) === null,
       defaultMessage: (args) =>
         isOriginList(args?.value)
-          ? `WEBAUTHN_ORIGINS: ${webAuthnOriginsProblem(args?.object as Environment)}`
+          ? (webAuthnOriginsProblem(args?.object as Environment) ?? '')
           : 'WEBAUTHN_ORIGINS must be a comma-separated list of origins such as https://app.example.com (empty: the origin of APP_URL)',
     },
   })

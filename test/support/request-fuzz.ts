@@ -248,14 +248,65 @@ const FIELD_VALUES: Partial<Record<string, fc.Arbitrary<string>>> = {
   client_id: text(),
   client_secret: text(),
 };
+const base64urlText = (maxLength: number) => fc.string({ unit: fc.constantFrom(...BASE64URL), maxLength });
+/** Client data as a browser would encode it: a challenge nobody issued, the right or a wrong origin and type. */
+const clientDataText = fc
+  .record({
+    type: fc.constantFrom('webauthn.get', 'webauthn.create', 'payment.get'),
+    challenge: fc.oneof(base64urlText(43), text()),
+    origin: fc.constantFrom('http://localhost:3000', 'https://evil.example', ''),
+  })
+  .map((clientData) => Buffer.from(JSON.stringify(clientData)).toString('base64url'));
+
+/** A WebAuthn `response` as @simplewebauthn/browser shapes it, with its parts random, missing or of the wrong type. */
+const webAuthnResponse = fc.record(
+  {
+    id: fc.oneof(base64urlText(64), text()),
+    rawId: fc.oneof(base64urlText(64), text()),
+    type: fc.constantFrom('public-key', 'password', ''),
+    response: fc.oneof(
+      fc.record(
+        {
+          clientDataJSON: fc.oneof(clientDataText, base64urlText(200), anyValue),
+          attestationObject: fc.oneof(base64urlText(400), anyValue),
+          authenticatorData: fc.oneof(base64urlText(200), anyValue),
+          signature: fc.oneof(base64urlText(100), anyValue),
+          userHandle: fc.oneof(base64urlText(43), anyValue),
+          transports: fc.oneof(fc.array(fc.constantFrom('internal', 'usb', 'hybrid', '', 'x'.repeat(40))), anyValue),
+        },
+        { requiredKeys: [] },
+      ),
+      anyValue,
+    ),
+    clientExtensionResults: fc.oneof(fc.constant({}), anyValue),
+  },
+  { requiredKeys: [] },
+);
+
+/** Fields whose values are structured, in JSON bodies. */
+const JSON_FIELD_VALUES: Partial<Record<string, fc.Arbitrary<unknown>>> = { response: webAuthnResponse };
+
 /** Names every plain object answers to: an unknown-field check that looks fields up in one lets them through. */
 export const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype);
 
-const STRAY_KEYS = ['prototype', 'id', 'isActive', 'role', 'isAdmin', ...OBJECT_PROTOTYPE_KEYS, ...Object.keys(FIELD_VALUES)];
+const STRAY_KEYS = [
+  'prototype',
+  'id',
+  'isActive',
+  'role',
+  'isAdmin',
+  ...OBJECT_PROTOTYPE_KEYS,
+  ...Object.keys(FIELD_VALUES),
+  ...Object.keys(JSON_FIELD_VALUES),
+];
 
 /** A field the fuzzer has no special values for (another module's): any text, or anything at all. */
 const fieldValue = (field: string): fc.Arbitrary<unknown> =>
-  fc.oneof(SIMPLEST_FIRST, { weight: 6, arbitrary: FIELD_VALUES[field] ?? text() }, { weight: 1, arbitrary: anyValue });
+  fc.oneof(
+    SIMPLEST_FIRST,
+    { weight: 6, arbitrary: JSON_FIELD_VALUES[field] ?? FIELD_VALUES[field] ?? text() },
+    { weight: 1, arbitrary: anyValue },
+  );
 
 /** Mostly the route's own fields; sometimes a missing one, a stray or repeated key. */
 function entries<T>(fields: readonly string[], valueOf: (field: string) => fc.Arbitrary<T>, stray: fc.Arbitrary<T>) {
