@@ -1,20 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, login, PASSWORD, resetDatabase, TestApp } from './support/test-app';
+import { listen, readmeSnippet } from './support/web-pages';
 
 const NEW_PASSWORD = 'a passphrase typed in chromium';
 
 /** The reset page's script as the README gives it to front ends. */
-function readmeResetScript(): string {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const snippet = /```js\n(\/\/ APP_URL\/reset-password[\s\S]*?)```/.exec(readme)?.[1];
-  if (!snippet) throw new Error('README.md has no reset-password snippet');
-  return snippet;
-}
+const readmeResetScript = () => readmeSnippet('// APP_URL/reset-password');
 
 /**
  * The web app of APP_URL: its /reset-password page runs the README's script
@@ -33,11 +27,6 @@ document.title = 'answered ' + response.status;
 </script>`;
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
   });
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
 }
 
 describe('A mailed link opened in a real browser (headless Chromium)', () => {

@@ -1,21 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
 import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp, turnMfaOn } from './support/test-app';
 import { totpOf } from './support/totp';
+import { closeServer, listen, readmeSnippet } from './support/web-pages';
 
 const EMAIL = 'ada@example.com';
 
 /** The login function the README gives front ends for accounts with MFA on. */
-function readmeMfaLogin(): string {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const snippet = /```js\n(\/\/ Log in with the cookie session[\s\S]*?)```/.exec(readme)?.[1];
-  if (!snippet) throw new Error('README.md has no MFA login snippet');
-  return snippet;
-}
+const readmeMfaLogin = () => readmeSnippet('// Log in with the cookie session');
 const NEW_EMAIL = 'ada.lovelace@example.com';
 const CSRF_TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
@@ -98,15 +92,6 @@ function pageServer(): Server {
   });
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
 
 describe('Cookie sessions in a real browser (headless Chromium)', () => {
   let t: TestApp;
@@ -146,7 +131,7 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([allowedPage, sameSitePage, crossSitePage].filter((server) => server.listening).map(close));
+    await Promise.all([allowedPage, sameSitePage, crossSitePage].filter((server) => server.listening).map(closeServer));
     await t?.close();
   });
 

@@ -5,7 +5,7 @@ import type { Passkey } from '../../auth/passkeys/passkey.entity';
 export class PasskeyResponse {
   @ApiProperty({ example: 3 })
   id!: number;
-  @ApiProperty({ example: 'iCloud Keychain' })
+  @ApiProperty({ example: 'Apple Passwords' })
   name!: string;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
