@@ -92,7 +92,6 @@ function pageServer(): Server {
   });
 }
 
-
 describe('Cookie sessions in a real browser (headless Chromium)', () => {
   let t: TestApp;
   let browser: HeadlessChromium;

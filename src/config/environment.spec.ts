@@ -90,7 +90,10 @@ describe('validateEnvironment', () => {
       { ...minimal, APP_URL: 'https://app.example.com' },
       /WEBAUTHN_ORIGINS is not set: the origin https:\/\/app.example.com \(the origin of APP_URL\) is not on WEBAUTHN_RP_ID localhost: set WEBAUTHN_RP_ID to app.example.com/,
     ],
-    [{ ...minimal, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com.evil.io' }, /is not on WEBAUTHN_RP_ID example.com/],
+    [
+      { ...minimal, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com.evil.io' },
+      /is not on WEBAUTHN_RP_ID example.com/,
+    ],
     [{ ...minimal, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'http://app.example.com' }, /must be https/],
     [{ ...minimal, PASSKEY_CHALLENGES_PER_CLIENT: '0' }, /PASSKEY_CHALLENGES_PER_CLIENT is invalid/],
     [{ ...minimal, LOGIN_MAX_FAILURES_PER_ACCOUNT: '11' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT is invalid: .*between 1 and 10/],

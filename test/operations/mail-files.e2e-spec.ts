@@ -43,7 +43,12 @@ describe('Mail with no MAIL_URL', () => {
   it(
     'writes a registration’s verification message as a readable .eml file, whose link verifies the address',
     async () => {
-      const service = await startServiceProcess({ MAIL_URL: '', MAIL_OUTBOX_DIR: dir, APP_URL: 'https://app.example.com', WEBAUTHN_RP_ID: 'example.com' });
+      const service = await startServiceProcess({
+        MAIL_URL: '',
+        MAIL_OUTBOX_DIR: dir,
+        APP_URL: 'https://app.example.com',
+        WEBAUTHN_RP_ID: 'example.com',
+      });
       try {
         expect((await register(service, 'developer@example.com', PASSWORD)).status).toBe(201);
 
