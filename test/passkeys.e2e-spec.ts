@@ -472,3 +472,28 @@ describe('What is stored', () => {
     expect(authenticator.credentials).toHaveLength(1);
   });
 });
+
+describe('Two instances on one database', () => {
+  it('finish each other’s ceremonies: the challenges are in the database, not in a process', async () => {
+    const other = await createTestApp({ webauthn: { rpId: RP_ID, origins: [ORIGIN] } });
+    // One time on both, as on synchronised hosts: earlier tests moved the first instance's clock on.
+    other.clock.advance(t.clock.now().getTime() - other.clock.now().getTime());
+    try {
+      const { token } = await registerAndLogin(t.http, 'ada@example.com');
+      const authenticator = new SoftAuthenticator(ORIGIN);
+
+      const options = (await t.http.post('/auth/passkeys/registration-options').set(bearer(token)).expect(200)).body as CreationOptions;
+      await other.http
+        .post('/auth/passkeys')
+        .set(bearer(token))
+        .send({ response: authenticator.register(options).response })
+        .expect(201);
+      const assertion = authenticator.authenticate(await passkeyLoginOptions(other.http));
+      await authenticate(assertion).expect(200);
+      // Used up on the first instance: the second one refuses it too.
+      await other.http.post('/auth/passkeys/authentication').send({ response: assertion }).expect(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
