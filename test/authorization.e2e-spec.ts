@@ -88,6 +88,7 @@ describe('Scopes on every token', () => {
     );
     expect(accountRoutes.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
       'DELETE /auth/mfa',
+      'DELETE /auth/passkeys/1',
       'DELETE /auth/tokens',
       'DELETE /auth/tokens/1',
       'DELETE /users/me',
@@ -95,6 +96,8 @@ describe('Scopes on every token', () => {
       'POST /auth/mfa/recovery-codes',
       'POST /auth/mfa/totp',
       'POST /auth/mfa/totp/confirm',
+      'POST /auth/passkeys',
+      'POST /auth/passkeys/registration-options',
       'POST /auth/tokens',
     ]);
     const token = await scopedToken(t, 'scoped@example.com', 'notes:read');

@@ -23,7 +23,7 @@ export class SentMailPruner {
     private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'prune-sent-mail' })
+  @Cron(CronExpression.EVERY_HOUR, { name: 'prune-sent-mail', waitForCompletion: true })
   async pruneOnSchedule(): Promise<void> {
     try {
       await this.prune();

@@ -69,7 +69,7 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('documents the X-CSRF-Token header on exactly the secured writes, and CSRF_FAILED on those and the routes that log a browser in', () => {
     // Their login-CSRF rule (a trusted Origin) answers CSRF_FAILED too, with no token to echo.
-    const browserLogins = ['POST /auth/cookie/login', 'POST /auth/mfa/verify'];
+    const browserLogins = ['POST /auth/cookie/login', 'POST /auth/cookie/passkey-login', 'POST /auth/mfa/verify'];
     const writes = documentedOperations(document).filter(([route]) => /^(POST|PUT|PATCH|DELETE) /.test(route));
     expect(writes.length).toBeGreaterThanOrEqual(5);
     for (const [route, operation] of documentedOperations(document)) {
