@@ -72,6 +72,7 @@ export class AccountService {
       }
       if (newEmail !== undefined) {
         await this.users.update(user.id, { pendingEmail: newEmail }, transaction);
+        await this.tokens.ownerChanged(user.id, transaction);
         await this.links.revokeForUser(user.id, ['change-email'], transaction);
         const token = await this.links.issue(user.id, 'change-email', newEmail, transaction);
         await this.outbox.enqueue(this.mails.emailChangeConfirmation(newEmail, token), transaction);
@@ -103,6 +104,7 @@ export class AccountService {
       if (current.pendingEmail !== grant.email) throw new DomainError('INVALID_LINK');
       await this.links.consume(grant, transaction);
       await this.users.update(current.id, { email: grant.email, emailVerifiedAt: this.clock.now(), pendingEmail: null }, transaction);
+      await this.tokens.ownerChanged(current.id, transaction);
       return this.users.getById(current.id, transaction);
     });
     this.tokens.forgetOwner(user.id);
@@ -124,6 +126,7 @@ export class AccountService {
         const admins = await this.users.lockActiveAdminIds(transaction);
         if (admins.includes(user.id) && admins.length <= 1) throw new DomainError('LAST_ADMIN');
         const stored = await this.users.getById(user.id, transaction);
+        await this.tokens.ownerChanged(user.id, transaction);
         await this.users.delete(user.id, transaction);
         await this.outbox.enqueue(this.mails.deletionNotice(stored.email), transaction);
       }),

@@ -67,7 +67,10 @@ export class RegistrationService {
       const current = await this.users.getById(grant.userId, transaction);
       if (current.email !== grant.email) throw new DomainError('INVALID_LINK');
       await this.links.consume(grant, transaction);
-      if (current.emailVerifiedAt === null) await this.users.update(current.id, { emailVerifiedAt: this.clock.now() }, transaction);
+      if (current.emailVerifiedAt === null) {
+        await this.users.update(current.id, { emailVerifiedAt: this.clock.now() }, transaction);
+        await this.tokens.ownerChanged(current.id, transaction);
+      }
       return this.users.getById(current.id, transaction);
     });
     this.tokens.forgetOwner(user.id);

@@ -73,7 +73,7 @@ export class AccessTokenGuard implements CanActivate {
   private async authenticate(context: ExecutionContext): Promise<AuthContext> {
     const request = context.switchToHttp().getRequest<Request & RequestWithAuth>();
     const credential = this.credentialOf(request);
-    const session = await this.tokens.authenticate(credential.token);
+    const session = await this.tokens.authenticate(credential.token, request.ip ?? '');
     if (credential.from === 'cookie' && !SAFE_METHODS.has(request.method)) {
       this.assertSameSiteWrite(request, session);
     }

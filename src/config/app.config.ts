@@ -31,6 +31,7 @@ export const authConfig = configNamespace('auth', (env) => ({
   maxPersonalTokensPerUser: env.MAX_PERSONAL_TOKENS_PER_USER,
   securityEventRetentionSeconds: parseDurationSeconds(env.SECURITY_EVENT_RETENTION),
   tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,
+  revocationPollMs: env.REVOCATION_POLL_MS,
   tokenCacheMaxEntries: env.TOKEN_CACHE_MAX_ENTRIES,
   passwordHashingConcurrency: env.PASSWORD_HASHING_CONCURRENCY,
   passwordHashingQueue: env.PASSWORD_HASHING_QUEUE,
@@ -78,6 +79,7 @@ export const throttlingConfig = configNamespace('throttling', (env) => ({
   registrationsPerClient: env.REGISTRATIONS_PER_CLIENT,
   registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
   passkeyChallengesPerClient: env.PASSKEY_CHALLENGES_PER_CLIENT,
+  invalidTokensPerClient: env.INVALID_TOKENS_PER_CLIENT,
 }));
 
 export const mailConfig = configNamespace('mail', (env) => ({

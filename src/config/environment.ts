@@ -164,9 +164,13 @@ export class Environment {
   @Matches(DURATION_PATTERN, { message: 'SECURITY_EVENT_RETENTION must be a duration such as 90d or 2160h' })
   SECURITY_EVENT_RETENTION = '90d';
 
-  // Another instance sees a revocation only when its cached copy expires: the TTL bounds that delay.
-  @IsIntegerSetting(0, 60_000, { max: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 60000' })
-  TOKEN_CACHE_TTL_MS = 5000;
+  // Revocations reach every instance through the revocation log, not through the entries' expiry.
+  @IsIntegerSetting(0, 600_000, { max: 'TOKEN_CACHE_TTL_MS must be between 0 (off) and 600000' })
+  TOKEN_CACHE_TTL_MS = 60_000;
+
+  // How often each instance reads the revocation log (0: never; the cache then trusts an entry for 5 s only).
+  @IsIntegerSetting(0, 10_000)
+  REVOCATION_POLL_MS = 250;
 
   @IsIntegerSetting(1, 10_000_000)
   TOKEN_CACHE_MAX_ENTRIES = 10_000;
@@ -265,6 +269,10 @@ export class Environment {
 
   @Matches(DURATION_PATTERN, { message: 'REGISTRATION_WINDOW must be a duration such as 3600, 60m or 1h' })
   REGISTRATION_WINDOW = '1h';
+
+  // Well-formed access tokens that match nothing, from one client, a minute: past it, 429 with no database query.
+  @IsIntegerSetting(1, 1_000_000)
+  INVALID_TOKENS_PER_CLIENT = 100;
 
   // Passkey login options one client may ask for a minute: each stores a challenge for five minutes.
   @IsIntegerSetting(1, 1_000_000)

@@ -153,7 +153,7 @@ export class LoginService {
   }
 
   async logout(userId: number, tokenId: number, client: RequestClient): Promise<void> {
-    await this.tokens.revoke(tokenId);
+    await this.tokens.revoke(userId, tokenId);
     this.logger.log({ event: 'logout', userId, tokenId });
     this.events.record('logout', userId, { client });
   }

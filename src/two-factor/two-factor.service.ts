@@ -94,6 +94,7 @@ export class TwoFactorService {
       this.secondFactor.withCode(user, code, { client }, async (transaction) => {
         await this.secondFactor.remove(user.id, transaction);
         await this.users.update(user.id, { mfaEnabledAt: null }, transaction);
+        await this.tokens.ownerChanged(user.id, transaction);
         await this.outbox.enqueue(this.mails.disabledNotice(user.email), transaction);
       }),
     );

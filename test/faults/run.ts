@@ -6,6 +6,7 @@ import {
   crashSafety,
   databaseOutage,
   FaultContext,
+  logoutAcrossInstances,
   logoutRace,
   parallelLogins,
   registrationRace,
@@ -20,6 +21,7 @@ const SCENARIOS = [
   registrationRace,
   parallelLogins,
   logoutRace,
+  logoutAcrossInstances,
   databaseOutage,
   slowDatabase,
   crashSafety,
@@ -32,10 +34,10 @@ const SCENARIOS = [
 
 /**
  * `npm run test:faults`: the production build and a MariaDB server of the
- * suite's own, both started with the project's scripts, through races,
- * outages, a slow database, a crash, a mail server that is down, two
- * instances on one outbox, a soak, another time zone and slow clients. Mail goes to
- * an SMTP server of the suite's own. One line
+ * suite's own, both started with the project's scripts, through races, a
+ * logout seen by another instance, outages, a slow database, a crash, a mail
+ * server that is down, two instances on one outbox, a soak, another time zone
+ * and slow clients. Mail goes to an SMTP server of the suite's own. One line
  * per scenario, then `N passed, N failed`; the exit status is the verdict.
  * SOAK_SECONDS sets the soak's length (60 by default; `npm run test:soak`: 600).
  */

@@ -132,6 +132,59 @@ export const logoutRace: Scenario = {
   },
 };
 
+/** What the other instance may take at most to refuse a token logged out on one (docs/api.md "Revocation across instances"). */
+const REVOCATION_BOUND_MS = 1000;
+const REVOCATION_ROUNDS = 20;
+
+/**
+ * A logout on instance A while readers hammer instance B with the token,
+ * which B has cached for TOKEN_CACHE_TTL_MS (60 s by default): no read sent
+ * to B more than a second after the logout's answer may succeed. Twenty
+ * rounds, one token each.
+ */
+export const logoutAcrossInstances: Scenario = {
+  name: 'logout on instance A while instance B reads',
+  async run({ service, startInstance }) {
+    const other = await startInstance({ TOKEN_CACHE_TTL_MS: '60000' });
+    await register(service, 'across@example.com', PASSWORD);
+    const lags: number[] = [];
+    const lateSuccesses: number[] = [];
+    const problems: string[] = [];
+    try {
+      for (let round = 0; round < REVOCATION_ROUNDS; round++) {
+        const token = fieldsOf(await login(service, 'across@example.com', PASSWORD)).access_token!;
+        let logoutAnsweredAt = Infinity;
+        const reads = loadUntil(
+          10,
+          () => performance.now() > logoutAnsweredAt + 2 * REVOCATION_BOUND_MS,
+          () => me(other, token),
+        );
+        await sleep(100);
+        const logout = await call(service.baseUrl, 'POST', '/auth/logout', { token });
+        logoutAnsweredAt = performance.now();
+        check(problems, logout.status === 204, `round ${round}: logout answered ${logout.status}`);
+        const answers = await reads;
+        check(problems, serverErrors(answers).length === 0, `round ${round}: 5xx ${json(statusCounts(answers))}`);
+        const succeeded = answers.filter((answer) => answer.status === 200).map((answer) => answer.sentAt - logoutAnsweredAt);
+        const refused = answers.filter((answer) => answer.status === 401 && answer.sentAt > logoutAnsweredAt + REVOCATION_BOUND_MS);
+        check(problems, refused.length > 0, `round ${round}: reads a second after the logout: ${json(statusCounts(answers))}`);
+        lags.push(Math.max(0, ...succeeded));
+        lateSuccesses.push(...succeeded.filter((lag) => lag > REVOCATION_BOUND_MS));
+      }
+    } finally {
+      await other.stop();
+    }
+    check(problems, lateSuccesses.length === 0, `reads on B that succeeded more than 1 s after the logout: ${json(lateSuccesses)}`);
+    const sorted = [...lags].sort((a, b) => a - b);
+    return {
+      figures:
+        `${REVOCATION_ROUNDS} logouts on A, 10 readers on B each: last success on B after the logout's answer ` +
+        `median ${roundTo(quantile(sorted, 0.5), 0)} ms, max ${roundTo(sorted.at(-1) ?? NaN, 0)} ms (bound ${REVOCATION_BOUND_MS} ms)`,
+      problems,
+    };
+  },
+};
+
 /** Tokens the instance has never checked, so none is in its cache when the database goes away. */
 async function freshTokens(service: ServiceProcess, email: string, count: number): Promise<string[]> {
   await register(service, email, PASSWORD);

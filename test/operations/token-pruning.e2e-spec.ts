@@ -34,12 +34,26 @@ describe('Pruning dead access tokens (injected clock)', () => {
     t.clock.advance(HOUR_MS);
 
     expect((await rowCounts(t.db)).tokens).toBe(6);
-    expect(await pruner.prune(2)).toEqual({ accessTokens: 5, linkTokens: 0, mfaChallenges: 0, webAuthnChallenges: 0, securityEvents: 0 });
+    expect(await pruner.prune(2)).toEqual({
+      accessTokens: 5,
+      linkTokens: 0,
+      mfaChallenges: 0,
+      webAuthnChallenges: 0,
+      revocations: 0,
+      securityEvents: 0,
+    });
     expect((await rowCounts(t.db)).tokens).toBe(1);
     await t.http.get('/users/me').set(bearer(newToken)).expect(200);
     await t.http.get('/users/me').set(bearer(oldToken)).expect(401);
 
-    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 0, mfaChallenges: 0, webAuthnChallenges: 0, securityEvents: 0 });
+    expect(await pruner.prune(2)).toEqual({
+      accessTokens: 0,
+      linkTokens: 0,
+      mfaChallenges: 0,
+      webAuthnChallenges: 0,
+      revocations: 0,
+      securityEvents: 0,
+    });
     expect((await rowCounts(t.db)).tokens).toBe(1);
   });
 
@@ -74,7 +88,14 @@ describe('Pruning dead access tokens (injected clock)', () => {
     t.clock.advance(24 * HOUR_MS + 1000);
     await t.http.post('/auth/register').send({ email: 'late@example.com', password: PASSWORD }).expect(201);
 
-    expect(await pruner.prune(2)).toEqual({ accessTokens: 0, linkTokens: 3, mfaChallenges: 0, webAuthnChallenges: 0, securityEvents: 0 });
+    expect(await pruner.prune(2)).toEqual({
+      accessTokens: 0,
+      linkTokens: 3,
+      mfaChallenges: 0,
+      webAuthnChallenges: 0,
+      revocations: 0,
+      securityEvents: 0,
+    });
     const [{ n }] = await t.db.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM link_tokens');
     expect(Number(n)).toBe(1);
   });

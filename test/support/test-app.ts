@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
+import { RevocationFeed } from '../../src/auth/tokens/revocation-feed';
 import { LOG_DESTINATION } from '../../src/common/logging/root-logger.module';
 import { Clock } from '../../src/common/time/clock';
 import {
@@ -115,8 +116,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await app.close();
     throw error;
   }
-  // The scheduled jobs would run at the wall clock's pace against the test's fake clock; tests fire them by hand.
+  // The scheduled jobs and the revocation log's reads would run at the wall clock's pace against the test's
+  // fake clock, and add queries to those a test counts; tests fire them by hand.
   for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
+  app.get(RevocationFeed).stop();
   const db = app.get(DataSource);
   return { app, http: request(app.getHttpServer()), db, clock, close: () => app.close() };
 }

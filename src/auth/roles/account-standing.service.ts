@@ -45,6 +45,7 @@ export class AccountStanding {
       await this.users.update(userId, next, transaction);
       const lostAccess = (current.role === 'admin' && next.role !== 'admin') || (current.isActive && !next.isActive);
       if (lostAccess) await this.tokens.revokeAllInTransaction(userId, null, transaction);
+      else await this.tokens.ownerChanged(userId, transaction);
       return { before: current, after: await this.users.getById(userId, transaction) };
     });
     if (before === after) return after;
@@ -76,6 +77,7 @@ export class AccountStanding {
   async delete(userId: number, actorId: number): Promise<void> {
     await this.unitOfWork.run(async (transaction) => {
       await this.lockWithAdmins(userId, transaction, () => ({ role: 'user', isActive: false }));
+      await this.tokens.ownerChanged(userId, transaction);
       await this.users.delete(userId, transaction);
     });
     this.tokens.forgetOwner(userId);

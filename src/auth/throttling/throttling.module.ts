@@ -4,10 +4,11 @@ import { AttemptThrottle } from './attempt-throttle.service';
 import { BearerSecretAttempts } from './bearer-secret-attempts';
 import { ThrottleCounter } from './throttle-counter.entity';
 import { ThrottleCountersRepository } from './throttle-counters.repository';
+import { UnknownTokenAttempts } from './unknown-token-attempts';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ThrottleCounter])],
-  providers: [ThrottleCountersRepository, AttemptThrottle, BearerSecretAttempts],
-  exports: [AttemptThrottle, BearerSecretAttempts],
+  providers: [ThrottleCountersRepository, AttemptThrottle, BearerSecretAttempts, UnknownTokenAttempts],
+  exports: [AttemptThrottle, BearerSecretAttempts, UnknownTokenAttempts],
 })
 export class ThrottlingModule {}

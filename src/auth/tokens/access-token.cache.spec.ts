@@ -32,7 +32,7 @@ describe('AccessTokenCache', () => {
     cache.set(digest(1), found(1, 7));
 
     clock.advance(5000);
-    expect(cache.get(digest(1))).toEqual(found(1, 7));
+    expect(cache.get(digest(1))).toEqual({ found: found(1, 7), cachedAt: clock.now().getTime() - 5000 });
     clock.advance(1);
     expect(cache.get(digest(1))).toBeUndefined();
   });
@@ -50,7 +50,7 @@ describe('AccessTokenCache', () => {
     cache.get(digest(1));
     cache.set(digest(3), found(3, 8));
 
-    expect([1, 2, 3].map((id) => cache.get(digest(id))?.tokenId)).toEqual([1, undefined, 3]);
+    expect([1, 2, 3].map((id) => cache.get(digest(id))?.found.tokenId)).toEqual([1, undefined, 3]);
   });
 
   it("forgets one user's tokens but the one kept, and nobody else's", () => {
@@ -59,7 +59,7 @@ describe('AccessTokenCache', () => {
 
     cache.forgetUser(7, 2);
 
-    expect([1, 2, 3, 4].map((id) => cache.get(digest(id))?.tokenId)).toEqual([undefined, 2, undefined, 4]);
+    expect([1, 2, 3, 4].map((id) => cache.get(digest(id))?.found.tokenId)).toEqual([undefined, 2, undefined, 4]);
   });
 
   it('forgets by token id, also after an entry was evicted and its digest cached again', () => {

@@ -4,23 +4,43 @@ import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
 import { TokenWithOwner } from './access-tokens.repository';
 
+/** A remembered check, and when it was made (clock time, ms): RevocationFeed decides how long it is trusted. */
+export interface CachedToken {
+  found: TokenWithOwner;
+  cachedAt: number;
+}
+
+/** Misses remembered at most, and for how long: a bound on memory, and a short one on a wrong answer. */
+const MAX_MISSES = 10_000;
+const MISS_TTL_MS = 10_000;
+
 /**
  * Token checks remembered in process for TOKEN_CACHE_TTL_MS, keyed by the
  * token's SHA-256 digest (never the token), bounded, least recently used out
  * first (lru-cache). Revocations made here are forgotten at once; those made
- * by another instance are seen when the copy here turns stale. The entries of
- * one user are indexed, so that forgetting them costs what they are, not a
- * scan of the cache.
+ * by another instance reach it through the revocation log (RevocationFeed).
+ * The entries of one user are indexed, so that forgetting them costs what
+ * they are, not a scan of the cache.
+ *
+ * Tokens that matched nothing are remembered too, for 10 s, by digest, so
+ * that a client repeating one (a revoked token in a loop) costs one query,
+ * not one per request. A token issued here forgets its digest's miss; one
+ * issued elsewhere cannot have missed here before, since a token's 256 random
+ * bits are first known to anyone when it is issued.
  */
 @Injectable()
 export class AccessTokenCache {
-  private readonly entries?: LRUCache<string, TokenWithOwner>;
+  private readonly entries?: LRUCache<string, CachedToken>;
+  private readonly misses?: LRUCache<string, true>;
   private readonly keysByTokenId = new Map<number, string>();
   private readonly tokenIdsByUser = new Map<number, Set<number>>();
 
-  constructor(clock: Clock, @Inject(authConfig.KEY) config: AuthConfig) {
+  constructor(
+    private readonly clock: Clock,
+    @Inject(authConfig.KEY) config: AuthConfig,
+  ) {
     if (config.tokenCacheTtlMs === 0) return;
-    this.entries = new LRUCache<string, TokenWithOwner>({
+    this.entries = new LRUCache<string, CachedToken>({
       max: config.tokenCacheMaxEntries,
       ttl: config.tokenCacheTtlMs,
       // The application's clock, read at every check: tests move it, and a 1 ms
@@ -28,18 +48,37 @@ export class AccessTokenCache {
       perf: { now: () => clock.now().getTime() },
       ttlResolution: 0,
       // Evicted, expired, replaced or deleted: the index forgets the entry too.
-      dispose: (found, key) => this.unindex(found, key),
+      dispose: (cached, key) => this.unindex(cached.found, key),
+    });
+    this.misses = new LRUCache<string, true>({
+      max: MAX_MISSES,
+      ttl: MISS_TTL_MS,
+      perf: { now: () => clock.now().getTime() },
+      ttlResolution: 0,
     });
   }
 
-  get(digest: Buffer): TokenWithOwner | undefined {
+  /** Whether this digest matched no token within the last 10 s. */
+  isKnownMiss(digest: Buffer): boolean {
+    return this.misses?.has(digest.toString('base64')) ?? false;
+  }
+
+  rememberMiss(digest: Buffer): void {
+    this.misses?.set(digest.toString('base64'), true);
+  }
+
+  forgetMiss(digest: Buffer): void {
+    this.misses?.delete(digest.toString('base64'));
+  }
+
+  get(digest: Buffer): CachedToken | undefined {
     return this.entries?.get(digest.toString('base64'));
   }
 
-  set(digest: Buffer, found: TokenWithOwner): void {
+  set(digest: Buffer, found: TokenWithOwner, cachedAt = this.clock.now().getTime()): void {
     if (!this.entries) return;
     const key = digest.toString('base64');
-    this.entries.set(key, found);
+    this.entries.set(key, { found, cachedAt });
     this.keysByTokenId.set(found.tokenId, key);
     const tokenIds = this.tokenIdsByUser.get(found.userId) ?? new Set<number>();
     tokenIds.add(found.tokenId);

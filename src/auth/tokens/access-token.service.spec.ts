@@ -3,11 +3,25 @@ import { defaultSettings } from '../../../test/support/default-settings';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { AuthConfig } from '../../config/app.config';
 import { AccessTokenCache } from './access-token.cache';
+import * as codecModule from './access-token.codec';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
 import { AccessTokensRepository, NewAccessToken, TokenWithOwner } from './access-tokens.repository';
+import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
+import { RevocationFeed } from './revocation-feed';
+import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
+import { Transaction, UnitOfWork } from '../../database/unit-of-work';
+
+const CLIENT = '203.0.113.7';
+
+// The generator as it is, unless a test names the next token (a token issued after its digest missed).
+jest.mock('./access-token.codec', () => {
+  const actual = jest.requireActual<typeof import('./access-token.codec')>('./access-token.codec');
+  return { ...actual, generateAccessToken: jest.fn(actual.generateAccessToken) };
+});
+const codec = jest.mocked(codecModule);
 
 /** An in-memory stand-in for the repository: enough behaviour for the service's logic. */
 class InMemoryAccessTokens {
@@ -43,14 +57,19 @@ class InMemoryAccessTokens {
     });
   }
 
-  trimToMostRecent(userId: number, keep: number): Promise<number[]> {
+  surplusSessions(userId: number, keep: number): Promise<number[]> {
     this.trims.push({ userId, keep });
-    const surplus = this.rows
-      .filter((row) => row.userId === userId)
-      .slice(0, -keep)
-      .map((row) => row.id);
-    this.rows = this.rows.filter((row) => !surplus.includes(row.id));
-    return Promise.resolve(surplus);
+    return Promise.resolve(
+      this.rows
+        .filter((row) => row.userId === userId)
+        .slice(0, -keep)
+        .map((row) => row.id),
+    );
+  }
+
+  deleteByIds(ids: readonly number[]): Promise<void> {
+    this.rows = this.rows.filter((row) => !ids.includes(row.id));
+    return Promise.resolve();
   }
 
   recordLastUses(uses: ReadonlyMap<number, Date>): Promise<void> {
@@ -58,11 +77,6 @@ class InMemoryAccessTokens {
       const row = this.rows.find((candidate) => candidate.id === id);
       if (row && row.lastUsedAt < usedAt) row.lastUsedAt = usedAt;
     }
-    return Promise.resolve();
-  }
-
-  deleteById(id: number): Promise<void> {
-    this.rows = this.rows.filter((row) => row.id !== id);
     return Promise.resolve();
   }
 
@@ -92,21 +106,30 @@ describe('AccessTokenService', () => {
   let repository: InMemoryAccessTokens;
   let recorder: TokenUsageRecorder;
   let clock: FakeClock;
+  let revocations: ReturnType<typeof mock<TokenRevocationsRepository>>;
+  let unknownTokens: UnknownTokenAttempts;
 
   const serviceWith = (overrides: Partial<AuthConfig> = {}) => {
     repository = new InMemoryAccessTokens();
     const asRepository = mock<AccessTokensRepository>();
     asRepository.insert.mockImplementation((token) => repository.insert(token));
     asRepository.findWithOwnerByDigest.mockImplementation((digest) => repository.findWithOwnerByDigest(digest));
-    asRepository.trimToMostRecent.mockImplementation((userId, keep) => repository.trimToMostRecent(userId, keep));
+    asRepository.surplusSessions.mockImplementation((userId, keep) => repository.surplusSessions(userId, keep));
+    asRepository.deleteByIds.mockImplementation((ids) => repository.deleteByIds(ids));
     asRepository.recordLastUses.mockImplementation((uses) => repository.recordLastUses(uses));
-    asRepository.deleteById.mockImplementation((id) => repository.deleteById(id));
     asRepository.deleteAllByUserExcept.mockImplementation((userId, keepId) => repository.deleteAllByUserExcept(userId, keepId));
     asRepository.deleteByIdAndUser.mockImplementation((id, userId) => repository.deleteByIdAndUser(id, userId));
     recorder = new TokenUsageRecorder(asRepository);
     clock = new FakeClock();
     const settings = config(overrides);
-    return new AccessTokenService(asRepository, recorder, new AccessTokenCache(clock, settings), clock, settings);
+    const cache = new AccessTokenCache(clock, settings);
+    revocations = mock<TokenRevocationsRepository>();
+    // The feed never reads here: the cache trusts an entry for its first 5 s only, as while the log cannot be read.
+    const feed = new RevocationFeed(revocations, cache, clock, settings);
+    const unitOfWork = mock<UnitOfWork>();
+    unitOfWork.run.mockImplementation((work) => work(mock<Transaction>()));
+    unknownTokens = new UnknownTokenAttempts(clock, { ...defaultSettings.throttling, invalidTokensPerClient: 3 });
+    return new AccessTokenService(asRepository, recorder, cache, feed, revocations, unitOfWork, unknownTokens, clock, settings);
   };
 
   it('issues a token whose digest, never the text, is stored, with expiry from the clock', async () => {
@@ -132,22 +155,22 @@ describe('AccessTokenService', () => {
     const { token } = await service.issue(7, ['account']);
 
     clock.advance(4000);
-    await expect(service.authenticate(token)).resolves.toMatchObject({ user: { id: 7, email: 'ada@example.com' } });
+    await expect(service.authenticate(token, CLIENT)).resolves.toMatchObject({ user: { id: 7, email: 'ada@example.com' } });
     clock.advance(1000);
-    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+    await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     clock.advance(1000);
-    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+    await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
 
   it('refuses a malformed token without a lookup', async () => {
     const service = serviceWith();
-    await expect(service.authenticate('nat_not-a-token')).rejects.toBeDomainError('INVALID_TOKEN', 401);
+    await expect(service.authenticate('nat_not-a-token', CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     expect(repository.lookups).toBe(0);
   });
 
   it('refuses an unknown well-formed token after one lookup', async () => {
     const service = serviceWith();
-    await expect(service.authenticate(generateAccessToken())).rejects.toBeDomainError('INVALID_TOKEN', 401);
+    await expect(service.authenticate(generateAccessToken(), CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     expect(repository.lookups).toBe(1);
   });
 
@@ -155,7 +178,7 @@ describe('AccessTokenService', () => {
     const service = serviceWith();
     const { token } = await service.issue(7, ['account']);
     repository.owner.isActive = false;
-    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+    await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
 
   it('notes a use at most once a minute', async () => {
@@ -164,12 +187,12 @@ describe('AccessTokenService', () => {
     const { token, id } = await service.issue(7, ['account']);
 
     clock.advance(59_000);
-    await service.authenticate(token);
+    await service.authenticate(token, CLIENT);
     expect(record).not.toHaveBeenCalled();
 
     clock.advance(1_000);
-    await service.authenticate(token);
-    await service.authenticate(token);
+    await service.authenticate(token, CLIENT);
+    await service.authenticate(token, CLIENT);
     expect(record).toHaveBeenCalledTimes(1);
     expect(record).toHaveBeenCalledWith(id, clock.now());
 
@@ -182,11 +205,11 @@ describe('AccessTokenService', () => {
     const { token } = await service.issue(7, ['account']);
 
     clock.advance(590_000);
-    await service.authenticate(token);
+    await service.authenticate(token, CLIENT);
     clock.advance(590_000);
-    await expect(service.authenticate(token)).resolves.toBeDefined();
+    await expect(service.authenticate(token, CLIENT)).resolves.toBeDefined();
     clock.advance(600_000);
-    await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+    await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
 
   it('answers NOT_FOUND when revoking a token the user does not own', async () => {
@@ -204,69 +227,112 @@ describe('AccessTokenService', () => {
     it('answers a token checked within the TTL without a lookup, and looks it up again once stale', async () => {
       const service = cached();
       const { token } = await service.issue(7, ['account']);
-      await service.authenticate(token);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
+      await service.authenticate(token, CLIENT);
       expect(repository.lookups).toBe(1);
 
       // lru-cache: stale once older than the TTL.
       clock.advance(5000 + 1);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
       expect(repository.lookups).toBe(2);
     });
 
-    it('never caches an unknown token', async () => {
+    it('remembers a token that matched nothing for 10 s: one query, not one per request', async () => {
       const service = cached();
       const unknown = generateAccessToken();
-      await expect(service.authenticate(unknown)).rejects.toBeDomainError('INVALID_TOKEN', 401);
-      await expect(service.authenticate(unknown)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      await expect(service.authenticate(unknown, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      await expect(service.authenticate(unknown, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      expect(repository.lookups).toBe(1);
+      clock.advance(10_001);
+      await expect(service.authenticate(unknown, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
       expect(repository.lookups).toBe(2);
+    });
+
+    it('shares one query among the requests that present a token while its lookup is in flight', async () => {
+      const service = cached();
+      const { token } = await service.issue(7, ['account']);
+      const unknown = generateAccessToken();
+
+      await Promise.all([service.authenticate(token, CLIENT), service.authenticate(token, CLIENT)]);
+      await Promise.all([0, 1, 2].map(() => expect(service.authenticate(unknown, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401)));
+
+      expect(repository.lookups).toBe(2);
+    });
+
+    it('never answers from a miss for a token issued after it', async () => {
+      const service = cached();
+      const token = generateAccessToken();
+      await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      codec.generateAccessToken.mockReturnValueOnce(token);
+
+      const issued = await service.issue(7, ['account']);
+
+      expect(issued.token).toBe(token);
+      await expect(service.authenticate(token, CLIENT)).resolves.toMatchObject({ tokenId: issued.id });
+    });
+
+    it('refuses a client past INVALID_TOKENS_PER_CLIENT unknown tokens a minute with 429 and no query, but not its cached tokens', async () => {
+      const service = cached();
+      const { token } = await service.issue(7, ['account']);
+      await service.authenticate(token, CLIENT);
+      for (let i = 0; i < 3; i++)
+        await expect(service.authenticate(generateAccessToken(), CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      const lookups = repository.lookups;
+
+      await expect(service.authenticate(generateAccessToken(), CLIENT)).rejects.toBeDomainError('TOO_MANY_REQUESTS', 429);
+
+      expect(repository.lookups).toBe(lookups);
+      await expect(service.authenticate(token, CLIENT)).resolves.toBeDefined();
+      await expect(service.authenticate(generateAccessToken(), '198.51.100.9')).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      clock.advance(60_001);
+      await expect(service.authenticate(generateAccessToken(), CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it.each([
-      ['a logout', (service: AccessTokenService, id: number) => service.revoke(id)],
+      ['a logout', (service: AccessTokenService, id: number) => service.revoke(7, id)],
       ['a revocation by id', (service: AccessTokenService, id: number) => service.revokeOwned(7, id)],
       ['revoking the other sessions (a password change)', (service: AccessTokenService) => service.revokeAllExcept(7, 999)],
     ])('forgets a token at once after %s', async (_case, revoke) => {
       const service = cached();
       const { token, id } = await service.issue(7, ['account']);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
 
       await revoke(service, id);
 
-      await expect(service.authenticate(token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it('forgets the tokens evicted by the per-user cap', async () => {
       const service = cached({ maxTokensPerUser: 1 });
       const first = await service.issue(7, ['account']);
-      await service.authenticate(first.token);
+      await service.authenticate(first.token, CLIENT);
       await service.issue(7, ['account']);
-      await expect(service.authenticate(first.token)).rejects.toBeDomainError('INVALID_TOKEN', 401);
+      await expect(service.authenticate(first.token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it("shows a user's new details at once after forgetOwner", async () => {
       const service = cached();
       const { token } = await service.issue(7, ['account']);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
       repository.owner.email = 'ada.lovelace@example.com';
 
       service.forgetOwner(7);
 
-      await expect(service.authenticate(token)).resolves.toMatchObject({ user: { email: 'ada.lovelace@example.com' } });
+      await expect(service.authenticate(token, CLIENT)).resolves.toMatchObject({ user: { email: 'ada.lovelace@example.com' } });
     });
 
     it('holds at most TOKEN_CACHE_MAX_ENTRIES tokens, dropping the least recently used', async () => {
       const service = cached({ tokenCacheMaxEntries: 2 });
       const [a, b, c] = [await service.issue(1, ['account']), await service.issue(2, ['account']), await service.issue(3, ['account'])];
-      await service.authenticate(a.token);
-      await service.authenticate(b.token);
-      await service.authenticate(a.token);
-      await service.authenticate(c.token);
+      await service.authenticate(a.token, CLIENT);
+      await service.authenticate(b.token, CLIENT);
+      await service.authenticate(a.token, CLIENT);
+      await service.authenticate(c.token, CLIENT);
       expect(repository.lookups).toBe(3);
 
-      await service.authenticate(a.token);
+      await service.authenticate(a.token, CLIENT);
       expect(repository.lookups).toBe(3);
-      await service.authenticate(b.token);
+      await service.authenticate(b.token, CLIENT);
       expect(repository.lookups).toBe(4);
     });
 
@@ -275,12 +341,12 @@ describe('AccessTokenService', () => {
       const record = jest.spyOn(recorder, 'record');
       const { token } = await service.issue(7, ['account']);
       clock.advance(60_000 - 1);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
       clock.advance(1);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
       await recorder.flush();
-      await service.authenticate(token);
-      await service.authenticate(token);
+      await service.authenticate(token, CLIENT);
+      await service.authenticate(token, CLIENT);
       expect(record).toHaveBeenCalledTimes(1);
     });
   });

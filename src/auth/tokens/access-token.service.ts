@@ -2,12 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
-import type { Transaction } from '../../database/unit-of-work';
+import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { AuthContext } from '../authenticated-user';
 import { AccessTokenCache } from './access-token.cache';
 import type { AccessTokenKind } from './access-token.entity';
 import { AccessTokensRepository, TokenWithOwner } from './access-tokens.repository';
 import { digestAccessToken, generateAccessToken, isWellFormedAccessToken } from './access-token.codec';
+import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
+import { RevocationFeed } from './revocation-feed';
+import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
 import { joinScopes, splitScopes } from '../scopes/scopes';
 
@@ -40,11 +43,16 @@ export interface AccessTokenSummary {
 @Injectable()
 export class AccessTokenService {
   private readonly logger = new Logger(AccessTokenService.name);
+  private readonly lookupsInFlight = new Map<string, Promise<TokenWithOwner | null>>();
 
   constructor(
     private readonly repository: AccessTokensRepository,
     private readonly usage: TokenUsageRecorder,
     private readonly cache: AccessTokenCache,
+    private readonly feed: RevocationFeed,
+    private readonly revocations: TokenRevocationsRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly unknownTokens: UnknownTokenAttempts,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
@@ -53,9 +61,11 @@ export class AccessTokenService {
   async issue(userId: number, scopes: string[]): Promise<IssuedAccessToken> {
     const now = this.clock.now();
     const token = generateAccessToken();
+    const tokenHash = digestAccessToken(token);
+    this.cache.forgetMiss(tokenHash);
     const id = await this.repository.insert({
       userId,
-      tokenHash: digestAccessToken(token),
+      tokenHash,
       scopes: joinScopes(scopes),
       kind: 'session',
       name: null,
@@ -64,17 +74,27 @@ export class AccessTokenService {
     });
     // The account was deleted between the password check and now: as if it never existed.
     if (id === null) throw new DomainError('INVALID_CREDENTIALS');
-    this.cache.forgetTokens(await this.repository.trimToMostRecent(userId, this.config.maxTokensPerUser, now, id));
+    const evicted = await this.repository.surplusSessions(userId, this.config.maxTokensPerUser, now, id);
+    if (evicted.length > 0) {
+      await this.unitOfWork.run(async (transaction) => {
+        await this.repository.deleteByIds(evicted, transaction);
+        await this.revocations.insert(userId, evicted, now, transaction);
+      });
+      this.cache.forgetTokens(evicted);
+    }
     return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds, scopes: splitScopes(joinScopes(scopes)) };
   }
 
   /**
    * Resolves a presented token to its user, or throws INVALID_TOKEN. Malformed
-   * text costs no query; a token checked in the last TOKEN_CACHE_TTL_MS costs none either.
+   * text costs no query; a token checked in the last TOKEN_CACHE_TTL_MS costs
+   * none either, nor one that matched nothing in the last 10 s. A client whose
+   * tokens missed INVALID_TOKENS_PER_CLIENT times in a minute gets 429 for the
+   * tokens the cache does not know, before any query.
    */
-  async authenticate(token: string): Promise<AuthContext> {
+  async authenticate(token: string, clientAddress: string): Promise<AuthContext> {
     if (!isWellFormedAccessToken(token)) throw new DomainError('INVALID_TOKEN');
-    const found = await this.lookUp(digestAccessToken(token));
+    const found = await this.lookUp(digestAccessToken(token), clientAddress);
     if (!found || !found.isActive) throw new DomainError('INVALID_TOKEN');
 
     const now = this.clock.now();
@@ -101,12 +121,36 @@ export class AccessTokenService {
     };
   }
 
-  private async lookUp(digest: Buffer): Promise<TokenWithOwner | null> {
+  private async lookUp(digest: Buffer, clientAddress: string): Promise<TokenWithOwner | null> {
+    // Before the query: the row read is at least as recent as this.
+    const now = this.clock.now().getTime();
     const cached = this.cache.get(digest);
-    if (cached) return cached;
-    const found = await this.repository.findWithOwnerByDigest(digest);
-    if (found) this.cache.set(digest, found);
-    return found;
+    if (cached && this.feed.trusts(cached.cachedAt, now)) return cached.found;
+    // A known miss costs nothing: a client repeating a revoked token gets its 401, not a 429.
+    if (this.cache.isKnownMiss(digest)) return null;
+    this.unknownTokens.assertAllowed(clientAddress);
+    const found = await this.queryOnce(digest);
+    if (found) {
+      this.cache.set(digest, found, now);
+      return found;
+    }
+    this.cache.rememberMiss(digest);
+    this.unknownTokens.failed(clientAddress);
+    return null;
+  }
+
+  /**
+   * One query per digest at a time: requests that present a token while its
+   * lookup is in flight (a page's parallel calls, a flood of one token) share it.
+   */
+  private queryOnce(digest: Buffer): Promise<TokenWithOwner | null> {
+    const key = digest.toString('base64');
+    let lookup = this.lookupsInFlight.get(key);
+    if (!lookup) {
+      lookup = this.repository.findWithOwnerByDigest(digest).finally(() => this.lookupsInFlight.delete(key));
+      this.lookupsInFlight.set(key, lookup);
+    }
+    return lookup;
   }
 
   async list(userId: number, currentTokenId: number): Promise<AccessTokenSummary[]> {
@@ -124,16 +168,36 @@ export class AccessTokenService {
     }));
   }
 
-  async revoke(tokenId: number): Promise<void> {
-    await this.repository.deleteById(tokenId);
+  /** Revokes one of the user's tokens (a logout): false when it was not there (any more). */
+  async revoke(userId: number, tokenId: number): Promise<boolean> {
+    const deleted = await this.unitOfWork.run(async (transaction) => {
+      if (!(await this.repository.deleteByIdAndUser(tokenId, userId, transaction))) return false;
+      await this.revocations.insert(userId, [tokenId], this.clock.now(), transaction);
+      return true;
+    });
     this.cache.forgetTokens([tokenId]);
+    return deleted;
+  }
+
+  /** Revokes one of the user's tokens by id; another user's is "not found", never "forbidden". */
+  async revokeOwned(userId: number, tokenId: number): Promise<void> {
+    if (!(await this.revoke(userId, tokenId))) throw new DomainError('NOT_FOUND', 'No such token');
+    this.logger.log({ event: 'token.revoked', userId, tokenId });
   }
 
   /**
-   * The user's details changed, or their tokens were revoked in a transaction
-   * now committed: cached copies of their sessions (but `exceptTokenId`'s)
-   * must not show the old state. Called after the commit, or a request in
-   * between could cache a token still in the database again.
+   * Writes, in the change's transaction, that the user's details changed or
+   * their tokens were revoked: every instance's cache drops their entries.
+   */
+  async ownerChanged(userId: number, transaction: Transaction): Promise<void> {
+    await this.revocations.insert(userId, null, this.clock.now(), transaction);
+  }
+
+  /**
+   * This instance's cached copies of the user's sessions (but
+   * `exceptTokenId`'s), dropped at once after the change's commit (the other
+   * instances read it from the log). After, not before: a request in between
+   * could cache a token still in the database again.
    */
   forgetOwner(userId: number, exceptTokenId?: number): void {
     this.cache.forgetUser(userId, exceptTokenId);
@@ -142,22 +206,14 @@ export class AccessTokenService {
   /** Deletes every token of the user but `keepTokenId` (all when null) in the caller's transaction; forgetOwner follows the commit. */
   async revokeAllInTransaction(userId: number, keepTokenId: number | null, transaction: Transaction): Promise<number> {
     const revoked = await this.repository.deleteAllByUserExcept(userId, keepTokenId, transaction);
+    await this.ownerChanged(userId, transaction);
     this.logger.log({ event: 'token.revoked_all_others', userId, keptTokenId: keepTokenId, revoked });
     return revoked;
   }
 
-  /** Revokes one of the user's tokens; another user's token is "not found", never "forbidden". */
-  async revokeOwned(userId: number, tokenId: number): Promise<void> {
-    const deleted = await this.repository.deleteByIdAndUser(tokenId, userId);
-    this.cache.forgetTokens([tokenId]);
-    if (!deleted) throw new DomainError('NOT_FOUND', 'No such token');
-    this.logger.log({ event: 'token.revoked', userId, tokenId });
-  }
-
   async revokeAllExcept(userId: number, keepTokenId: number): Promise<number> {
-    const revoked = await this.repository.deleteAllByUserExcept(userId, keepTokenId);
+    const revoked = await this.unitOfWork.run((transaction) => this.revokeAllInTransaction(userId, keepTokenId, transaction));
     this.cache.forgetUser(userId, keepTokenId);
-    this.logger.log({ event: 'token.revoked_all_others', userId, keptTokenId: keepTokenId, revoked });
     return revoked;
   }
 

@@ -124,12 +124,12 @@ export class AccessTokensRepository {
   }
 
   /**
-   * Deletes the user's sessions beyond the `keep` most recently used live ones,
-   * never `issuedId` (personal tokens are not counted, nor deleted). Run after an insert, so concurrent logins never lock a
-   * user out: each trims back to the cap and keeps the token it just issued.
-   * Returns the ids it deleted.
+   * The user's sessions beyond the `keep` most recently used live ones, never
+   * `issuedId` (personal tokens are not counted). Read after an insert, so
+   * concurrent logins never lock a user out: each trims back to the cap and
+   * keeps the token it just issued.
    */
-  async trimToMostRecent(userId: number, keep: number, now: Date, issuedId: number): Promise<number[]> {
+  async surplusSessions(userId: number, keep: number, now: Date, issuedId: number): Promise<number[]> {
     const surplus = await this.tokens
       .createQueryBuilder('token')
       .select('token.id', 'id')
@@ -145,9 +145,7 @@ export class AccessTokensRepository {
       .offset(keep)
       .limit(1000)
       .getRawMany<{ id: number }>();
-    const ids = surplus.map((row) => Number(row.id));
-    if (ids.length > 0) await this.tokens.delete(ids);
-    return ids;
+    return surplus.map((row) => Number(row.id));
   }
 
   /**
@@ -187,19 +185,18 @@ export class AccessTokensRepository {
     return Number(result.identifiers[0].id);
   }
 
-  async deleteById(id: number): Promise<void> {
-    await this.tokens.delete({ id });
+  async deleteByIds(ids: readonly number[], transaction: Transaction): Promise<void> {
+    if (ids.length > 0) await transaction.getRepository(AccessToken).delete([...ids]);
   }
 
-  async deleteByIdAndUser(id: number, userId: number): Promise<boolean> {
-    const result = await this.tokens.delete({ id, userId });
+  async deleteByIdAndUser(id: number, userId: number, transaction: Transaction): Promise<boolean> {
+    const result = await transaction.getRepository(AccessToken).delete({ id, userId });
     return (result.affected ?? 0) > 0;
   }
 
-  /** Every token of the user but `keepId` (all of them when null), in the caller's transaction when it gives one. */
-  async deleteAllByUserExcept(userId: number, keepId: number | null, transaction?: Transaction): Promise<number> {
-    const repository = transaction ? transaction.getRepository(AccessToken) : this.tokens;
-    const result = await repository.delete(keepId === null ? { userId } : { userId, id: Not(keepId) });
+  /** Every token of the user but `keepId` (all of them when null), in the caller's transaction. */
+  async deleteAllByUserExcept(userId: number, keepId: number | null, transaction: Transaction): Promise<number> {
+    const result = await transaction.getRepository(AccessToken).delete(keepId === null ? { userId } : { userId, id: Not(keepId) });
     return result.affected ?? 0;
   }
 

@@ -9,9 +9,16 @@ import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
 import { WebAuthnChallengesRepository } from '../passkeys/webauthn-challenges.repository';
 import { SecurityEventsRepository } from '../security-events/security-events.repository';
 import { AccessTokensRepository } from './access-tokens.repository';
+import { TokenRevocationsRepository } from './token-revocations.repository';
 
 export const PRUNE_JOB_NAME = 'prune-dead-access-tokens';
 const DEFAULT_BATCH_SIZE = 1000;
+/**
+ * A line of the revocation log matters while a cache may hold an entry from
+ * before it (TOKEN_CACHE_TTL_MS); the margin covers clocks of instances
+ * that disagree.
+ */
+const REVOCATION_LOG_MARGIN_MS = 60_000;
 /**
  * `last_used_at` lags the last use by up to LAST_USE_RESOLUTION_MS plus a
  * flush: a token is pruned for idleness only once that lag cannot be what
@@ -24,12 +31,14 @@ export interface Pruned {
   linkTokens: number;
   mfaChallenges: number;
   webAuthnChallenges: number;
+  revocations: number;
   securityEvents: number;
 }
 
 /**
  * Deletes dead tokens, which nothing accepts any more: access tokens expired
- * or idle, mailed links, MFA and passkey challenges expired (used ones are deleted when used), and
+ * or idle, mailed links, MFA and passkey challenges expired (used ones are deleted when used),
+ * lines of the revocation log no cache can need any more, and
  * security events past SECURITY_EVENT_RETENTION, so
  * that the tables hold only live ones. Runs every ten minutes on every
  * instance (the work is idempotent, so instances need no coordination) and
@@ -45,6 +54,7 @@ export class DeadTokenPruner {
     private readonly mfaChallenges: MfaChallengesRepository,
     private readonly webAuthnChallenges: WebAuthnChallengesRepository,
     private readonly securityEvents: SecurityEventsRepository,
+    private readonly revocations: TokenRevocationsRepository,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
@@ -67,6 +77,8 @@ export class DeadTokenPruner {
     const linkTokens = await deleteInBatches(batchSize, (limit) => this.links.pruneExpired(limit));
     const mfaChallenges = await deleteInBatches(batchSize, (limit) => this.mfaChallenges.deleteExpired(now, limit));
     const webAuthnChallenges = await deleteInBatches(batchSize, (limit) => this.webAuthnChallenges.deleteExpired(now, limit));
+    const revocationCutoff = new Date(now.getTime() - this.config.tokenCacheTtlMs - REVOCATION_LOG_MARGIN_MS);
+    const revocations = await deleteInBatches(batchSize, (limit) => this.revocations.deleteOlderThan(revocationCutoff, limit));
     const eventCutoff = new Date(now.getTime() - this.config.securityEventRetentionSeconds * 1000);
     const securityEvents = await deleteInBatches(batchSize, (limit) => this.securityEvents.deleteOlderThan(eventCutoff, limit));
     this.logger.log({
@@ -75,8 +87,9 @@ export class DeadTokenPruner {
       linksDeleted: linkTokens,
       mfaChallengesDeleted: mfaChallenges,
       webAuthnChallengesDeleted: webAuthnChallenges,
+      revocationsDeleted: revocations,
       securityEventsDeleted: securityEvents,
     });
-    return { accessTokens, linkTokens, mfaChallenges, webAuthnChallenges, securityEvents };
+    return { accessTokens, linkTokens, mfaChallenges, webAuthnChallenges, revocations, securityEvents };
   }
 }
