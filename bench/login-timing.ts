@@ -20,6 +20,9 @@
  * The last stdout line is a JSON summary; everything else goes to stderr.
  * Exit code: 0 within the limit, 1 outside it, 2 when the run failed, 130 on SIGINT/SIGTERM.
  */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createBenchDatabase } from './support/database';
 import { interruption, log, Server, startService, stopProcess } from './support/processes';
 import { quantile } from './support/stats';
@@ -255,14 +258,16 @@ async function main(): Promise<number> {
   if (!configuredUrl) throw new Error('DATABASE_URL is not set: run through npm run bench:timing');
 
   const database = await createBenchDatabase(configuredUrl, 'bench');
+  const logFile = join(tmpdir(), `bench-timing-${process.pid}.log`);
   let service: Server | undefined;
   try {
     // The service's own settings keep throttling and the per-user token cap out of the measurement.
-    service = await startService({ name: 'service', databaseUrl: database.url, bcryptCost: BCRYPT_COST, tokenCacheTtlMs: 5000 });
+    service = await startService({ name: 'service', databaseUrl: database.url, bcryptCost: BCRYPT_COST, logFile });
     return report(samples, await measure(service.baseUrl, samples)) ? 0 : 1;
   } finally {
     if (service) await stopProcess(service.process);
     await database.drop();
+    rmSync(logFile, { force: true });
   }
 }
 

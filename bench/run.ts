@@ -19,8 +19,8 @@
  * interrupted. Everything it starts, database included, goes at the end.
  */
 import { JwtService } from '@nestjs/jwt';
-import { createSecretKey, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,21 +32,30 @@ import { createBenchDatabase, seed, Seed, SeededUser } from './support/database'
 import {
   ClosedLoopCommand,
   ClosedLoopResult,
+  FloodResult,
   LoadCommand,
   LoadResult,
   OpenLoopCommand,
   OpenLoopResult,
   RequestPlan,
 } from './support/load-protocol';
-import { interruption, killAllNow, log, Server, startBaseline, startService, stopAll, stopProcess } from './support/processes';
-import { Details, OverloadDetails, report, Series, Summary } from './support/report';
+import { interruption, killAllNow, log, Server, startBaseline, startRecipe, startService, stopAll, stopProcess } from './support/processes';
+import { Details, FloodDetails, OverloadDetails, report, RevocationDetails, Series, Summary } from './support/report';
 import { busyCores, currentRssMb, highWaterMarkMb, observe } from './support/proc';
 import { median, quantile, roundTo } from './support/stats';
 import { forkWorker, Worker } from './support/worker-rpc';
 
 const BCRYPT_COST = 12;
-const TOKEN_CACHE_TTL_MS = 5000;
 const READ_CONNECTIONS = 50;
+/** Logouts on one instance whose token another instance had cached, in this many chains side by side. */
+const REVOCATION_CHAINS = 10;
+/** How often the other instance is asked again while it still accepts the token. */
+const REVOCATION_PROBE_MS = 5;
+const REVOCATION_GIVE_UP_MS = 10_000;
+const FLOOD_CONNECTIONS = 50;
+/** Another loopback address: the flood is another client than the real users, as it would be. */
+const FLOOD_ADDRESS = '127.0.0.2';
+const FLOOD_LEAD_SECONDS = 1;
 // Two per core keep every bcrypt slot busy with one request queued behind each. More would
 // queue past PASSWORD_HASHING_MAX_WAIT_MS on a slow round and measure shedding, not throughput.
 const PASSWORD_CONNECTIONS = 2 * availableParallelism();
@@ -70,8 +79,10 @@ interface Settings {
   passwordSeconds: number;
   idleReadSeconds: number;
   overloadSeconds: number;
-  /** The "modest fixed rate" of guarded reads beside the overload. */
+  /** The "modest fixed rate" of guarded reads beside the overload and the flood. */
   readsPerSecondBesideOverload: number;
+  revocationLogouts: number;
+  floodSeconds: number;
 }
 
 const FULL: Settings = {
@@ -86,6 +97,8 @@ const FULL: Settings = {
   idleReadSeconds: 8,
   overloadSeconds: 10,
   readsPerSecondBesideOverload: 200,
+  revocationLogouts: 200,
+  floodSeconds: 5,
 };
 
 const SMOKE: Settings = {
@@ -100,6 +113,8 @@ const SMOKE: Settings = {
   idleReadSeconds: 1.5,
   overloadSeconds: 2,
   readsPerSecondBesideOverload: 100,
+  revocationLogouts: 20,
+  floodSeconds: 2,
 };
 
 type LoadWorker = Worker<LoadCommand, LoadResult>;
@@ -109,10 +124,16 @@ interface Bench {
   password: string;
   seed: Seed;
   cached: Server;
+  /** A second instance with the cache on, on the same database: where revocations made on `cached` must arrive. */
+  cachedElsewhere: Server;
   uncached: Server;
   baseline: Server;
+  recipe: Server;
   readTokens: string[];
   jwts: string[];
+  recipeJwts: string[];
+  /** Where every server's standard output goes, a file each. */
+  logDir: string;
   /** Two, so the overload can run logins and reads from separate processes. */
   loads: [LoadWorker, LoadWorker];
   bcrypt: Worker<BcryptCommand, BcryptResult>;
@@ -143,8 +164,8 @@ function randomPassword(): string {
   return `bench ${randomBytes(12).toString('base64url')}`;
 }
 
-function signJwts(users: SeededUser[], secret: Buffer): string[] {
-  const jwt = new JwtService({ secret: createSecretKey(secret), signOptions: { algorithm: 'HS256', expiresIn: '24h' } });
+function signJwts(users: SeededUser[], secret: KeyObject | string): string[] {
+  const jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: '24h' } });
   return users.map((user) =>
     jwt.sign({
       sub: String(user.id),
@@ -158,26 +179,38 @@ function signJwts(users: SeededUser[], secret: Buffer): string[] {
   );
 }
 
-async function setUp(settings: Settings, databaseUrl: string): Promise<Bench> {
+async function setUp(settings: Settings, databaseUrl: string, logDir: string): Promise<Bench> {
   const password = randomPassword();
   const jwtSecret = randomBytes(32);
+  // The recipe's secret is a string, as the documentation's `jwtConstants.secret` is.
+  const recipeSecret = randomBytes(32).toString('base64url');
   const loadWorker = () => forkWorker<LoadCommand, LoadResult>(`${__dirname}/support/load-worker.ts`);
   const loads: [LoadWorker, LoadWorker] = [loadWorker(), loadWorker()];
   const bcrypt = forkWorker<BcryptCommand, BcryptResult>(`${__dirname}/support/bcrypt-worker.ts`);
   const threadPoolProbeFile = join(tmpdir(), `bench-threadpool-${process.pid}.jsonl`);
   rmSync(threadPoolProbeFile, { force: true });
-  const service = (name: string, tokenCacheTtlMs: number, probeFile?: string) =>
-    startService({ name, databaseUrl, bcryptCost: BCRYPT_COST, tokenCacheTtlMs, threadPoolProbeFile: probeFile });
+  // The defaults but for the cache of the one without: production mode, the default log level, TOKEN_CACHE_TTL_MS.
+  const service = (name: string, logName: string, options: { tokenCacheTtlMs?: number; probeFile?: string } = {}) =>
+    startService({
+      name,
+      databaseUrl,
+      bcryptCost: BCRYPT_COST,
+      tokenCacheTtlMs: options.tokenCacheTtlMs,
+      logFile: join(logDir, logName),
+      threadPoolProbeFile: options.probeFile,
+    });
 
-  // The first instance runs the migrations: the seed and the second instance need its tables.
-  const [cached, baseline] = await Promise.all([
-    service('service (cache on)', TOKEN_CACHE_TTL_MS, threadPoolProbeFile),
+  // The first instance runs the migrations: the seed and the other instances need its tables.
+  const [cached, baseline, recipe] = await Promise.all([
+    service('service (cache on)', 'service.log', { probeFile: threadPoolProbeFile }),
     startBaseline(jwtSecret.toString('hex')),
+    startRecipe(recipeSecret, join(logDir, 'recipe.log')),
   ]);
   log(`seeding ${settings.users} users and ${settings.tokens} tokens`);
-  const [seeded, uncached] = await Promise.all([
+  const [seeded, uncached, cachedElsewhere] = await Promise.all([
     seed(databaseUrl, { users: settings.users, tokens: settings.tokens }, password, BCRYPT_COST),
-    service('service (cache off)', 0),
+    service('service (cache off)', 'service-uncached.log', { tokenCacheTtlMs: 0 }),
+    service('service (cache on, second instance)', 'service-second.log'),
     Promise.all([...loads.map((load) => load.ready), bcrypt.ready]),
   ]);
   // Token i belongs to user i: the rotation covers as many users as tokens.
@@ -187,11 +220,15 @@ async function setUp(settings: Settings, databaseUrl: string): Promise<Bench> {
     password,
     seed: seeded,
     cached,
+    cachedElsewhere,
     uncached,
     baseline,
+    recipe,
     threadPoolProbeFile,
+    logDir,
     readTokens: seeded.tokens.slice(0, settings.rotatingTokens).map(({ token }) => token),
-    jwts: signJwts(rotatingUsers, jwtSecret),
+    jwts: signJwts(rotatingUsers, createSecretKey(jwtSecret)),
+    recipeJwts: signJwts(rotatingUsers, recipeSecret),
     loads,
     bcrypt,
   };
@@ -221,6 +258,7 @@ async function checkAnswers(bench: Bench): Promise<void> {
     'service (cache on) GET /users/me': await getJson(`${bench.cached.baseUrl}/users/me`, bench.readTokens[0]),
     'service (cache off) GET /users/me': await getJson(`${bench.uncached.baseUrl}/users/me`, bench.readTokens[0]),
     'baseline GET /jwt': await getJson(`${bench.baseline.baseUrl}/jwt`, bench.jwts[0]),
+    'NestJS docs recipe GET /profile': await getJson(`${bench.recipe.baseUrl}/profile`, bench.recipeJwts[0]),
   };
   for (const [name, answer] of Object.entries(answers)) {
     if (!isDeepStrictEqual(answer, expected)) {
@@ -261,6 +299,11 @@ function readTargets(bench: Bench): ReadTarget[] {
     // The same opaque tokens, ignored: requests of the same size as the guarded ones.
     { label: 'baseline GET /bare', server: bench.baseline, plan: { kind: 'bearer', path: '/bare', tokens: bench.readTokens } },
     { label: 'baseline GET /jwt', server: bench.baseline, plan: { kind: 'bearer', path: '/jwt', tokens: bench.jwts } },
+    {
+      label: 'NestJS docs recipe GET /profile',
+      server: bench.recipe,
+      plan: { kind: 'bearer', path: '/profile', tokens: bench.recipeJwts },
+    },
   ];
 }
 
@@ -306,6 +349,11 @@ async function measureGuardedReads(bench: Bench): Promise<ReadFigures> {
     }
   }
   return { series, idleRssMb, peakRssMb };
+}
+
+/** What each server wrote to its standard output: the request lines the production defaults write. */
+function logSizes(dir: string): Record<string, number> {
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
 }
 
 function pidOf(server: Server): number {
@@ -431,14 +479,100 @@ function threadPoolTimings(file: string, idle: { from: number; to: number }, loa
   };
 }
 
-function summarise(reads: ReadFigures, passwords: PasswordFigures, overload: OverloadDetails): Summary {
+async function statusOf(url: string, init: RequestInit = {}): Promise<number> {
+  const response = await fetch(url, { ...init, signal: interruption.signal });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/**
+ * Logouts on one instance of tokens another instance has checked (and
+ * cached, for TOKEN_CACHE_TTL_MS): how long after each logout's answer the
+ * other instance still accepted the token, asked again every 5 ms. The
+ * tokens are seeded ones outside the reads' rotation.
+ */
+async function measureRevocationLag(bench: Bench): Promise<RevocationDetails> {
+  const { rotatingTokens, revocationLogouts } = bench.settings;
+  const tokens = bench.seed.tokens.slice(rotatingTokens, rotatingTokens + revocationLogouts).map(({ token }) => token);
+  const meOn = (server: Server, token: string) => statusOf(`${server.baseUrl}/users/me`, { headers: { authorization: `Bearer ${token}` } });
+  log(`revocation: ${tokens.length} logouts on one instance, each token cached by the other first, ${REVOCATION_CHAINS} at a time`);
+  const lagsMs: number[] = [];
+  const chain = async (mine: string[]) => {
+    for (const token of mine) {
+      if ((await meOn(bench.cachedElsewhere, token)) !== 200) throw new Error('revocation: a seeded token was refused before its logout');
+      const logout = await statusOf(`${bench.cached.baseUrl}/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (logout !== 204) throw new Error(`revocation: the logout answered ${logout}`);
+      const answeredAt = performance.now();
+      for (;;) {
+        const sentAt = performance.now();
+        if ((await meOn(bench.cachedElsewhere, token)) === 401) {
+          lagsMs.push(Math.max(0, sentAt - answeredAt));
+          break;
+        }
+        if (sentAt - answeredAt > REVOCATION_GIVE_UP_MS)
+          throw new Error(`revocation: still accepted ${REVOCATION_GIVE_UP_MS} ms after the logout`);
+        await sleep(REVOCATION_PROBE_MS, undefined, { signal: interruption.signal });
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: REVOCATION_CHAINS }, (_, index) => chain(tokens.filter((_token, i) => i % REVOCATION_CHAINS === index))),
+  );
+  const sorted = lagsMs.sort((a, b) => a - b);
+  return {
+    logouts: sorted.length,
+    probeMs: REVOCATION_PROBE_MS,
+    p50Ms: roundTo(quantile(sorted, 0.5), 0),
+    p99Ms: roundTo(quantile(sorted, 0.99), 0),
+    maxMs: roundTo(sorted[sorted.length - 1], 0),
+  };
+}
+
+/**
+ * Real users' guarded reads at a modest fixed rate, first alone, then beside
+ * one client (another address) sending well-formed tokens that match nothing
+ * as fast as 50 connections go: their p99 beside the flood over their p99 alone.
+ */
+async function measureUnknownTokenFlood(bench: Bench): Promise<FloodDetails> {
+  const { floodSeconds, readsPerSecondBesideOverload: readsPerSecond } = bench.settings;
+  const baseUrl = bench.cached.baseUrl;
+  const reads = (seconds: number) => openLoop(bench.loads[1], { baseUrl, plan: guardedReads(bench), perSecond: readsPerSecond, seconds });
+  log(
+    `unknown-token flood: guarded reads at ${readsPerSecond}/s for ${floodSeconds} s alone, then beside ${FLOOD_CONNECTIONS} flooding connections`,
+  );
+  const idleReads = await reads(floodSeconds);
+  const [flood, floodedReads] = await Promise.all([
+    bench.loads[0].call({
+      type: 'flood',
+      baseUrl,
+      path: '/users/me',
+      connections: FLOOD_CONNECTIONS,
+      seconds: floodSeconds + FLOOD_LEAD_SECONDS,
+      localAddress: FLOOD_ADDRESS,
+    }) as Promise<FloodResult>,
+    sleep(FLOOD_LEAD_SECONDS * 1000, undefined, { signal: interruption.signal }).then(() => reads(floodSeconds)),
+  ]);
+  return { flood, idleReads, floodedReads };
+}
+
+function summarise(
+  reads: ReadFigures,
+  passwords: PasswordFigures,
+  overload: OverloadDetails,
+  revocation: RevocationDetails,
+  flood: FloodDetails,
+): Summary {
   const rate = (series: Series) => median(series.perSecond);
-  const [cached, uncached, bare, jwt] = reads.series.map(rate);
+  const [cached, uncached, bare, jwt, recipe] = reads.series.map(rate);
   const shed = overload.logins.byStatus['503'];
   const readP99Ratio = (overload.loadedReads.byStatus['200']?.p99Ms ?? NaN) / (overload.idleReads.byStatus['200']?.p99Ms ?? NaN);
   return {
     guarded_vs_bare_cached: roundTo(cached / bare, 3),
     guarded_vs_jwt_cached: roundTo(cached / jwt, 3),
+    guarded_vs_recipe_cached: roundTo(cached / recipe, 3),
     guarded_vs_bare_uncached: roundTo(uncached / bare, 3),
     login_vs_bcrypt: roundTo(rate(passwords.login) / rate(passwords.compare), 3),
     register_vs_bcrypt: roundTo(rate(passwords.register) / rate(passwords.hash), 3),
@@ -446,6 +580,11 @@ function summarise(reads: ReadFigures, passwords: PasswordFigures, overload: Ove
     overload_shed_ok: shed !== undefined && overload.logins.unavailableWithoutRetryAfter === 0 && shed.p99Ms < SHED_P99_LIMIT_MS,
     overload_read_p99_ratio: roundTo(readP99Ratio, 2),
     rss_mb: roundTo(Math.max(...reads.peakRssMb.values()), 0),
+    revocation_lag_p99_ms: revocation.p99Ms,
+    unknown_token_flood_p99_ratio: roundTo(
+      (flood.floodedReads.byStatus['200']?.p99Ms ?? NaN) / (flood.idleReads.byStatus['200']?.p99Ms ?? NaN),
+      2,
+    ),
   };
 }
 
@@ -463,22 +602,27 @@ async function measure(bench: Bench, startedAt: number, backgroundCores: number)
   await checkAnswers(bench);
   const reads = await measureGuardedReads(bench);
   const memory = memoryDetails(reads);
-  // Its comparison is done; from here on it would only take memory and timers from the rest.
-  await stopProcess(bench.uncached.process);
+  // Their comparisons are done; from here on they would only take memory and timers from the rest.
+  await Promise.all([stopProcess(bench.uncached.process), stopProcess(bench.recipe.process), stopProcess(bench.baseline.process)]);
+  const revocation = await measureRevocationLag(bench);
+  await stopProcess(bench.cachedElsewhere.process);
   const passwords = await measurePasswordWork(bench);
   const overload = await measureOverload(bench, median(passwords.login.perSecond));
-  report(summarise(reads, passwords, overload), {
+  const flood = await measureUnknownTokenFlood(bench);
+  report(summarise(reads, passwords, overload, revocation, flood), {
     mode: bench.settings.mode,
     settings: {
       ...bench.settings,
       bcryptCost: BCRYPT_COST,
-      tokenCacheTtlMs: TOKEN_CACHE_TTL_MS,
       readConnections: READ_CONNECTIONS,
       passwordConnections: PASSWORD_CONNECTIONS,
     },
     reads: reads.series,
     passwords: [passwords.login, passwords.compare, passwords.register, passwords.hash],
     overload,
+    revocation,
+    flood,
+    logBytes: logSizes(bench.logDir),
     memory,
     backgroundCores,
     wallSeconds: (performance.now() - startedAt) / 1000,
@@ -497,11 +641,13 @@ async function main(): Promise<void> {
     log(`warning: ${backgroundCores.toFixed(2)} cores were busy before the bench started anything: its figures will be low and noisy`);
   }
   const database = await createBenchDatabase(configuredUrl, 'bench_suite');
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-logs-'));
   try {
-    await measure(await setUp(settings, database.url), startedAt, backgroundCores);
+    await measure(await setUp(settings, database.url, logDir), startedAt, backgroundCores);
   } finally {
     await stopAll();
     await database.drop();
+    rmSync(logDir, { recursive: true, force: true });
   }
 }
 

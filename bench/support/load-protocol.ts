@@ -30,7 +30,28 @@ export interface OpenLoopCommand {
   seconds: number;
 }
 
-export type LoadCommand = ClosedLoopCommand | OpenLoopCommand;
+/**
+ * GET `path` as fast as `connections` connections go, from `localAddress`
+ * (another loopback address: another client for the service), each request
+ * with a new well-formed token that matches nothing: the flood of issue 17.
+ */
+export interface FloodCommand {
+  type: 'flood';
+  baseUrl: string;
+  path: string;
+  connections: number;
+  seconds: number;
+  localAddress: string;
+}
+
+export interface FloodResult {
+  sent: number;
+  perSecond: number;
+  /** Count of each status; transport errors under "error". */
+  byStatus: Record<string, number>;
+}
+
+export type LoadCommand = ClosedLoopCommand | OpenLoopCommand | FloodCommand;
 
 export interface ClosedLoopResult {
   succeeded: number;
@@ -67,7 +88,7 @@ export interface OpenLoopResult {
   sendLagP99Ms: number;
 }
 
-export type LoadResult = ClosedLoopResult | OpenLoopResult;
+export type LoadResult = ClosedLoopResult | OpenLoopResult | FloodResult;
 
 export interface PlannedRequest {
   method: 'GET' | 'POST';

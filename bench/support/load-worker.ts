@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ClosedLoopCommand,
   ClosedLoopResult,
+  FloodCommand,
+  FloodResult,
   LatencySummary,
   LoadCommand,
   LoadResult,
@@ -22,6 +24,8 @@ import {
   PlannedRequest,
   requestSource,
 } from './load-protocol';
+// Well-formed (prefix and checksum) and random: what anyone can make, and what matches no token.
+import { generateAccessToken } from '../../src/auth/tokens/access-token.codec';
 import { quantile } from './stats';
 import { serve } from './worker-rpc';
 
@@ -127,4 +131,35 @@ function summarise(samples: Sample[]): Omit<OpenLoopResult, 'sendLagP99Ms'> {
   };
 }
 
-serve<LoadCommand, LoadResult>((command) => (command.type === 'closed' ? closedLoop(command) : openLoop(command)));
+async function flood(command: FloodCommand): Promise<FloodResult> {
+  const agent = new Agent({ keepAlive: true, localAddress: command.localAddress });
+  const byStatus: Record<string, number> = {};
+  const endAt = performance.now() + command.seconds * 1000;
+  let sent = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: command.connections }, async () => {
+        while (performance.now() < endAt) {
+          const planned = { method: 'GET' as const, path: command.path, headers: { authorization: `Bearer ${generateAccessToken()}` } };
+          const { status } = await send(agent, command.baseUrl, planned, performance.now());
+          byStatus[status] = (byStatus[status] ?? 0) + 1;
+          sent++;
+        }
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
+  return { sent, perSecond: sent / command.seconds, byStatus };
+}
+
+serve<LoadCommand, LoadResult>((command) => {
+  switch (command.type) {
+    case 'closed':
+      return closedLoop(command);
+    case 'open':
+      return openLoop(command);
+    case 'flood':
+      return flood(command);
+  }
+});

@@ -4,6 +4,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -70,35 +71,50 @@ export interface ServiceOptions {
   name: string;
   databaseUrl: string;
   bcryptCost: number;
-  tokenCacheTtlMs: number;
+  /** Unset: the default (TOKEN_CACHE_TTL_MS of .env.example). */
+  tokenCacheTtlMs?: number;
+  /** Where its standard output goes, through a pipe, as a container runtime or a process manager takes it. */
+  logFile: string;
+  /** Extra settings (LOG_LEVEL for the variant without request lines). */
+  env?: Record<string, string>;
   /** Where bench/support/threadpool-probe.js, preloaded, writes its timings. */
   threadPoolProbeFile?: string;
 }
 
-/** The production build, configured so throttling and the token cap never decide a measurement. */
+/**
+ * Standard output into a pipe that this process copies to `file`, as a
+ * container runtime does with a service's logs; standard error to ours.
+ */
+function spawnLoggingTo(file: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 2], env });
+  child.stdout!.pipe(createWriteStream(file));
+  return child;
+}
+
+/**
+ * The production build with the production defaults (NODE_ENV=production,
+ * the default LOG_LEVEL: a line per request), configured only so that
+ * throttling and the token cap never decide a measurement.
+ */
 export async function startService(options: ServiceOptions): Promise<Server> {
   const port = await freePort();
   const preload = options.threadPoolProbeFile ? ['-r', join(__dirname, 'threadpool-probe.js')] : [];
   // The heap bound of `npm run start:prod`: V8 sizes an unbounded heap to the machine, not to the service.
-  const child = spawn(process.execPath, ['--max-old-space-size=128', ...preload, 'dist/main.js'], {
-    cwd: ROOT,
-    stdio: ['ignore', 2, 2],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      CSRF_SECRET: randomBytes(32).toString('hex'),
-      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      PORT: String(port),
-      DATABASE_URL: options.databaseUrl,
-      DATABASE_MIGRATE_ON_START: 'true',
-      BCRYPT_COST: String(options.bcryptCost),
-      LOG_LEVEL: 'warn',
-      LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
-      REGISTRATIONS_PER_CLIENT: '1000000',
-      MAX_TOKENS_PER_USER: '10000',
-      TOKEN_CACHE_TTL_MS: String(options.tokenCacheTtlMs),
-      ...(options.threadPoolProbeFile ? { THREADPOOL_PROBE_FILE: options.threadPoolProbeFile } : {}),
-    },
+  const child = spawnLoggingTo(options.logFile, ['--max-old-space-size=128', ...preload, 'dist/main.js'], {
+    ...process.env,
+    NODE_ENV: 'production',
+    CSRF_SECRET: randomBytes(32).toString('hex'),
+    MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PORT: String(port),
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_MIGRATE_ON_START: 'true',
+    BCRYPT_COST: String(options.bcryptCost),
+    LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+    REGISTRATIONS_PER_CLIENT: '1000000',
+    MAX_TOKENS_PER_USER: '10000',
+    ...(options.tokenCacheTtlMs === undefined ? {} : { TOKEN_CACHE_TTL_MS: String(options.tokenCacheTtlMs) }),
+    ...(options.threadPoolProbeFile ? { THREADPOOL_PROBE_FILE: options.threadPoolProbeFile } : {}),
+    ...options.env,
   });
   return started(options.name, port, track(child));
 }
@@ -112,6 +128,18 @@ export async function startBaseline(jwtSecretHex: string): Promise<Server> {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), BASELINE_JWT_SECRET: jwtSecretHex },
   });
   return started('baseline', port, track(child));
+}
+
+/** bench/recipe/main.ts, in production mode, its request lines piped to `logFile` like the service's. */
+export async function startRecipe(jwtSecret: string, logFile: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawnLoggingTo(logFile, ['-r', 'ts-node/register/transpile-only', 'bench/recipe/main.ts'], {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    RECIPE_JWT_SECRET: jwtSecret,
+  });
+  return started('NestJS docs recipe', port, track(child));
 }
 
 async function started(name: string, port: number, child: ChildProcess): Promise<Server> {
