@@ -7,7 +7,15 @@ export type RequestPlan =
   /** POST /auth/token, each request for the next of `emails`. */
   | { kind: 'login'; emails: string[]; password: string }
   /** POST /auth/register, each request with an email never used before. */
-  | { kind: 'register'; emailPrefix: string; password: string };
+  | { kind: 'register'; emailPrefix: string; password: string }
+  /**
+   * POST /auth/password-reset for an address that is nobody's, each request
+   * from another client: X-Forwarded-For an address of its own (the service
+   * trusting the loopback proxy).
+   */
+  | { kind: 'reset-from-many-clients'; emailPrefix: string }
+  /** GET /admin/users?search= with the next of `searches`, as an admin. */
+  | { kind: 'admin-search'; token: string; searches: string[] };
 
 /** Each connection sends its next request when the last one is answered: a throughput measurement. */
 export interface ClosedLoopCommand {
@@ -111,6 +119,20 @@ export function requestSource(plan: RequestPlan): () => PlannedRequest {
       return () => jsonPost('/auth/token', { email: plan.emails[next++ % plan.emails.length], password: plan.password });
     case 'register':
       return () => jsonPost('/auth/register', { email: `${plan.emailPrefix}-${next++}@example.com`, password: plan.password });
+    case 'reset-from-many-clients':
+      return () => {
+        const client = next++;
+        const request = jsonPost('/auth/password-reset', { email: `${plan.emailPrefix}-${client}@example.com` });
+        // 10.0.0.0/8 holds 16 million distinct clients; IPv4 addresses are one client each.
+        request.headers['x-forwarded-for'] = `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}`;
+        return request;
+      };
+    case 'admin-search':
+      return () => ({
+        method: 'GET',
+        path: `/admin/users?search=${encodeURIComponent(plan.searches[next++ % plan.searches.length])}`,
+        headers: { authorization: `Bearer ${plan.token}` },
+      });
   }
 }
 

@@ -23,6 +23,15 @@ interface Credential {
   from: 'bearer' | 'cookie';
 }
 
+/** What a route asks of its caller, read once from its decorators' metadata. */
+interface RoutePolicy {
+  isPublic: boolean;
+  /** A public route that reads the user when there is one (`@CurrentUser({ optional: true })`). */
+  readsOptionalUser: boolean;
+  roles: UserRole[] | undefined;
+  scopes: string[];
+}
+
 /**
  * The global guard: every route needs an access token unless marked @Public(),
  * and a user and token its @Roles and @RequireScopes allow.
@@ -34,6 +43,10 @@ interface Credential {
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
+  // Metadata is fixed at start-up; reading it on every request cost six reflection lookups per guarded read.
+  // By handler, then class: a handler inherited by two controllers may have two policies.
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
@@ -42,15 +55,36 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const handler = context.getHandler();
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, context.getClass()]);
-    if (isPublic) {
-      if (authParametersOf(handler).length > 0) await this.authenticateIfPossible(context);
+    const policy = this.policyOf(context);
+    if (policy.isPublic) {
+      if (policy.readsOptionalUser) await this.authenticateIfPossible(context);
       return true;
     }
     const session = await this.authenticate(context);
-    this.authorise(context, session);
+    this.authorise(policy, session);
     return true;
+  }
+
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byController = this.policies.get(handler);
+    if (!byController) {
+      byController = new WeakMap();
+      this.policies.set(handler, byController);
+    }
+    let policy = byController.get(controller);
+    if (!policy) {
+      const targets = [handler, controller];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false,
+        readsOptionalUser: authParametersOf(handler).length > 0,
+        roles: this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES_KEY, targets),
+        scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, targets) ?? [],
+      };
+      byController.set(controller, policy);
+    }
+    return policy;
   }
 
   /**
@@ -58,11 +92,8 @@ export class AccessTokenGuard implements CanActivate {
    * 403 FORBIDDEN whatever the token may do; a token without a required scope
    * gets 403 INSUFFICIENT_SCOPE naming the scopes (RFC 6750 §3.1).
    */
-  private authorise(context: ExecutionContext, session: AuthContext): void {
-    const targets = [context.getHandler(), context.getClass()];
-    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES_KEY, targets);
+  private authorise({ roles, scopes }: RoutePolicy, session: AuthContext): void {
     if (roles && !roles.includes(session.user.role)) throw new DomainError('FORBIDDEN');
-    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, targets) ?? [];
     if (scopes.some((scope) => !session.scopes.includes(scope))) {
       throw DomainError.withHeaders('INSUFFICIENT_SCOPE', {
         'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`,

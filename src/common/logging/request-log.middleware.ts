@@ -2,7 +2,7 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { assignRequestId } from './request-id';
-import { ROOT_LOGGER } from './root-logger.module';
+import { REQUEST_LOGGER } from './root-logger.module';
 
 /**
  * One line per request, written when the response closes: request id,
@@ -17,7 +17,7 @@ import { ROOT_LOGGER } from './root-logger.module';
  */
 @Injectable()
 export class RequestLogMiddleware implements NestMiddleware {
-  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
+  constructor(@Inject(REQUEST_LOGGER) private readonly logger: Logger) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
     const requestId = assignRequestId(request, response);
