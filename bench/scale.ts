@@ -41,7 +41,7 @@ import {
   RequestPlan,
 } from './support/load-protocol';
 import { interruption, killAllNow, log, ROOT, Server, startService, stopAll, stopProcess } from './support/processes';
-import { median, roundTo } from './support/stats';
+import { median, quantile, roundTo } from './support/stats';
 import { forkWorker, Worker } from './support/worker-rpc';
 
 const BCRYPT_COST = 12;
@@ -386,7 +386,13 @@ async function main(): Promise<void> {
     // 4. Pruning 2 M expired tokens, with guarded reads at a fixed rate (cache off: each one reaches the database).
     const pruneReader = await service('large, cache off, beside the pruning', large.url, {}, 0);
     const readsBeside = (seconds: number) =>
-      openLoop(loads[1], { baseUrl: pruneReader.baseUrl, plan: reads(largeSeed.tokens), perSecond: settings.pruneReadsPerSecond, seconds });
+      openLoop(loads[1], {
+        baseUrl: pruneReader.baseUrl,
+        plan: reads(largeSeed.tokens),
+        perSecond: settings.pruneReadsPerSecond,
+        seconds,
+        keepLatencies: true,
+      });
     const idleReads = await readsBeside(settings.readSeconds);
     let pruning = true;
     const pruned = pruneTokens(large.url).finally(() => {
@@ -396,7 +402,9 @@ async function main(): Promise<void> {
     while (pruning) duringReads.push(await readsBeside(Math.min(2, settings.readSeconds)));
     const pruneSeconds = await pruned;
     const expiredLeft = await countRows(large.url, 'SELECT COUNT(*) AS n FROM access_tokens WHERE expires_at <= NOW()');
-    const worstDuring = Math.max(...duringReads.map(p99Of));
+    // Every read sent while the pruning ran, pooled: its p99 against the p99 before.
+    const pooled = duringReads.flatMap((result) => result.latenciesMs ?? []).sort((a, b) => a - b);
+    const duringP99 = quantile(pooled, 0.99);
 
     // 5. The throttle's counters after 100,000 distinct clients, once their windows closed and the pruning ran.
     log(`throttle: password-reset requests from ${settings.clients} distinct clients`);
@@ -414,7 +422,7 @@ async function main(): Promise<void> {
       login_vs_bcrypt_1m_users: roundTo(median(passwords.login) / median(passwords.compare), 3),
       register_vs_bcrypt_1m_users: roundTo(median(passwords.register) / median(passwords.hash), 3),
       prune_expired_seconds: roundTo(pruneSeconds, 1),
-      read_p99_during_prune_vs_idle: roundTo(worstDuring / p99Of(idleReads), 2),
+      read_p99_during_prune_vs_idle: roundTo(duringP99 / p99Of(idleReads), 2),
       admin_search_p50_ms: roundTo(search.byStatus['200']?.p50Ms ?? NaN, 0),
       admin_search_p99_ms: roundTo(search.byStatus['200']?.p99Ms ?? NaN, 0),
       throttle_counters_after_prune: countersAfter,
@@ -428,7 +436,14 @@ async function main(): Promise<void> {
       reads: readRates,
       passwords,
       search,
-      prune: { seconds: pruneSeconds, expiredLeft, idleReads, duringReads },
+      prune: {
+        seconds: pruneSeconds,
+        expiredLeft,
+        idleP99Ms: p99Of(idleReads),
+        duringP99Ms: duringP99,
+        readsDuring: pooled.length,
+        worstWindowP99Ms: Math.max(...duringReads.map(p99Of)),
+      },
       throttle: { clients: settings.clients, countersBefore, countersAfter },
       wallSeconds: roundTo((performance.now() - startedAt) / 1000, 0),
     };
@@ -439,7 +454,9 @@ async function main(): Promise<void> {
     console.log(`Passwords per s: ${JSON.stringify(passwords)}`);
     console.log(`Admin search: ${JSON.stringify(search.byStatus)}`);
     console.log(
-      `Pruning ${settings.expiredTokens} expired tokens: ${pruneSeconds.toFixed(1)} s, ${expiredLeft} left; reads p99 idle ${p99Of(idleReads)} ms, during ${duringReads.map((r) => roundTo(p99Of(r), 1)).join(', ')} ms`,
+      `Pruning ${settings.expiredTokens} expired tokens: ${pruneSeconds.toFixed(1)} s, ${expiredLeft} left; guarded reads (cache off) ` +
+        `p99 ${roundTo(p99Of(idleReads), 1)} ms before, ${roundTo(duringP99, 1)} ms during (${pooled.length} reads; ` +
+        `worst 2-second window ${roundTo(Math.max(...duringReads.map(p99Of)), 1)} ms)`,
     );
     console.log(
       `Throttle counters: ${countersBefore} after ${settings.clients} clients, ` +

@@ -36,6 +36,8 @@ export interface OpenLoopCommand {
   plan: RequestPlan;
   perSecond: number;
   seconds: number;
+  /** Also answer the latency of every 200, so that several runs' can be pooled. */
+  keepLatencies?: boolean;
 }
 
 /**
@@ -94,6 +96,8 @@ export interface OpenLoopResult {
    * share of the latencies above, since they are timed from when each was due.
    */
   sendLagP99Ms: number;
+  /** Every 200's latency, when asked for. */
+  latenciesMs?: number[];
 }
 
 export type LoadResult = ClosedLoopResult | OpenLoopResult | FloodResult;

@@ -101,7 +101,9 @@ async function openLoop(command: OpenLoopCommand): Promise<OpenLoopResult> {
       lags.sort((a, b) => a - b),
       0.99,
     );
-    return { ...summarise(await Promise.all(samples)), sendLagP99Ms };
+    const answered = await Promise.all(samples);
+    const latenciesMs = command.keepLatencies ? answered.filter((sample) => sample.status === '200').map((sample) => sample.ms) : undefined;
+    return { ...summarise(answered), sendLagP99Ms, ...(latenciesMs ? { latenciesMs } : {}) };
   } finally {
     agent.destroy();
   }

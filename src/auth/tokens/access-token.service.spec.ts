@@ -26,7 +26,7 @@ const codec = jest.mocked(codecModule);
 /** An in-memory stand-in for the repository: enough behaviour for the service's logic. */
 class InMemoryAccessTokens {
   rows: AccessToken[] = [];
-  owner = { email: 'ada@example.com', isActive: true, createdAt: new Date('2025-01-01T00:00:00Z') };
+  owner = { email: 'ada@example.com', isActive: true, role: 'user' as 'user' | 'admin', createdAt: new Date('2025-01-01T00:00:00Z') };
   lookups = 0;
   trims: Array<{ userId: number; keep: number }> = [];
 
@@ -65,6 +65,10 @@ class InMemoryAccessTokens {
         .slice(0, -keep)
         .map((row) => row.id),
     );
+  }
+
+  ownerStanding(): Promise<{ role: 'user' | 'admin'; isActive: boolean }> {
+    return Promise.resolve({ role: this.owner.role, isActive: this.owner.isActive });
   }
 
   deleteByIds(ids: readonly number[]): Promise<void> {
@@ -116,6 +120,7 @@ describe('AccessTokenService', () => {
     asRepository.findWithOwnerByDigest.mockImplementation((digest) => repository.findWithOwnerByDigest(digest));
     asRepository.surplusSessions.mockImplementation((userId, keep) => repository.surplusSessions(userId, keep));
     asRepository.deleteByIds.mockImplementation((ids) => repository.deleteByIds(ids));
+    asRepository.ownerStanding.mockImplementation(() => repository.ownerStanding());
     asRepository.recordLastUses.mockImplementation((uses) => repository.recordLastUses(uses));
     asRepository.deleteAllByUserExcept.mockImplementation((userId, keepId) => repository.deleteAllByUserExcept(userId, keepId));
     asRepository.deleteByIdAndUser.mockImplementation((id, userId) => repository.deleteByIdAndUser(id, userId));
@@ -142,6 +147,21 @@ describe('AccessTokenService', () => {
     expect(repository.rows[0].tokenHash.equals(digestAccessToken(issued.token))).toBe(true);
     expect(repository.rows[0].expiresAt.getTime() - repository.rows[0].createdAt.getTime()).toBe(5000);
     expect(JSON.stringify(repository.rows)).not.toContain(issued.token);
+  });
+
+  it('takes back a token whose user lost the right to it while the login checked the password', async () => {
+    const service = serviceWith();
+    repository.owner.role = 'admin';
+    await expect(service.issue(7, ['account', 'admin'])).resolves.toMatchObject({ scopes: ['account', 'admin'] });
+
+    // Demoted (or deactivated) after the login read the user, before its token was stored.
+    repository.owner.role = 'user';
+    await expect(service.issue(7, ['account', 'admin'])).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    repository.owner.isActive = false;
+    await expect(service.issue(7, ['account'])).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+
+    expect(repository.rows).toHaveLength(1);
+    expect(revocations.insert).toHaveBeenCalledTimes(2);
   });
 
   it('trims the user to the configured cap after every issue', async () => {

@@ -13,7 +13,7 @@ import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
 import { RevocationFeed } from './revocation-feed';
 import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
-import { joinScopes, splitScopes } from '../scopes/scopes';
+import { joinScopes, mayHold, splitScopes } from '../scopes/scopes';
 
 const FLOOD_REFUSAL_DELAY_MS = 1000;
 
@@ -77,6 +77,7 @@ export class AccessTokenService {
     });
     // The account was deleted between the password check and now: as if it never existed.
     if (id === null) throw new DomainError('INVALID_CREDENTIALS');
+    await this.assertStillGranted(userId, id, scopes, now);
     const evicted = await this.repository.surplusSessions(userId, this.config.maxTokensPerUser, now, id);
     if (evicted.length > 0) {
       await this.unitOfWork.run(async (transaction) => {
@@ -86,6 +87,22 @@ export class AccessTokenService {
       this.cache.forgetTokens(evicted);
     }
     return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds, scopes: splitScopes(joinScopes(scopes)) };
+  }
+
+  /**
+   * A demotion or deactivation that committed while the login checked the
+   * password revoked every token of the user, but not this one, inserted
+   * after it: read after the insert (waiting for a change still open), the
+   * user's standing decides whether the token may stay.
+   */
+  private async assertStillGranted(userId: number, tokenId: number, scopes: string[], now: Date): Promise<void> {
+    const standing = await this.repository.ownerStanding(userId);
+    if (standing?.isActive && scopes.every((scope) => mayHold(standing.role, scope))) return;
+    await this.unitOfWork.run(async (transaction) => {
+      await this.repository.deleteByIds([tokenId], transaction);
+      await this.revocations.insert(userId, [tokenId], now, transaction);
+    });
+    throw new DomainError('INVALID_CREDENTIALS');
   }
 
   /**
