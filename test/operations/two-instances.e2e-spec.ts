@@ -1,12 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { buildCliDataSourceOptions } from '../../src/database/data-source-options';
+import { eventually } from '../support/eventually';
 import { PASSWORD, resetDatabase } from '../support/test-app';
 import { call, fieldsOf, login, me, register } from '../support/service-http';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 
-const CACHE_TTL_MS = 1000;
 const PROCESSES_TIMEOUT_MS = 90_000;
+/** Far beyond a read of the revocation log: the bound itself is the fault suite's and the bench's to measure. */
+const REVOCATION_WAIT_MS = 10_000;
 
 /**
  * Two instances of the service, each in its own process on its own port,
@@ -21,7 +22,8 @@ describe('Two instances on one database', () => {
   beforeAll(async () => {
     db = await new DataSource(await buildCliDataSourceOptions({ url: process.env.DATABASE_URL! })).initialize();
     await resetDatabase(db);
-    const env = { TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS), LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' };
+    // The default cache (60 s): a logout reaches the other instance through the revocation log, not the cache's expiry.
+    const env = { LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' };
     [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
   }, PROCESSES_TIMEOUT_MS);
 
@@ -42,7 +44,7 @@ describe('Two instances on one database', () => {
     expect((await me(a, fromB)).status).toBe(200);
   });
 
-  it('refuses on one instance a token logged out on the other, once its cached copy is TOKEN_CACHE_TTL_MS old', async () => {
+  it('refuses on one instance a token logged out on the other, once it has read the revocation log', async () => {
     expect((await register(a, 'logout@example.com', PASSWORD)).status).toBe(201);
     const token = fieldsOf(await login(a, 'logout@example.com', PASSWORD)).access_token!;
     // B has checked the token, so it holds a cached copy.
@@ -50,7 +52,7 @@ describe('Two instances on one database', () => {
 
     expect((await call(a.baseUrl, 'POST', '/auth/logout', { token })).status).toBe(204);
     expect((await me(a, token)).status).toBe(401);
-    await sleep(CACHE_TTL_MS + 200);
+    expect(await eventually(async () => (await me(b, token)).status === 401, REVOCATION_WAIT_MS, 50)).toBe(true);
     expect((await me(b, token)).body).toEqual(expect.objectContaining({ code: 'INVALID_TOKEN' }));
   });
 

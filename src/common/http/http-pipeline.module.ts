@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { BodyParserMiddleware } from './body-parser.middleware';
 import { CorsMiddleware } from './cors.middleware';
+import { HttpPipelineMiddleware } from './http-pipeline.middleware';
 import { RequestDeadlineMiddleware } from './request-deadline.middleware';
 import { RequestValidationPipe } from './request-validation.pipe';
 import { SecurityHeadersMiddleware } from './security-headers.middleware';
@@ -15,10 +16,14 @@ import { SecurityHeadersMiddleware } from './security-headers.middleware';
   providers: [
     { provide: APP_PIPE, useClass: RequestValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    SecurityHeadersMiddleware,
+    RequestDeadlineMiddleware,
+    CorsMiddleware,
+    BodyParserMiddleware,
   ],
 })
 export class HttpPipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SecurityHeadersMiddleware, RequestDeadlineMiddleware, CorsMiddleware, BodyParserMiddleware).forRoutes('{*path}');
+    consumer.apply(HttpPipelineMiddleware).forRoutes('{*path}');
   }
 }
