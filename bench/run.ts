@@ -29,21 +29,13 @@ import { BaselineClaims } from './baseline/claims';
 // A type import only: the worker module starts serving as soon as it is loaded.
 import type { BcryptCommand, BcryptResult } from './support/bcrypt-worker';
 import { createBenchDatabase, seed, Seed, SeededUser } from './support/database';
-import {
-  ClosedLoopCommand,
-  ClosedLoopResult,
-  FloodResult,
-  LoadCommand,
-  LoadResult,
-  OpenLoopCommand,
-  OpenLoopResult,
-  RequestPlan,
-} from './support/load-protocol';
+import { FloodResult, LoadCommand, LoadResult, RequestPlan } from './support/load-protocol';
 import { interruption, killAllNow, log, Server, startBaseline, startRecipe, startService, stopAll, stopProcess } from './support/processes';
 import { Details, FloodDetails, OverloadDetails, report, RevocationDetails, Series, Summary } from './support/report';
 import { busyCores, currentRssMb, highWaterMarkMb, observe } from './support/proc';
 import { median, quantile, roundTo } from './support/stats';
 import { forkWorker, Worker } from './support/worker-rpc';
+import { closedLoop, LoadWorker, openLoop } from './support/load-calls';
 
 const BCRYPT_COST = 12;
 const READ_CONNECTIONS = 50;
@@ -116,8 +108,6 @@ const SMOKE: Settings = {
   revocationLogouts: 20,
   floodSeconds: 2,
 };
-
-type LoadWorker = Worker<LoadCommand, LoadResult>;
 
 interface Bench {
   settings: Settings;
@@ -275,17 +265,6 @@ async function checkAnswers(bench: Bench): Promise<void> {
   if (!isDeepStrictEqual(Object.keys(bare as object), Object.keys(expected))) {
     throw new Error(`baseline GET /bare answered ${JSON.stringify(bare)}: not the shape of GET /users/me`);
   }
-}
-
-async function closedLoop(load: LoadWorker, command: Omit<ClosedLoopCommand, 'type'>, label: string): Promise<ClosedLoopResult> {
-  const result = (await load.call({ type: 'closed', ...command })) as ClosedLoopResult;
-  // A throughput that includes refusals or errors would flatter whoever refuses fastest.
-  if (Object.keys(result.failures).length > 0) throw new Error(`${label}: answers other than 2xx: ${JSON.stringify(result.failures)}`);
-  return result;
-}
-
-async function openLoop(load: LoadWorker, command: Omit<OpenLoopCommand, 'type'>): Promise<OpenLoopResult> {
-  return (await load.call({ type: 'open', ...command })) as OpenLoopResult;
 }
 
 interface ReadTarget {

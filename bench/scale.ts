@@ -31,18 +31,11 @@ import mysql from 'mysql2/promise';
 import { digestAccessToken, generateAccessToken } from '../src/auth/tokens/access-token.codec';
 import type { BcryptCommand, BcryptResult } from './support/bcrypt-worker';
 import { createBenchDatabase, seededEmail } from './support/database';
-import {
-  ClosedLoopCommand,
-  ClosedLoopResult,
-  LoadCommand,
-  LoadResult,
-  OpenLoopCommand,
-  OpenLoopResult,
-  RequestPlan,
-} from './support/load-protocol';
+import { LoadCommand, LoadResult, OpenLoopResult, RequestPlan } from './support/load-protocol';
 import { interruption, killAllNow, log, ROOT, Server, startService, stopAll, stopProcess } from './support/processes';
 import { median, quantile, roundTo } from './support/stats';
-import { forkWorker, Worker } from './support/worker-rpc';
+import { forkWorker } from './support/worker-rpc';
+import { closedLoop, LoadWorker, openLoop } from './support/load-calls';
 
 const BCRYPT_COST = 12;
 const PASSWORD = 'scale bench passphrase';
@@ -98,8 +91,6 @@ const SMOKE: Settings = {
   searchSeconds: 1.5,
   clients: 2_000,
 };
-
-type LoadWorker = Worker<LoadCommand, LoadResult>;
 
 /** Rows written in statements of INSERT_BATCH, unique and foreign key checks off for the session (a bulk load). */
 async function bulkInsert(
@@ -198,16 +189,6 @@ async function countRows(url: string, sql: string): Promise<number> {
   } finally {
     await connection.end();
   }
-}
-
-async function closedLoop(load: LoadWorker, command: Omit<ClosedLoopCommand, 'type'>, label: string): Promise<ClosedLoopResult> {
-  const result = (await load.call({ type: 'closed', ...command })) as ClosedLoopResult;
-  if (Object.keys(result.failures).length > 0) throw new Error(`${label}: answers other than 2xx: ${JSON.stringify(result.failures)}`);
-  return result;
-}
-
-function openLoop(load: LoadWorker, command: Omit<OpenLoopCommand, 'type'>): Promise<OpenLoopResult> {
-  return load.call({ type: 'open', ...command }) as Promise<OpenLoopResult>;
 }
 
 const reads = (tokens: string[]): RequestPlan => ({ kind: 'bearer', path: '/users/me', tokens });

@@ -1,24 +1,10 @@
+import { tokenDigest, tokenWithOwner } from '../../../test/support/cached-tokens';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { defaultSettings } from '../../../test/support/default-settings';
 import { AccessTokenCache } from './access-token.cache';
-import { TokenWithOwner } from './access-tokens.repository';
 
-const found = (tokenId: number, userId: number): TokenWithOwner => ({
-  tokenId,
-  userId,
-  expiresAt: new Date('2030-01-01T00:00:00Z'),
-  lastUsedAt: new Date('2026-01-01T00:00:00Z'),
-  scopes: 'account',
-  kind: 'session',
-  email: `user${userId}@example.com`,
-  role: 'user',
-  isActive: true,
-  emailVerifiedAt: null,
-  pendingEmail: null,
-  mfaEnabledAt: null,
-  userCreatedAt: new Date('2025-01-01T00:00:00Z'),
-});
-const digest = (tokenId: number) => Buffer.from(`digest-${tokenId}`);
+const found = tokenWithOwner;
+const digest = tokenDigest;
 
 describe('AccessTokenCache', () => {
   let clock: FakeClock;

@@ -1,27 +1,13 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../../test/support/default-settings';
+import { tokenDigest, tokenWithOwner } from '../../../test/support/cached-tokens';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { AccessTokenCache } from './access-token.cache';
-import { TokenWithOwner } from './access-tokens.repository';
 import { RevocationFeed, UNCONFIRMED_TRUST_MS } from './revocation-feed';
 import { Revocation, TokenRevocationsRepository } from './token-revocations.repository';
 
-const found = (tokenId: number, userId: number): TokenWithOwner => ({
-  tokenId,
-  userId,
-  expiresAt: new Date('2030-01-01T00:00:00Z'),
-  lastUsedAt: new Date('2026-01-01T00:00:00Z'),
-  scopes: 'account',
-  kind: 'session',
-  email: `user${userId}@example.com`,
-  role: 'user',
-  isActive: true,
-  emailVerifiedAt: null,
-  pendingEmail: null,
-  mfaEnabledAt: null,
-  userCreatedAt: new Date('2025-01-01T00:00:00Z'),
-});
-const digest = (tokenId: number) => Buffer.from(`digest-${tokenId}`);
+const found = tokenWithOwner;
+const digest = tokenDigest;
 
 /** The log as the database shows it: only committed lines, which may commit out of id order. */
 class LogTable {
