@@ -20,6 +20,26 @@ export default defineConfig(
     },
   },
   {
+    // Request fields: MySQL counts a VARCHAR's length in code points, class-validator's length checks do not (they
+    // leave out U+FE0F): a value they pass can overflow its column. MaxCodePoints counts as the column does.
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['MaxLength', 'MinLength', 'Length', 'IsByteLength'],
+              message: 'Use MaxCodePoints (src/common/validation/text-length.decorator.ts): lengths as the database counts them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { ...globals.node } },

@@ -6,6 +6,7 @@ import { SecurityEventLog } from '../auth/security-events/security-event-log';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
@@ -61,6 +62,8 @@ describe('AccountService.updateProfile', () => {
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(transaction));
     const mails = new AccountMails({ ...defaultSettings.mail, appUrl: 'https://app.example.com' });
+    const throttle = mock<AttemptThrottle>();
+    throttle.mayMail.mockResolvedValue(true);
     const service = new AccountService(
       users,
       hasher,
@@ -69,13 +72,14 @@ describe('AccountService.updateProfile', () => {
       links,
       tokens,
       mock<SecondFactor>(),
+      throttle,
       mock<SecurityEventLog>(),
       outbox,
       mails,
       unitOfWork,
       new Clock(),
     );
-    return { service, users, hasher, confirmation, passwordChanges, links, tokens, outbox, transaction };
+    return { service, users, hasher, confirmation, passwordChanges, links, tokens, outbox, transaction, throttle };
   };
 
   it('confirms the current password through the throttled check, for this user and client', async () => {
@@ -122,13 +126,25 @@ describe('AccountService.updateProfile', () => {
     expect(passwordChanges.apply).not.toHaveBeenCalled();
   });
 
-  it('refuses an address another account has, before writing anything', async () => {
-    const { service, users, outbox } = setup();
+  it('refuses an address another account has, before writing anything, once the request is counted as any other', async () => {
+    const { service, users, outbox, throttle } = setup();
     users.findByEmail.mockResolvedValue(Object.assign(new User(), { id: 2 }));
 
     await expect(
       service.updateProfile(session, { email: 'taken@example.com', currentPassword: 'old one' }, client),
     ).rejects.toBeDomainError('EMAIL_TAKEN', 409);
+    expect(throttle.countEmailChange).toHaveBeenCalledWith(1, 'taken@example.com');
+    expect(outbox.enqueue).not.toHaveBeenCalled();
+  });
+
+  it('changes the password but mails no notice once the address had its few notices of the hour', async () => {
+    const { service, passwordChanges, outbox, throttle } = setup();
+    throttle.mayMail.mockResolvedValue(false);
+
+    await service.updateProfile(session, { password: 'a new passphrase', currentPassword: 'old one' }, client);
+
+    expect(throttle.mayMail).toHaveBeenCalledWith('password-notice', 'ada@example.com');
+    expect(passwordChanges.apply).toHaveBeenCalled();
     expect(outbox.enqueue).not.toHaveBeenCalled();
   });
 

@@ -7,6 +7,7 @@ import type { RequestClient } from '../common/http/request-client.decorator';
 import { PasswordChanges } from '../auth/passwords/password-changes.service';
 import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
 import { PasswordHasher } from '../auth/passwords/password-hasher';
+import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError, validationFailed } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
@@ -36,6 +37,7 @@ export class AccountService {
     private readonly links: LinkTokens,
     private readonly tokens: AccessTokenService,
     private readonly secondFactor: SecondFactor,
+    private readonly throttle: AttemptThrottle,
     private readonly events: SecurityEventLog,
     private readonly outbox: Outbox,
     private readonly mails: AccountMails,
@@ -48,8 +50,11 @@ export class AccountService {
    * current password (a throttled check, like a login). A new password takes
    * effect at once, ends every other session of the user and is announced by
    * mail. A new email does not: it waits in `pendingEmail` until the link
-   * mailed to it is used, and the current address is told. The password in
-   * force afterwards may not contain the address asked for, as at registration.
+   * mailed to it is used, and the current address is told; such requests are
+   * counted (5 an hour per user, 3 per address asked for, whether the address
+   * is free or taken), so that neither a mailbox nor the set of accounts can
+   * be probed at speed. The password in force afterwards may not contain the
+   * address asked for, as at registration.
    */
   async updateProfile(session: AuthContext, changes: ProfileChanges, client: RequestClient): Promise<User> {
     const { user } = session;
@@ -63,12 +68,17 @@ export class AccountService {
       assertPasswordIsNotPersonal(changes.currentPassword, [newEmail], 'currentPassword');
     }
     await this.confirmation.confirm(user, changes.currentPassword, client.ip);
-    if (newEmail !== undefined && (await this.users.findByEmail(newEmail))) throw new DomainError('EMAIL_TAKEN');
+    if (newEmail !== undefined) {
+      await this.throttle.countEmailChange(user.id, newEmail);
+      if (await this.users.findByEmail(newEmail)) throw new DomainError('EMAIL_TAKEN');
+    }
     const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password, client.ip);
+    // The change goes ahead whatever; past a few an hour, the address is not mailed about each.
+    const notifyPasswordChange = hashedPassword !== undefined && (await this.throttle.mayMail('password-notice', user.email));
     await this.unitOfWork.run(async (transaction) => {
       if (hashedPassword !== undefined) {
         await this.passwordChanges.apply(user.id, hashedPassword, session.tokenId, transaction);
-        await this.outbox.enqueue(this.mails.passwordChangedNotice(user.email), transaction);
+        if (notifyPasswordChange) await this.outbox.enqueue(this.mails.passwordChangedNotice(user.email), transaction);
       }
       if (newEmail !== undefined) {
         await this.users.update(user.id, { pendingEmail: newEmail }, transaction);
@@ -100,10 +110,10 @@ export class AccountService {
   async confirmEmailChange(token: string, client: RequestClient): Promise<User> {
     const grant = await this.links.find(token, 'change-email', client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
-      const current = await this.users.getById(grant.userId, transaction);
-      if (current.pendingEmail !== grant.email) throw new DomainError('INVALID_LINK');
-      await this.links.consume(grant, transaction);
+      const current = await this.links.consume(grant, await this.users.findForUpdate(grant.userId, transaction), transaction);
       await this.users.update(current.id, { email: grant.email, emailVerifiedAt: this.clock.now(), pendingEmail: null }, transaction);
+      // Whatever was mailed to the old address (a reset link, a verification link) no longer speaks for the account.
+      await this.links.revokeAllForUser(current.id, transaction);
       await this.tokens.ownerChanged(current.id, transaction);
       return this.users.getById(current.id, transaction);
     });

@@ -33,27 +33,39 @@ export class RegistrationService {
     private readonly clock: Clock,
   ) {}
 
-  /** The account, its verification link and the message that carries it land together, or none does. */
+  /**
+   * The account, its verification link and the message that carries it land
+   * together, or none does. Counted against the client and, as a mail, against
+   * the address (3 an hour, so that registering and deleting an address again
+   * and again mails it no more); a registration that mails nothing (the
+   * address is taken, the work was shed) takes the address's count back.
+   */
   async register(email: string, password: string, client: RequestClient): Promise<User> {
     this.hasher.assertCapacity(client.ip);
-    await this.throttle.countRegistration(client.ip);
     assertPasswordIsNotPersonal(password, [email]);
-    const hashedPassword = await this.hasher.hash(password, client.ip);
-    const user = await this.unitOfWork.run(async (transaction) => {
-      const created = await this.users.create(email, hashedPassword, transaction);
-      const token = await this.links.issue(created.id, 'verify-email', email, transaction);
-      await this.outbox.enqueue(this.mails.verification(email, token), transaction);
-      return created;
-    });
+    const takeBackMail = await this.throttle.countRegistration(client.ip, email);
+    let user: User;
+    try {
+      const hashedPassword = await this.hasher.hash(password, client.ip);
+      user = await this.unitOfWork.run(async (transaction) => {
+        const created = await this.users.create(email, hashedPassword, transaction);
+        const token = await this.links.issue(created.id, 'verify-email', email, transaction);
+        await this.outbox.enqueue(this.mails.verification(email, token), transaction);
+        return created;
+      });
+    } catch (error) {
+      await takeBackMail();
+      throw error;
+    }
     await this.countVerificationMailOf(user.id);
     return user;
   }
 
-  /** Another verification link for the signed-in user's address: 3 an hour at most, the registration's included. */
+  /** Another verification link for the signed-in user's address: 3 an hour at most per user and per address, the registration's included. */
   async resendVerification(caller: AuthenticatedUser): Promise<void> {
     const user = await this.users.getById(caller.id);
     if (user.emailVerifiedAt !== null) throw new DomainError('EMAIL_ALREADY_VERIFIED');
-    await this.throttle.countVerificationMail(user.id);
+    await this.throttle.countVerificationMail(user.id, user.email);
     await this.unitOfWork.run(async (transaction) => {
       const token = await this.links.issue(user.id, 'verify-email', user.email, transaction);
       await this.outbox.enqueue(this.mails.verification(user.email, token), transaction);
@@ -64,9 +76,7 @@ export class RegistrationService {
   async confirmVerification(token: string, client: RequestClient): Promise<User> {
     const grant = await this.links.find(token, 'verify-email', client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
-      const current = await this.users.getById(grant.userId, transaction);
-      if (current.email !== grant.email) throw new DomainError('INVALID_LINK');
-      await this.links.consume(grant, transaction);
+      const current = await this.links.consume(grant, await this.users.findForUpdate(grant.userId, transaction), transaction);
       if (current.emailVerifiedAt === null) {
         await this.users.update(current.id, { emailVerifiedAt: this.clock.now() }, transaction);
         await this.tokens.ownerChanged(current.id, transaction);
@@ -82,7 +92,7 @@ export class RegistrationService {
   /** The registration's mail is one of the three an hour; counting it is no reason to fail the registration. */
   private async countVerificationMailOf(userId: number): Promise<void> {
     try {
-      await this.throttle.countVerificationMail(userId);
+      await this.throttle.countRegistrationMailOf(userId);
     } catch (error) {
       this.logger.warn({ event: 'throttle.count_failed', userId, error: (error as Error).message });
     }

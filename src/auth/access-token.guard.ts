@@ -7,6 +7,7 @@ import { rawHeaderValues } from '../common/http/raw-headers';
 import { logRequestUser } from '../common/logging/request-log.middleware';
 import { AUTH_CONTEXT, AuthContext, RequestWithAuth } from './authenticated-user';
 import { CsrfTokens } from './cookies/csrf-tokens';
+import { ADDS_CREDENTIAL_KEY, CredentialRoutePolicy } from './decorators/adds-credential.decorator';
 import { SessionCookies } from './cookies/session-cookies';
 import { authParametersOf } from './decorators/current-user.decorator';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator';
@@ -30,6 +31,7 @@ interface RoutePolicy {
   readsOptionalUser: boolean;
   roles: UserRole[] | undefined;
   scopes: string[];
+  addsCredential: CredentialRoutePolicy | undefined;
 }
 
 /**
@@ -81,6 +83,7 @@ export class AccessTokenGuard implements CanActivate {
         readsOptionalUser: authParametersOf(handler).length > 0,
         roles: this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES_KEY, targets),
         scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, targets) ?? [],
+        addsCredential: this.reflector.getAllAndOverride<CredentialRoutePolicy | undefined>(ADDS_CREDENTIAL_KEY, targets),
       };
       byController.set(controller, policy);
     }
@@ -88,17 +91,26 @@ export class AccessTokenGuard implements CanActivate {
   }
 
   /**
-   * The route's @Roles, then its @RequireScopes: a user of another role gets
-   * 403 FORBIDDEN whatever the token may do; a token without a required scope
-   * gets 403 INSUFFICIENT_SCOPE naming the scopes (RFC 6750 §3.1).
+   * The route's @Roles, then its @RequireScopes, then its @AddsCredential: a
+   * user of another role gets 403 FORBIDDEN whatever the token may do; a
+   * token without a required scope gets 403 INSUFFICIENT_SCOPE naming the
+   * scopes (RFC 6750 §3.1); a route that adds a credential refuses an
+   * unverified account (403 EMAIL_NOT_VERIFIED) and, when it asks for a
+   * session, a personal token (403 FORBIDDEN).
    */
-  private authorise({ roles, scopes }: RoutePolicy, session: AuthContext): void {
+  private authorise({ roles, scopes, addsCredential }: RoutePolicy, session: AuthContext): void {
     if (roles && !roles.includes(session.user.role)) throw new DomainError('FORBIDDEN');
     if (scopes.some((scope) => !session.scopes.includes(scope))) {
       throw DomainError.withHeaders('INSUFFICIENT_SCOPE', {
         'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`,
       });
     }
+    if (!addsCredential) return;
+    if (addsCredential.sessionTokenOnly && session.tokenKind === 'personal') {
+      throw new DomainError('FORBIDDEN', 'A personal access token cannot do this: sign in');
+    }
+    // A verified address never becomes unverified again, so a cached identity errs only towards refusing.
+    if (session.user.emailVerifiedAt === null) throw new DomainError('EMAIL_NOT_VERIFIED');
   }
 
   private async authenticate(context: ExecutionContext): Promise<AuthContext> {

@@ -6,6 +6,7 @@
  */
 export type { AuthContext, AuthenticatedUser } from './authenticated-user';
 export { CurrentSession, CurrentUser, type CurrentUserOptions } from './decorators/current-user.decorator';
+export { AddsCredential } from './decorators/adds-credential.decorator';
 export { Public } from './decorators/public.decorator';
 export { RequireScopes, Roles } from './scopes/scope.decorators';
 

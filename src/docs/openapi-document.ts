@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, OperationObject, ParameterObject, Respo
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSRF_HEADER } from '../auth/cookies/session-cookies';
+import { ADDS_CREDENTIAL_OPERATION, CredentialRoutePolicy } from '../auth/decorators/adds-credential.decorator';
 import { PUBLIC_OPERATION } from '../auth/decorators/public.decorator';
 import { ScopeRegistry } from '../auth/scopes/scope-registry';
 import { ROLES_OPERATION, SCOPES_OPERATION } from '../auth/scopes/scope.decorators';
@@ -27,7 +28,11 @@ const CSRF_TOKEN_PARAMETER: ParameterObject = {
   schema: { type: 'string' },
 };
 type AnnotatedOperation = OperationObject &
-  Partial<Record<typeof PUBLIC_OPERATION, boolean> & Record<typeof SCOPES_OPERATION | typeof ROLES_OPERATION, string[]>>;
+  Partial<
+    Record<typeof PUBLIC_OPERATION, boolean> &
+      Record<typeof SCOPES_OPERATION | typeof ROLES_OPERATION, string[]> &
+      Record<typeof ADDS_CREDENTIAL_OPERATION, CredentialRoutePolicy>
+  >;
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const WRITE_METHODS = new Set<string>(['post', 'put', 'patch', 'delete']);
@@ -84,6 +89,18 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           .join(' ');
         addErrors(operation.responses, '403', ['FORBIDDEN']);
         delete operation[ROLES_OPERATION];
+      }
+      const addsCredential = operation[ADDS_CREDENTIAL_OPERATION];
+      if (addsCredential) {
+        operation.description = [
+          operation.description,
+          'Only once the account’s email is verified' +
+            (addsCredential.sessionTokenOnly ? ', and never with a personal access token.' : '.'),
+        ]
+          .filter(Boolean)
+          .join(' ');
+        addErrors(operation.responses, '403', ['EMAIL_NOT_VERIFIED', ...(addsCredential.sessionTokenOnly ? ['FORBIDDEN' as const] : [])]);
+        delete operation[ADDS_CREDENTIAL_OPERATION];
       }
       for (const [status, codes] of Object.entries(GUARDED_ERRORS)) addErrors(operation.responses, status, codes);
       if (WRITE_METHODS.has(method)) {

@@ -1,8 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { readingBody } from '../common/http/bodiless-routes.interceptor';
 import { LoginCredentialsPipe } from './login-credentials.pipe';
 
 const requestOf = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Request>());
 
 /** The validated email and password of a login, from a password-grant form or a JSON body. */
-export const LoginCredentialsBody = () => requestOf(undefined, LoginCredentialsPipe);
+export const LoginCredentialsBody = () => readingBody(requestOf(undefined, LoginCredentialsPipe));

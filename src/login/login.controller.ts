@@ -9,7 +9,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiErrors, AuthContext, CurrentSession, Public, RequireScopes } from '../auth';
+import { AddsCredential, ApiErrors, AuthContext, CurrentSession, Public, RequireScopes } from '../auth';
 import { SessionCookies } from '../auth/cookies/session-cookies';
 import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
 import { AccessTokenService } from '../auth/tokens/access-token.service';
@@ -189,6 +189,7 @@ export class LoginController {
   @ApiCreatedResponse({ type: PersonalTokenResponse })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_SCOPE', 'FORBIDDEN', 'TOKEN_LIMIT_REACHED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE')
   @RequireScopes('account')
+  @AddsCredential()
   @Post('tokens')
   async createPersonalToken(
     @CurrentSession() session: AuthContext,

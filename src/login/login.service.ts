@@ -84,11 +84,11 @@ export class LoginService {
       await this.upgradeHash(user, password, clientAddress);
     }
     if (user.mfaEnabledAt !== null) {
-      const challenge = await this.mfaChallenges.start(user.id, transport, requested);
+      const challenge = await this.mfaChallenges.start(user.id, user.credentialVersion, transport, requested);
       this.logger.log({ event: 'login.mfa_required', userId: user.id });
       throw DomainError.withDetails('MFA_REQUIRED', { mfaToken: challenge.mfaToken, expiresIn: challenge.expiresInSeconds });
     }
-    return { issued: await this.succeed(user.id, granted, client), narrowed: requested !== null };
+    return { issued: await this.succeed(user, granted, client), narrowed: requested !== null };
   }
 
   /**
@@ -105,7 +105,9 @@ export class LoginService {
     const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit);
     // The role of now: a demotion between the two steps narrows what the login gets.
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
-    const issued = await this.succeed(finished.userId, granted, client, { secondFactor: finished.factor });
+    const issued = await this.succeed({ id: finished.userId, credentialVersion: finished.credentialVersion }, granted, client, {
+      secondFactor: finished.factor,
+    });
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
   }
 
@@ -116,26 +118,30 @@ export class LoginService {
    */
   async loginWithPasskey(response: unknown, scope: string | undefined, client: RequestClient): Promise<LoginResult> {
     const requested = this.scopes.parse(scope);
-    const userId = await this.passkeys.verify(response, client);
-    const user = await this.users.findById(userId);
-    if (!user?.isActive) {
-      this.logger.log({ event: 'login.failed', method: 'passkey', userId });
-      this.events.record('login.failed', userId, { client });
+    const user = await this.passkeys.verify(response, client);
+    if (!user.isActive) {
+      this.logger.log({ event: 'login.failed', method: 'passkey', userId: user.id });
+      this.events.record('login.failed', user.id, { client });
       throw new DomainError('INVALID_CREDENTIALS', 'The passkey could not sign you in');
     }
     if (this.config.emailVerification === 'required' && user.emailVerifiedAt === null) throw new DomainError('EMAIL_NOT_VERIFIED');
     const granted = this.scopes.grant(user.role, requested);
-    return { issued: await this.succeed(user.id, granted, client, { method: 'passkey' }), narrowed: requested !== null };
+    return { issued: await this.succeed(user, granted, client, { method: 'passkey' }), narrowed: requested !== null };
   }
 
-  /** The end of every successful login, with or without a second step: the session, the login time, the log line and the event. */
+  /**
+   * The end of every successful login, with or without a second step: the
+   * session (kept only if the user's security stamp is still the one the
+   * secret was checked under), the login time, the log line and the event.
+   */
   private async succeed(
-    userId: number,
+    user: Pick<User, 'id' | 'credentialVersion'>,
     scopes: string[],
     client: RequestClient,
     logged: Record<string, string> = {},
   ): Promise<IssuedAccessToken> {
-    const issued = await this.tokens.issue(userId, scopes);
+    const userId = user.id;
+    const issued = await this.tokens.issue(userId, scopes, user.credentialVersion);
     await this.users.recordLogin(userId);
     this.logger.log({ event: 'login.succeeded', userId, tokenId: issued.id, ...logged });
     this.events.record('login.succeeded', userId, { client });

@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
-import { ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
+import { AddsCredential, ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
 import { PasskeyErrors } from '../auth/passkeys/passkey.errors';
 import { Passkeys } from '../auth/passkeys/passkeys.service';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { RowIdPipe } from '../common/http/row-id.pipe';
 import { PasskeyResponse, toPasskeyResponse } from './dto/passkey.response';
 import { RegisterPasskeyRequest } from './dto/register-passkey.request';
+import { RegistrationOptionsRequest } from './dto/registration-options.request';
 
 const OPTIONS_SCHEMA = {
   type: 'object',
@@ -21,17 +22,31 @@ export class PasskeysController {
   constructor(private readonly passkeys: Passkeys) {}
 
   @ApiOperation({
-    summary: 'Start adding a passkey: options for the browser',
+    summary: 'Start adding a passkey: options for the browser (current password required, and a code when MFA is on)',
     description:
       'A discoverable credential with user verification, the user’s passkeys excluded. ' +
       'Its challenge works once, for 5 minutes; a new call replaces it.',
   })
   @ApiOkResponse({ schema: OPTIONS_SCHEMA })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'INVALID_CURRENT_PASSWORD',
+    'INVALID_MFA_CODE',
+    'TOO_MANY_REQUESTS',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'PAYLOAD_TOO_LARGE',
+    'SERVICE_UNAVAILABLE',
+  )
   @RequireScopes('account')
+  @AddsCredential({ sessionTokenOnly: true })
   @Post('registration-options')
   @HttpCode(HttpStatus.OK)
-  registrationOptions(@CurrentSession() session: AuthContext): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    return this.passkeys.registrationOptions(session.user);
+  registrationOptions(
+    @CurrentSession() session: AuthContext,
+    @Body() body: RegistrationOptionsRequest,
+    @Client() client: RequestClient,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    return this.passkeys.registrationOptions(session, body.currentPassword, body.code, client);
   }
 
   @ApiOperation({
@@ -41,6 +56,7 @@ export class PasskeysController {
   @ApiCreatedResponse({ type: PasskeyResponse })
   @ApiErrors('VALIDATION_FAILED', 'PASSKEY_INVALID', PasskeyErrors.PASSKEY_LIMIT_REACHED, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE')
   @RequireScopes('account')
+  @AddsCredential({ sessionTokenOnly: true })
   @Post()
   async register(
     @CurrentSession() session: AuthContext,

@@ -59,7 +59,8 @@ export class RecoveryService implements BeforeApplicationShutdown {
     const user = await this.users.findByEmail(email);
     if (!user) return;
     this.events.record('password.reset_requested', user.id, { client });
-    if (!user.isActive) return;
+    // The answer was the same either way: past a few links an hour, the address is simply not mailed again.
+    if (!user.isActive || !(await this.throttle.mayMail('reset-link', user.email))) return;
     await this.unitOfWork.run(async (transaction) => {
       const token = await this.links.issue(user.id, 'reset-password', user.email, transaction);
       await this.outbox.enqueue(this.mails.resetLink(user.email, token, Math.round(this.config.passwordResetTtlSeconds / 60)), transaction);
@@ -75,14 +76,16 @@ export class RecoveryService implements BeforeApplicationShutdown {
    */
   async confirmReset(token: string, password: string, client: RequestClient): Promise<void> {
     const grant = await this.links.find(token, 'reset-password', client.ip);
-    const user = await this.users.getById(grant.userId);
-    assertPasswordIsNotPersonal(password, [user.email]);
+    // The address the link went to: whether it is still the account's is checked under the lock below.
+    assertPasswordIsNotPersonal(password, [grant.email]);
     const hashedPassword = await this.hasher.hash(password, client.ip);
-    await this.unitOfWork.run(async (transaction) => {
-      await this.links.consume(grant, transaction);
-      const verifiedAt = user.emailVerifiedAt === null && grant.email === user.email ? this.clock.now() : undefined;
-      await this.passwordChanges.apply(user.id, hashedPassword, null, transaction, verifiedAt);
-      await this.outbox.enqueue(this.mails.resetNotice(user.email), transaction);
+    const user = await this.unitOfWork.run(async (transaction) => {
+      const current = await this.links.consume(grant, await this.users.findForUpdate(grant.userId, transaction), transaction);
+      // The link proved the address it was mailed to, which is the account's (consume checked).
+      const verifiedAt = current.emailVerifiedAt === null ? this.clock.now() : undefined;
+      await this.passwordChanges.apply(current.id, hashedPassword, null, transaction, verifiedAt);
+      await this.outbox.enqueue(this.mails.resetNotice(current.email), transaction);
+      return current;
     });
     this.passwordChanges.forgetSessions(user.id, null);
     this.logger.log({ event: 'password.reset', userId: user.id });

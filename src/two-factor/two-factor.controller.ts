@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
+import { AddsCredential, ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ConfirmEnrolmentRequest } from './dto/confirm-enrolment.request';
 import { PasswordAndCodeRequest } from './dto/password-and-code.request';
@@ -29,6 +29,7 @@ export class TwoFactorController {
   })
   @ApiOkResponse({ type: TotpEnrolmentResponse })
   @ApiErrors(...BODY_ERRORS, 'INVALID_CURRENT_PASSWORD', 'MFA_ALREADY_ENABLED')
+  @AddsCredential()
   @Post('totp')
   @HttpCode(HttpStatus.OK)
   startEnrolment(
@@ -45,6 +46,7 @@ export class TwoFactorController {
   })
   @ApiOkResponse({ type: RecoveryCodesResponse })
   @ApiErrors(...BODY_ERRORS, 'INVALID_MFA_CODE', 'MFA_ALREADY_ENABLED', 'MFA_NOT_ENABLED')
+  @AddsCredential()
   @Post('totp/confirm')
   @HttpCode(HttpStatus.OK)
   async confirmEnrolment(

@@ -76,7 +76,7 @@ export class TwoFactorService {
           throw new DomainError('INVALID_MFA_CODE');
         }
         await this.users.update(user.id, { mfaEnabledAt: this.clock.now() }, transaction);
-        await this.tokens.revokeAllInTransaction(user.id, session.tokenId, transaction);
+        await this.tokens.endForCredentialChange(user.id, session.tokenId, transaction);
         await this.outbox.enqueue(this.mails.enabledNotice(current.email), transaction);
         return this.secondFactor.newRecoveryCodes(user.id, transaction);
       }),
@@ -94,6 +94,8 @@ export class TwoFactorService {
       this.secondFactor.withCode(user, code, { client }, async (transaction) => {
         await this.secondFactor.remove(user.id, transaction);
         await this.users.update(user.id, { mfaEnabledAt: null }, transaction);
+        // The sessions stay; a login still between its password and its code does not (its challenge dies with the stamp).
+        await this.users.bumpCredentialVersion(user.id, transaction);
         await this.tokens.ownerChanged(user.id, transaction);
         await this.outbox.enqueue(this.mails.disabledNotice(user.email), transaction);
       }),

@@ -50,6 +50,16 @@ export class User {
   @Column({ name: 'mfa_enabled_at', type: 'datetime', precision: 6, nullable: true })
   mfaEnabledAt!: Date | null;
 
+  /**
+   * The security stamp: moved on by every change of how the user signs in or
+   * what they may do (password change or reset, MFA on or off, a passkey
+   * removed, deactivation, demotion). A login reads it with the secret it
+   * checks and again once its token is stored: a change that moved it
+   * meanwhile takes the token back.
+   */
+  @Column({ name: 'credential_version', type: 'int', unsigned: true, default: 0 })
+  credentialVersion!: number;
+
   /** When a login last succeeded (its last step, with MFA). */
   @Column({ name: 'last_login_at', type: 'datetime', precision: 6, nullable: true })
   lastLoginAt!: Date | null;

@@ -19,6 +19,12 @@ export interface AccountChanges {
   lastLoginAt?: Date;
 }
 
+/** What a login reads again once its token is stored, to know whether it may keep it. */
+export interface CredentialStanding {
+  credentialVersion: number;
+  isActive: boolean;
+}
+
 export interface UserPage {
   /** Only users whose email contains this text. */
   search?: string;
@@ -54,6 +60,7 @@ export class UsersRepository {
         emailVerifiedAt: null,
         pendingEmail: null,
         mfaEnabledAt: null,
+        credentialVersion: 0,
         role: 'user',
         lastLoginAt: null,
         createdAt: now,
@@ -112,6 +119,23 @@ export class UsersRepository {
     } catch (error) {
       throw this.translate(error);
     }
+  }
+
+  /** Moves the security stamp on, in the transaction of the change. */
+  async bumpCredentialVersion(id: number, transaction: Transaction): Promise<void> {
+    await transaction.getRepository(User).increment({ id }, 'credentialVersion', 1);
+  }
+
+  /**
+   * The stamp and standing, read with a shared lock: a change still open on
+   * the row is waited for, and seen. Null when the user is gone.
+   */
+  async findCredentialStanding(id: number): Promise<CredentialStanding | null> {
+    const rows: Array<{ credentialVersion: number; isActive: number | boolean }> = await this.users.query(
+      'SELECT credential_version AS credentialVersion, is_active AS isActive FROM users WHERE id = ? LOCK IN SHARE MODE',
+      [id],
+    );
+    return rows[0] ? { credentialVersion: Number(rows[0].credentialVersion), isActive: Boolean(Number(rows[0].isActive)) } : null;
   }
 
   async recordLogin(id: number): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { Transaction } from '../database/unit-of-work';
 import { User } from './user.entity';
-import { AccountChanges, UserPage, UsersRepository } from './users.repository';
+import { AccountChanges, CredentialStanding, UserPage, UsersRepository } from './users.repository';
 
 /**
  * The accounts as stored. Hashing and checking passwords belong to the
@@ -23,6 +23,11 @@ export class UsersService {
 
   findById(id: number): Promise<User | null> {
     return this.users.findById(id);
+  }
+
+  /** The user (null when there is none), the row locked until the transaction ends. */
+  findForUpdate(id: number, transaction: Transaction): Promise<User | null> {
+    return this.users.findByIdForUpdate(id, transaction);
   }
 
   /** NOT_FOUND when there is no such user; the row stays locked until the transaction ends. */
@@ -62,6 +67,16 @@ export class UsersService {
   /** EMAIL_TAKEN when a new email is another account's. */
   update(id: number, changes: AccountChanges, transaction?: Transaction): Promise<void> {
     return this.users.update(id, changes, transaction);
+  }
+
+  /** Moves the user's security stamp on, in the transaction of a change of their credentials (User.credentialVersion). */
+  bumpCredentialVersion(id: number, transaction: Transaction): Promise<void> {
+    return this.users.bumpCredentialVersion(id, transaction);
+  }
+
+  /** The stamp and standing as committed, waiting for a change still open on the user. */
+  findCredentialStanding(id: number): Promise<CredentialStanding | null> {
+    return this.users.findCredentialStanding(id);
   }
 
   /** A login of the user succeeded now (for the admins' list). */

@@ -1,12 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page.query';
-import { EMAIL_MAX_LENGTH } from '../../common/validation/account-email.decorator';
+import { EMAIL_MAX_LENGTH, normalizeEmail } from '../../common/validation/account-email.decorator';
+import { MaxCodePoints } from '../../common/validation/text-length.decorator';
 
 export class AdminUsersQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Text the email contains (case as stored: emails are lower case)', example: 'example.com' })
+  @ApiPropertyOptional({
+    description: 'Text the email contains, normalised as emails are (so case-insensitive: `ADA@` finds ada@)',
+    example: 'example.com',
+  })
   @IsOptional()
+  @Transform(({ value }) => normalizeEmail(value))
   @IsString()
-  @MaxLength(EMAIL_MAX_LENGTH)
+  @MaxCodePoints(EMAIL_MAX_LENGTH)
   search?: string;
 }

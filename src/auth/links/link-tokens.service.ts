@@ -3,6 +3,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { accountConfig, AccountConfig } from '../../config/app.config';
 import type { Transaction } from '../../database/unit-of-work';
+import type { User } from '../../users/user.entity';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { digestLinkToken, generateLinkToken, isWellFormedLinkToken } from './link-token.codec';
 import { LinkPurpose } from './link-token.entity';
@@ -12,14 +13,20 @@ import { LinkTokensRepository } from './link-tokens.repository';
 export interface LinkGrant {
   id: number;
   userId: number;
+  purpose: LinkPurpose;
   email: string;
 }
+
+/** Every purpose: what a change of address or a deactivation kills. */
+const ALL_PURPOSES: LinkPurpose[] = ['verify-email', 'reset-password', 'change-email'];
 
 /**
  * The links mailed to users: single use, bound to one user, one purpose and
  * the address they were sent to, expiring after EMAIL_VERIFICATION_TTL,
- * PASSWORD_RESET_TTL or EMAIL_CHANGE_TTL. One answer, INVALID_LINK, for an
- * unknown, expired, used or wrong-purpose token. Tokens are never logged.
+ * PASSWORD_RESET_TTL or EMAIL_CHANGE_TTL, and dead once their user is
+ * deactivated or their address is no longer the account's. One answer,
+ * INVALID_LINK, for an unknown, expired, used, wrong-purpose or dead token.
+ * Tokens are never logged.
  */
 @Injectable()
 export class LinkTokens {
@@ -67,12 +74,26 @@ export class LinkTokens {
       this.attempts.failed(clientAddress);
       throw new DomainError('INVALID_LINK');
     }
-    return { id: link.id, userId: link.userId, email: link.email };
+    return { id: link.id, userId: link.userId, purpose: link.purpose, email: link.email };
   }
 
-  /** Uses the link up, in the transaction of what it grants: INVALID_LINK when another request used it first. */
-  async consume(grant: LinkGrant, transaction: Transaction): Promise<void> {
+  /**
+   * Uses the link up, in the transaction of what it grants, with `owner` as
+   * read there under its lock: INVALID_LINK when the owner is gone or deactivated,
+   * when the address the link was sent to is no longer the one it speaks for
+   * (the account's email; for a change, the address still pending), or when
+   * another request used it first.
+   */
+  async consume(grant: LinkGrant, owner: User | null, transaction: Transaction): Promise<User> {
+    const boundAddress = grant.purpose === 'change-email' ? owner?.pendingEmail : owner?.email;
+    if (!owner?.isActive || owner.id !== grant.userId || boundAddress !== grant.email) throw new DomainError('INVALID_LINK');
     if (!(await this.repository.consume(grant.id, transaction))) throw new DomainError('INVALID_LINK');
+    return owner;
+  }
+
+  /** Every link of the user dies: at a deactivation, and once the account's address is another. */
+  revokeAllForUser(userId: number, transaction: Transaction): Promise<void> {
+    return this.repository.deleteForUser(userId, ALL_PURPOSES, transaction);
   }
 
   /** Every link of these purposes of the user dies (but `exceptId`). */

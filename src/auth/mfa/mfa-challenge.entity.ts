@@ -32,6 +32,10 @@ export class MfaChallenge {
   @Column({ name: 'requested_scopes', type: 'varchar', length: 1000, nullable: true })
   requestedScopes!: string | null;
 
+  /** The user's security stamp when the password was checked: a change since ends the challenge. */
+  @Column({ name: 'credential_version', type: 'int', unsigned: true })
+  credentialVersion!: number;
+
   @Column({ name: 'failed_attempts', type: 'tinyint', unsigned: true, default: 0 })
   failedAttempts!: number;
 

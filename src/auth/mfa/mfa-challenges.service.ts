@@ -25,6 +25,8 @@ export interface StartedChallenge {
 export interface FinishedChallenge {
   userId: number;
   role: UserRole;
+  /** The user's security stamp when the password was checked, unchanged since. */
+  credentialVersion: number;
   transport: LoginTransport;
   factor: SecondFactorKind;
   /** What the login asked for; null when it asked for no scope in particular. */
@@ -51,12 +53,19 @@ export class MfaChallenges {
     private readonly clock: Clock,
   ) {}
 
-  async start(userId: number, transport: LoginTransport, requestedScopes: string[] | null): Promise<StartedChallenge> {
+  /** A challenge for the user whose password was checked when their security stamp was `credentialVersion`. */
+  async start(
+    userId: number,
+    credentialVersion: number,
+    transport: LoginTransport,
+    requestedScopes: string[] | null,
+  ): Promise<StartedChallenge> {
     const now = this.clock.now();
     const mfaToken = mfaTokens.generate();
     await this.challenges.insert({
       tokenHash: mfaTokens.digest(mfaToken),
       userId,
+      credentialVersion,
       transport,
       requestedScopes: requestedScopes === null ? null : joinScopes(requestedScopes),
       createdAt: now,
@@ -82,7 +91,7 @@ export class MfaChallenges {
     const challenge = mfaTokens.isWellFormed(mfaToken)
       ? await this.challenges.findLive(mfaTokens.digest(mfaToken), this.clock.now())
       : null;
-    const owner = challenge ? await this.activeUser(challenge.userId) : null;
+    const owner = challenge ? await this.activeUser(challenge.userId, challenge.credentialVersion) : null;
     if (!challenge || !owner) {
       this.unknownTokens.failed(clientAddress);
       throw new DomainError('MFA_CHALLENGE_EXPIRED');
@@ -121,6 +130,7 @@ export class MfaChallenges {
       return {
         userId: challenge.userId,
         role: owner.role,
+        credentialVersion: challenge.credentialVersion,
         transport: challenge.transport,
         factor,
         requestedScopes: challenge.requestedScopes === null ? null : splitScopes(challenge.requestedScopes),
@@ -128,8 +138,9 @@ export class MfaChallenges {
     });
   }
 
-  private async activeUser(userId: number): Promise<User | null> {
+  /** The user, while active and with the stamp the password was checked under: a change of credentials since ends the challenge. */
+  private async activeUser(userId: number, credentialVersion: number): Promise<User | null> {
     const user = await this.users.findById(userId);
-    return user?.isActive ? user : null;
+    return user?.isActive && user.credentialVersion === credentialVersion ? user : null;
   }
 }

@@ -10,6 +10,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import type { RequestClient } from '../../common/http/request-client.decorator';
 import { Clock } from '../../common/time/clock';
 import { webAuthnConfig, WebAuthnConfig } from '../../config/app.config';
+import { User } from '../../users/user.entity';
+import { UsersService } from '../../users/users.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
 import { AttemptThrottle } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
@@ -34,6 +36,7 @@ export class PasskeyAssertions {
     private readonly throttle: AttemptThrottle,
     private readonly failures: BearerSecretAttempts,
     private readonly events: SecurityEventLog,
+    private readonly users: UsersService,
     private readonly clock: Clock,
     @Inject(webAuthnConfig.KEY) private readonly config: WebAuthnConfig,
   ) {}
@@ -55,9 +58,11 @@ export class PasskeyAssertions {
    * must answer a live challenge of these options (used up by this attempt,
    * whatever its outcome), come from one of WEBAUTHN_ORIGINS for
    * WEBAUTHN_RP_ID, be signed by a registered passkey, and move that
-   * passkey's counter forward.
+   * passkey's counter forward. The user is read before the signature is
+   * checked, so that their security stamp is the one the passkey was checked
+   * under (a passkey removed meanwhile moves it); active or not, the caller decides.
    */
-  async verify(response: unknown, client: RequestClient): Promise<number> {
+  async verify(response: unknown, client: RequestClient): Promise<User> {
     this.failures.assertAllowed(client.ip);
     const parsed = asAuthenticationResponse(response);
     const challenge = parsed ? answeredChallenge(parsed) : null;
@@ -66,6 +71,8 @@ export class PasskeyAssertions {
     const passkey = await this.passkeys.findByCredentialId(credentialIdBytes(parsed.id)!);
     if (!passkey) throw this.refused(client, 'unknown passkey');
     if (!this.isOwnersHandle(parsed, passkey)) throw this.refused(client, 'user handle of another account', passkey);
+    const owner = await this.users.findById(passkey.userId);
+    if (!owner) throw this.refused(client, 'owner deleted');
     let verification: VerifiedAuthenticationResponse;
     try {
       verification = await verifyAuthenticationResponse({
@@ -82,7 +89,7 @@ export class PasskeyAssertions {
     }
     if (!verification.verified) throw this.refused(client, 'signature not verified', passkey);
     await this.recordUse(passkey, verification.authenticationInfo.newCounter, client);
-    return passkey.userId;
+    return owner;
   }
 
   /** The user handle, when the authenticator returns one, must be the one the passkey was registered under. */

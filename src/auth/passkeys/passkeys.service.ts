@@ -14,7 +14,9 @@ import { webAuthnConfig, WebAuthnConfig } from '../../config/app.config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { Outbox } from '../../mail/outbox';
 import { UsersService } from '../../users/users.service';
-import type { AuthenticatedUser } from '../authenticated-user';
+import type { AuthContext, AuthenticatedUser } from '../authenticated-user';
+import { SecondFactor } from '../mfa/second-factor.service';
+import { PasswordConfirmation } from '../passwords/password-confirmation.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
 import { defaultPasskeyName } from './passkey-names';
 import { answeredChallenge, asRegistrationResponse } from './passkey-response';
@@ -30,7 +32,9 @@ const USER_HANDLE_BYTES = 32;
  * A signed-in user's passkeys: registering one (options, then the
  * browser's response), listing and removing them. Passkeys are created
  * discoverable and user-verified, so that one alone is a login with two
- * factors (the device, and the PIN or biometric that unlocks it).
+ * factors (the device, and the PIN or biometric that unlocks it). So adding
+ * one is guarded as turning MFA off is: the current password, and a code when
+ * MFA is on (the routes add a verified email and a session token).
  */
 @Injectable()
 export class Passkeys {
@@ -40,6 +44,8 @@ export class Passkeys {
     private readonly passkeys: PasskeysRepository,
     private readonly challenges: WebAuthnChallenges,
     private readonly users: UsersService,
+    private readonly confirmation: PasswordConfirmation,
+    private readonly secondFactor: SecondFactor,
     private readonly outbox: Outbox,
     private readonly mails: PasskeyMails,
     private readonly events: SecurityEventLog,
@@ -48,8 +54,22 @@ export class Passkeys {
     @Inject(webAuthnConfig.KEY) private readonly config: WebAuthnConfig,
   ) {}
 
-  /** Options for the browser's `navigator.credentials.create()`, the user's passkeys excluded (one per authenticator). */
-  async registrationOptions(user: AuthenticatedUser): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  /**
+   * Options for the browser's `navigator.credentials.create()`, the user's
+   * passkeys excluded (one per authenticator), once the current password
+   * (and, with MFA on, a code) proves that the caller is the user and not
+   * only holds their token: 403 INVALID_CURRENT_PASSWORD or INVALID_MFA_CODE
+   * otherwise, each counted as a failed login.
+   */
+  async registrationOptions(
+    { user }: AuthContext,
+    currentPassword: string,
+    code: string | undefined,
+    client: RequestClient,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    await this.confirmation.confirm(user, currentPassword, client.ip, () =>
+      this.secondFactor.withCodeIfEnabled(user, code, { client }, () => Promise.resolve()),
+    );
     const existing = await this.passkeys.listOf(user.id);
     // One handle per user, so that an authenticator holds one passkey of the account, as WebAuthn intends.
     const userHandle = existing[0]?.userHandle ?? randomBytes(USER_HANDLE_BYTES);
@@ -143,6 +163,8 @@ export class Passkeys {
       const passkey = await this.passkeys.findOwned(user.id, id, transaction);
       if (!passkey) throw new DomainError('NOT_FOUND', 'No such passkey');
       await this.passkeys.delete(user.id, id, transaction);
+      // A login with this passkey still in flight takes its token back.
+      await this.users.bumpCredentialVersion(user.id, transaction);
       await this.outbox.enqueue(this.mails.removedNotice(owner.email, passkey.name), transaction);
       return passkey;
     });

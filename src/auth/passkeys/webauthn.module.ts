@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../../mail/mail.module';
 import { UsersModule } from '../../users/users.module';
+import { MfaModule } from '../mfa/mfa.module';
+import { PasswordsModule } from '../passwords/passwords.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { PasskeyAssertions } from './passkey-assertions.service';
@@ -21,6 +23,8 @@ import { WebAuthnChallenges } from './webauthn-challenges';
     ThrottlingModule,
     MailModule,
     SecurityEventsModule,
+    PasswordsModule,
+    MfaModule,
   ],
   providers: [PasskeysRepository, WebAuthnChallenges, Passkeys, PasskeyAssertions, PasskeyMails],
   exports: [Passkeys, PasskeyAssertions],

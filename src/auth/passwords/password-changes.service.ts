@@ -6,9 +6,10 @@ import { AccessTokenService } from '../tokens/access-token.service';
 
 /**
  * What a new password brings with it, whether the user changed it or reset
- * it: every other session ends (all of them after a reset), every reset link
- * dies, and a pending email change is cancelled with its link, in the
- * transaction that sets the hash. `forgetSessions` follows the commit.
+ * it: every other session ends (all of them after a reset), logins still in
+ * flight with the old password take their token back (the security stamp
+ * moves), every reset link dies, and a pending email change is cancelled with
+ * its link, in the transaction that sets the hash. `forgetSessions` follows the commit.
  */
 @Injectable()
 export class PasswordChanges {
@@ -32,7 +33,7 @@ export class PasswordChanges {
       transaction,
     );
     await this.links.revokeForUser(userId, ['reset-password', 'change-email'], transaction);
-    await this.tokens.revokeAllInTransaction(userId, keepTokenId, transaction);
+    await this.tokens.endForCredentialChange(userId, keepTokenId, transaction);
   }
 
   /** After the commit: this instance's cached sessions of the user (but the kept one) are forgotten too. */

@@ -157,13 +157,103 @@ describe('PasswordWorkLimiter', () => {
     expect(() => limiter.assertCapacity(CLIENT)).not.toThrow();
     const other = deferred();
     const otherRun = limiter.run(other.job, CLIENT);
-    for (const job of [running, ...queued]) {
+    for (const job of [running, other, ...queued]) {
       job.finish();
       await flushMicrotasks();
     }
-    await Promise.all(runs);
+    await Promise.all([...runs, otherRun]);
     expect(other.job).toHaveBeenCalled();
-    other.finish();
-    await otherRun;
+  });
+
+  it("serves another client's job next, ahead of the jobs a flooding client queued first", async () => {
+    const limiter = limiterWith(1, 16, 0, 4);
+    const flood = '198.51.100.9';
+    const started: string[] = [];
+    const job = (name: string) => {
+      const job = deferred();
+      return { ...job, run: (client: string) => limiter.run(() => (started.push(name), job.job()), client) };
+    };
+    const floodJobs = ['f1', 'f2', 'f3', 'f4', 'f5'].map(job);
+    const floodRuns = floodJobs.map((floodJob) => floodJob.run(flood));
+    const other = job('other');
+    const otherRun = other.run(CLIENT);
+
+    for (const running of [floodJobs[0], other, ...floodJobs.slice(1)]) {
+      running.finish();
+      await flushMicrotasks();
+    }
+    await Promise.all([...floodRuns, otherRun]);
+
+    expect(started).toEqual(['f1', 'other', 'f2', 'f3', 'f4', 'f5']);
+  });
+
+  it("judges another client's wait by its place in the fair order: admitted beside a flood whose queue alone would be too long", async () => {
+    jest.useFakeTimers({ now: 0, doNotFake: ['setImmediate'] });
+    try {
+      const limiter = limiterWith(1, 16, 1000, 4);
+      const timed = deferred();
+      const learning = limiter.run(timed.job, CLIENT);
+      jest.advanceTimersByTime(400);
+      timed.finish();
+      await learning;
+
+      const flood = '198.51.100.9';
+      const floodJobs = [deferred(), deferred(), deferred()];
+      const floodRuns = floodJobs.map((floodJob) => limiter.run(floodJob.job, flood));
+      // The flood's own third place: two ahead and one running, 1.2 s at 400 ms each.
+      await expect(limiter.run(deferred().job, flood)).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
+      // Another client is next in the fair order: one running job ahead, 400 ms.
+      expect(() => limiter.assertCapacity(CLIENT)).not.toThrow();
+      const other = deferred();
+      const otherRun = limiter.run(other.job, CLIENT);
+
+      floodJobs[0].finish();
+      await floodRuns[0];
+      await flushMicrotasks();
+      expect(other.job).toHaveBeenCalled();
+      other.finish();
+      await otherRun;
+      for (const [index, floodJob] of floodJobs.slice(1).entries()) {
+        floodJob.finish();
+        await floodRuns[index + 1];
+        await flushMicrotasks();
+      }
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('gives a newcomer the place of the job served last when the whole queue is full, and refuses that job', async () => {
+    const limiter = limiterWith(1, 4, 0, 3);
+    const [a, b] = ['198.51.100.1', '198.51.100.2'];
+    const running = deferred();
+    const runningRun = limiter.run(running.job, a);
+    const queued = [deferred(), deferred(), deferred(), deferred()];
+    // a queues two, b queues two: the queue is full; b's second is the last in the fair order.
+    const queuedRuns = [
+      limiter.run(queued[0].job, a),
+      limiter.run(queued[1].job, a),
+      limiter.run(queued[2].job, b),
+      limiter.run(queued[3].job, b),
+    ];
+    const settled = queuedRuns.map((run) =>
+      run.then(
+        () => 'ran',
+        () => 'refused',
+      ),
+    );
+
+    const newcomer = deferred();
+    const newcomerRun = limiter.run(newcomer.job, CLIENT);
+
+    // a's second job stood last (a had its turn already with the running one): it makes way.
+    await expect(queuedRuns[1]).rejects.toBeDomainError('SERVICE_UNAVAILABLE', 503);
+    for (const job of [running, queued[2], newcomer, queued[0], queued[3]]) {
+      job.finish();
+      await flushMicrotasks();
+    }
+    await Promise.all([runningRun, newcomerRun]);
+    expect(await Promise.all(settled)).toEqual(['ran', 'refused', 'ran', 'ran']);
+    expect(newcomer.job).toHaveBeenCalled();
   });
 });

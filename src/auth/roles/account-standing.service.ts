@@ -3,6 +3,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
+import { LinkTokens } from '../links/link-tokens.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
 import { AccessTokenService } from '../tokens/access-token.service';
 import type { RequestClient } from '../../common/http/request-client.decorator';
@@ -16,7 +17,9 @@ export interface StandingChanges {
  * What an admin (or an operator, from the command line) does to an account:
  * its role, whether it is active, its tokens, its existence. A promotion
  * gives no scope to tokens issued before it; a demotion or a deactivation
- * ends the user's tokens at once. Every change that could leave no active
+ * ends the user's tokens at once, logins in flight included (the security
+ * stamp moves), and a deactivation kills the links mailed to the user, so that
+ * none works after a reactivation either. Every change that could leave no active
  * admin locks the active admins and counts them in its transaction, so that
  * of changes racing for the last two admins one at most goes through: 409
  * LAST_ADMIN for the rest.
@@ -28,6 +31,7 @@ export class AccountStanding {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: AccessTokenService,
+    private readonly links: LinkTokens,
     private readonly unitOfWork: UnitOfWork,
     private readonly events: SecurityEventLog,
   ) {}
@@ -44,8 +48,9 @@ export class AccountStanding {
       if (next.role === current.role && next.isActive === current.isActive) return { before: current, after: current };
       await this.users.update(userId, next, transaction);
       const lostAccess = (current.role === 'admin' && next.role !== 'admin') || (current.isActive && !next.isActive);
-      if (lostAccess) await this.tokens.revokeAllInTransaction(userId, null, transaction);
+      if (lostAccess) await this.tokens.endForCredentialChange(userId, null, transaction);
       else await this.tokens.ownerChanged(userId, transaction);
+      if (current.isActive && !next.isActive) await this.links.revokeAllForUser(userId, transaction);
       return { before: current, after: await this.users.getById(userId, transaction) };
     });
     if (before === after) return after;

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../../users/users.module';
+import { LinksModule } from '../links/links.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
 import { AccessTokensModule } from '../tokens/access-tokens.module';
 import { AccountStanding } from './account-standing.service';
 
 @Module({
-  imports: [UsersModule, AccessTokensModule, SecurityEventsModule],
+  imports: [UsersModule, AccessTokensModule, LinksModule, SecurityEventsModule],
   providers: [AccountStanding],
   exports: [AccountStanding],
 })

@@ -16,11 +16,24 @@ type CounterKind =
   | 'passkey-challenge-client'
   | 'reset-account'
   | 'reset-client'
-  | 'verification-mail';
+  | 'verification-mail'
+  | 'email-change-user'
+  | `mail-to:${MailKind}`;
 
-/** Verification mails one user may be sent within VERIFICATION_MAIL_WINDOW_SECONDS, the registration's included. */
+/**
+ * The kinds of message that someone other than the address's owner can make
+ * the service send to an address, each with its own hourly budget there: a
+ * verification link (registration or resend), an email change's
+ * confirmation link, a reset link, a password change's notice.
+ */
+export type MailKind = 'verification' | 'email-change' | 'reset-link' | 'password-notice';
+
+const HOUR_SECONDS = 3600;
+/** Messages of one kind that one address may be sent in an hour: a few, never a flood. */
+const MAILS_PER_ADDRESS_PER_HOUR = 3;
+/** Verification mails one user may be sent in an hour, the registration's included. */
 const VERIFICATION_MAILS_PER_USER = 3;
-const VERIFICATION_MAIL_WINDOW_SECONDS = 3600;
+const EMAIL_CHANGES_PER_USER_PER_HOUR = 5;
 
 const PASSKEY_CHALLENGE_WINDOW_SECONDS = 60;
 
@@ -147,23 +160,68 @@ export class AttemptThrottle {
     await this.count(attempt, 'password-reset');
   }
 
-  /** Counts a verification mail to a user (3 an hour, the registration's included); refuses the fourth. */
-  async countVerificationMail(userId: number): Promise<void> {
-    const now = this.clock.now();
-    const key = counterKey('verification-mail', String(userId));
-    const hits = await this.counters.increment(key, now, this.windowEnd(now, VERIFICATION_MAIL_WINDOW_SECONDS));
-    if (hits > VERIFICATION_MAILS_PER_USER) this.refuse('verification-mail', now, await this.counters.findOpen([key], now));
+  /**
+   * Counts a verification mail to the user at `address` (a resend): 3 an hour
+   * per user, the registration's included, and 3 an hour per address, so that
+   * deleting and registering an address again mails it no more; 429 past either.
+   */
+  async countVerificationMail(userId: number, address: string): Promise<void> {
+    await this.countEach('verification-mail', [
+      { key: counterKey('verification-mail', String(userId)), limit: VERIFICATION_MAILS_PER_USER, windowSeconds: HOUR_SECONDS },
+      { key: counterKey('mail-to:verification', address), limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS },
+    ]);
   }
 
-  /** Counts a registration attempt and refuses it past the client's limit. */
-  async countRegistration(clientAddress: string): Promise<void> {
+  /** The registration's own verification mail, on the user's count once the account exists; never a refusal. */
+  async countRegistrationMailOf(userId: number): Promise<void> {
     const now = this.clock.now();
-    this.pruneNowAndThen(now);
-    const key = counterKey('registration-client', throttlingClientKey(clientAddress));
-    const hits = await this.counters.increment(key, now, this.windowEnd(now, this.config.registrationWindowSeconds));
-    if (hits > this.config.registrationsPerClient) {
-      this.refuse('registration', now, await this.counters.findOpen([key], now));
-    }
+    await this.counters.increment(counterKey('verification-mail', String(userId)), now, this.windowEnd(now, HOUR_SECONDS));
+  }
+
+  /**
+   * Counts a registration attempt of `address` against the client
+   * (REGISTRATIONS_PER_CLIENT a REGISTRATION_WINDOW) and against the address
+   * (its verification mail: 3 an hour); refuses past either. The returned
+   * function takes the address's count back, for a registration that mailed
+   * nothing (the address was taken, the work was shed).
+   */
+  async countRegistration(clientAddress: string, address: string): Promise<() => Promise<void>> {
+    const addressKey = counterKey('mail-to:verification', address);
+    await this.countEach('registration', [
+      {
+        key: counterKey('registration-client', throttlingClientKey(clientAddress)),
+        limit: this.config.registrationsPerClient,
+        windowSeconds: this.config.registrationWindowSeconds,
+      },
+      { key: addressKey, limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS },
+    ]);
+    return () => this.takeBackOne(addressKey);
+  }
+
+  /**
+   * Counts a request to change the user's email to `address`, free or taken
+   * alike (so that the answers, 200 or 409, enumerate no more than that): 5 an
+   * hour per user and 3 an hour per address; 429 past either.
+   */
+  async countEmailChange(userId: number, address: string): Promise<void> {
+    await this.countEach('email-change', [
+      { key: counterKey('email-change-user', String(userId)), limit: EMAIL_CHANGES_PER_USER_PER_HOUR, windowSeconds: HOUR_SECONDS },
+      { key: counterKey('mail-to:email-change', address), limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS },
+    ]);
+  }
+
+  /**
+   * Whether a message of `kind` may still go to `address` this hour (3 may),
+   * counting it when it may: for messages sent after the request has been
+   * answered alike for every address (a reset link), or that accompany a
+   * change that goes ahead anyway (a password change's notice).
+   */
+  async mayMail(kind: MailKind, address: string): Promise<boolean> {
+    const now = this.clock.now();
+    const hits = await this.counters.increment(counterKey(`mail-to:${kind}`, address), now, this.windowEnd(now, HOUR_SECONDS));
+    if (hits <= MAILS_PER_ADDRESS_PER_HOUR) return true;
+    this.logger.warn({ event: 'mail.budget_spent', kind });
+    return false;
   }
 
   /**
@@ -172,11 +230,32 @@ export class AttemptThrottle {
    * refuses past it.
    */
   async countPasskeyChallenge(clientAddress: string): Promise<void> {
+    await this.countEach('passkey-challenge', [
+      {
+        key: counterKey('passkey-challenge-client', throttlingClientKey(clientAddress)),
+        limit: this.config.passkeyChallengesPerClient,
+        windowSeconds: PASSKEY_CHALLENGE_WINDOW_SECONDS,
+      },
+    ]);
+  }
+
+  /** One hit on each counter, each in its own window; 429 past any one's limit, with the latest window's end as Retry-After. */
+  private async countEach(purpose: string, counters: Array<{ key: Buffer; limit: number; windowSeconds: number }>): Promise<void> {
     const now = this.clock.now();
     this.pruneNowAndThen(now);
-    const key = counterKey('passkey-challenge-client', throttlingClientKey(clientAddress));
-    const hits = await this.counters.increment(key, now, this.windowEnd(now, PASSKEY_CHALLENGE_WINDOW_SECONDS));
-    if (hits > this.config.passkeyChallengesPerClient) this.refuse('passkey-challenge', now, await this.counters.findOpen([key], now));
+    const hits = await Promise.all(
+      counters.map(({ key, windowSeconds }) => this.counters.increment(key, now, this.windowEnd(now, windowSeconds))),
+    );
+    const over = counters.filter((counter, index) => hits[index] > counter.limit).map(({ key }) => key);
+    if (over.length > 0) this.refuse(purpose, now, await this.counters.findOpen(over, now));
+  }
+
+  private async takeBackOne(key: Buffer): Promise<void> {
+    try {
+      await this.counters.decrement(key, this.clock.now());
+    } catch (error) {
+      this.logger.warn({ event: 'throttle.refund_failed', error: (error as Error).message });
+    }
   }
 
   /**

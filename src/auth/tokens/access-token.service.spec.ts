@@ -13,6 +13,7 @@ import { RevocationFeed } from './revocation-feed';
 import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
+import { UsersService } from '../../users/users.service';
 
 const CLIENT = '203.0.113.7';
 
@@ -26,7 +27,7 @@ const codec = jest.mocked(codecModule);
 /** An in-memory stand-in for the repository: enough behaviour for the service's logic. */
 class InMemoryAccessTokens {
   rows: AccessToken[] = [];
-  owner = { email: 'ada@example.com', isActive: true, role: 'user' as 'user' | 'admin', createdAt: new Date('2025-01-01T00:00:00Z') };
+  owner = { email: 'ada@example.com', isActive: true, credentialVersion: 0, createdAt: new Date('2025-01-01T00:00:00Z') };
   lookups = 0;
   trims: Array<{ userId: number; keep: number }> = [];
 
@@ -65,10 +66,6 @@ class InMemoryAccessTokens {
         .slice(0, -keep)
         .map((row) => row.id),
     );
-  }
-
-  ownerStanding(): Promise<{ role: 'user' | 'admin'; isActive: boolean }> {
-    return Promise.resolve({ role: this.owner.role, isActive: this.owner.isActive });
   }
 
   deleteByIds(ids: readonly number[]): Promise<void> {
@@ -120,7 +117,6 @@ describe('AccessTokenService', () => {
     asRepository.findWithOwnerByDigest.mockImplementation((digest) => repository.findWithOwnerByDigest(digest));
     asRepository.surplusSessions.mockImplementation((userId, keep) => repository.surplusSessions(userId, keep));
     asRepository.deleteByIds.mockImplementation((ids) => repository.deleteByIds(ids));
-    asRepository.ownerStanding.mockImplementation(() => repository.ownerStanding());
     asRepository.recordLastUses.mockImplementation((uses) => repository.recordLastUses(uses));
     asRepository.deleteAllByUserExcept.mockImplementation((userId, keepId) => repository.deleteAllByUserExcept(userId, keepId));
     asRepository.deleteByIdAndUser.mockImplementation((id, userId) => repository.deleteByIdAndUser(id, userId));
@@ -134,13 +130,17 @@ describe('AccessTokenService', () => {
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(mock<Transaction>()));
     unknownTokens = new UnknownTokenAttempts(clock, { ...defaultSettings.throttling, invalidTokensPerClient: 3 });
-    return new AccessTokenService(asRepository, recorder, cache, feed, revocations, unitOfWork, unknownTokens, clock, settings);
+    const users = mock<UsersService>();
+    users.findCredentialStanding.mockImplementation(() =>
+      Promise.resolve({ credentialVersion: repository.owner.credentialVersion, isActive: repository.owner.isActive }),
+    );
+    return new AccessTokenService(asRepository, recorder, cache, feed, revocations, unitOfWork, unknownTokens, users, clock, settings);
   };
 
   it('issues a token whose digest, never the text, is stored, with expiry from the clock', async () => {
     const service = serviceWith();
 
-    const issued = await service.issue(7, ['account']);
+    const issued = await service.issue(7, ['account'], 0);
 
     expect(issued.expiresInSeconds).toBe(5);
     expect(repository.rows).toHaveLength(1);
@@ -149,16 +149,15 @@ describe('AccessTokenService', () => {
     expect(JSON.stringify(repository.rows)).not.toContain(issued.token);
   });
 
-  it('takes back a token whose user lost the right to it while the login checked the password', async () => {
+  it('takes back a token whose user changed credentials, or was deactivated, while the login checked its secret', async () => {
     const service = serviceWith();
-    repository.owner.role = 'admin';
-    await expect(service.issue(7, ['account', 'admin'])).resolves.toMatchObject({ scopes: ['account', 'admin'] });
+    await expect(service.issue(7, ['account'], 0)).resolves.toMatchObject({ scopes: ['account'] });
 
-    // Demoted (or deactivated) after the login read the user, before its token was stored.
-    repository.owner.role = 'user';
-    await expect(service.issue(7, ['account', 'admin'])).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    // A password change (or demotion, MFA change...) committed after the login read the stamp, before its token was stored.
+    repository.owner.credentialVersion = 1;
+    await expect(service.issue(7, ['account'], 0)).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     repository.owner.isActive = false;
-    await expect(service.issue(7, ['account'])).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.issue(7, ['account'], 1)).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
 
     expect(repository.rows).toHaveLength(1);
     expect(revocations.insert).toHaveBeenCalledTimes(2);
@@ -166,13 +165,13 @@ describe('AccessTokenService', () => {
 
   it('trims the user to the configured cap after every issue', async () => {
     const service = serviceWith({ maxTokensPerUser: 3 });
-    await service.issue(7, ['account']);
+    await service.issue(7, ['account'], 0);
     expect(repository.trims).toEqual([{ userId: 7, keep: 3 }]);
   });
 
   it('accepts a 5 s token at 4 s and refuses it at 5 s and after', async () => {
     const service = serviceWith();
-    const { token } = await service.issue(7, ['account']);
+    const { token } = await service.issue(7, ['account'], 0);
 
     clock.advance(4000);
     await expect(service.authenticate(token, CLIENT)).resolves.toMatchObject({ user: { id: 7, email: 'ada@example.com' } });
@@ -196,7 +195,7 @@ describe('AccessTokenService', () => {
 
   it('refuses the token of a deactivated user', async () => {
     const service = serviceWith();
-    const { token } = await service.issue(7, ['account']);
+    const { token } = await service.issue(7, ['account'], 0);
     repository.owner.isActive = false;
     await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
   });
@@ -204,7 +203,7 @@ describe('AccessTokenService', () => {
   it('notes a use at most once a minute', async () => {
     const service = serviceWith({ accessTokenTtlSeconds: 3600 });
     const record = jest.spyOn(recorder, 'record');
-    const { token, id } = await service.issue(7, ['account']);
+    const { token, id } = await service.issue(7, ['account'], 0);
 
     clock.advance(59_000);
     await service.authenticate(token, CLIENT);
@@ -222,7 +221,7 @@ describe('AccessTokenService', () => {
 
   it('ends a token left unused for the idle timeout, counting uses not yet written', async () => {
     const service = serviceWith({ accessTokenTtlSeconds: 3600, accessTokenIdleTtlSeconds: 600 });
-    const { token } = await service.issue(7, ['account']);
+    const { token } = await service.issue(7, ['account'], 0);
 
     clock.advance(590_000);
     await service.authenticate(token, CLIENT);
@@ -234,7 +233,7 @@ describe('AccessTokenService', () => {
 
   it('answers NOT_FOUND when revoking a token the user does not own', async () => {
     const service = serviceWith();
-    const { id } = await service.issue(7, ['account']);
+    const { id } = await service.issue(7, ['account'], 0);
 
     await expect(service.revokeOwned(8, id)).rejects.toBeDomainError('NOT_FOUND', 404);
     await expect(service.revokeOwned(7, id)).resolves.toBeUndefined();
@@ -246,7 +245,7 @@ describe('AccessTokenService', () => {
 
     it('answers a token checked within the TTL without a lookup, and looks it up again once stale', async () => {
       const service = cached();
-      const { token } = await service.issue(7, ['account']);
+      const { token } = await service.issue(7, ['account'], 0);
       await service.authenticate(token, CLIENT);
       await service.authenticate(token, CLIENT);
       expect(repository.lookups).toBe(1);
@@ -270,7 +269,7 @@ describe('AccessTokenService', () => {
 
     it('shares one query among the requests that present a token while its lookup is in flight', async () => {
       const service = cached();
-      const { token } = await service.issue(7, ['account']);
+      const { token } = await service.issue(7, ['account'], 0);
       const unknown = generateAccessToken();
 
       await Promise.all([service.authenticate(token, CLIENT), service.authenticate(token, CLIENT)]);
@@ -285,7 +284,7 @@ describe('AccessTokenService', () => {
       await expect(service.authenticate(token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
       codec.generateAccessToken.mockReturnValueOnce(token);
 
-      const issued = await service.issue(7, ['account']);
+      const issued = await service.issue(7, ['account'], 0);
 
       expect(issued.token).toBe(token);
       await expect(service.authenticate(token, CLIENT)).resolves.toMatchObject({ tokenId: issued.id });
@@ -293,7 +292,7 @@ describe('AccessTokenService', () => {
 
     it('refuses a client past INVALID_TOKENS_PER_CLIENT unknown tokens a minute with 429 and no query, but not its cached tokens', async () => {
       const service = cached();
-      const { token } = await service.issue(7, ['account']);
+      const { token } = await service.issue(7, ['account'], 0);
       await service.authenticate(token, CLIENT);
       for (let i = 0; i < 3; i++)
         await expect(service.authenticate(generateAccessToken(), CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
@@ -314,7 +313,7 @@ describe('AccessTokenService', () => {
       ['revoking the other sessions (a password change)', (service: AccessTokenService) => service.revokeAllExcept(7, 999)],
     ])('forgets a token at once after %s', async (_case, revoke) => {
       const service = cached();
-      const { token, id } = await service.issue(7, ['account']);
+      const { token, id } = await service.issue(7, ['account'], 0);
       await service.authenticate(token, CLIENT);
 
       await revoke(service, id);
@@ -324,15 +323,15 @@ describe('AccessTokenService', () => {
 
     it('forgets the tokens evicted by the per-user cap', async () => {
       const service = cached({ maxTokensPerUser: 1 });
-      const first = await service.issue(7, ['account']);
+      const first = await service.issue(7, ['account'], 0);
       await service.authenticate(first.token, CLIENT);
-      await service.issue(7, ['account']);
+      await service.issue(7, ['account'], 0);
       await expect(service.authenticate(first.token, CLIENT)).rejects.toBeDomainError('INVALID_TOKEN', 401);
     });
 
     it("shows a user's new details at once after forgetOwner", async () => {
       const service = cached();
-      const { token } = await service.issue(7, ['account']);
+      const { token } = await service.issue(7, ['account'], 0);
       await service.authenticate(token, CLIENT);
       repository.owner.email = 'ada.lovelace@example.com';
 
@@ -343,7 +342,11 @@ describe('AccessTokenService', () => {
 
     it('holds at most TOKEN_CACHE_MAX_ENTRIES tokens, dropping the least recently used', async () => {
       const service = cached({ tokenCacheMaxEntries: 2 });
-      const [a, b, c] = [await service.issue(1, ['account']), await service.issue(2, ['account']), await service.issue(3, ['account'])];
+      const [a, b, c] = [
+        await service.issue(1, ['account'], 0),
+        await service.issue(2, ['account'], 0),
+        await service.issue(3, ['account'], 0),
+      ];
       await service.authenticate(a.token, CLIENT);
       await service.authenticate(b.token, CLIENT);
       await service.authenticate(a.token, CLIENT);
@@ -359,7 +362,7 @@ describe('AccessTokenService', () => {
     it('writes a use once a minute, not at every request, when the token stays cached', async () => {
       const service = cached({ tokenCacheTtlMs: 60_000 });
       const record = jest.spyOn(recorder, 'record');
-      const { token } = await service.issue(7, ['account']);
+      const { token } = await service.issue(7, ['account'], 0);
       clock.advance(60_000 - 1);
       await service.authenticate(token, CLIENT);
       clock.advance(1);

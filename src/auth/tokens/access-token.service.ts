@@ -4,6 +4,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
+import { UsersService } from '../../users/users.service';
 import { AuthContext } from '../authenticated-user';
 import { AccessTokenCache } from './access-token.cache';
 import type { AccessTokenKind } from './access-token.entity';
@@ -13,7 +14,7 @@ import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
 import { RevocationFeed } from './revocation-feed';
 import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
-import { joinScopes, mayHold, splitScopes } from '../scopes/scopes';
+import { joinScopes, splitScopes } from '../scopes/scopes';
 
 const FLOOD_REFUSAL_DELAY_MS = 1000;
 
@@ -56,12 +57,17 @@ export class AccessTokenService {
     private readonly revocations: TokenRevocationsRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly unknownTokens: UnknownTokenAttempts,
+    private readonly users: UsersService,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
-  /** A session token of the user, with these scopes (the caller decided them: ScopeRegistry.grant). */
-  async issue(userId: number, scopes: string[]): Promise<IssuedAccessToken> {
+  /**
+   * A session token of the user, with these scopes (the caller decided them:
+   * ScopeRegistry.grant), for a login that checked its secret when the
+   * user's security stamp was `credentialVersion`.
+   */
+  async issue(userId: number, scopes: string[], credentialVersion: number): Promise<IssuedAccessToken> {
     const now = this.clock.now();
     const token = generateAccessToken();
     const tokenHash = digestAccessToken(token);
@@ -77,7 +83,7 @@ export class AccessTokenService {
     });
     // The account was deleted between the password check and now: as if it never existed.
     if (id === null) throw new DomainError('INVALID_CREDENTIALS');
-    await this.assertStillGranted(userId, id, scopes, now);
+    await this.assertCredentialsUnchanged(userId, id, credentialVersion, now);
     const evicted = await this.repository.surplusSessions(userId, this.config.maxTokensPerUser, now, id);
     if (evicted.length > 0) {
       await this.unitOfWork.run(async (transaction) => {
@@ -90,14 +96,19 @@ export class AccessTokenService {
   }
 
   /**
-   * A demotion or deactivation that committed while the login checked the
-   * password revoked every token of the user, but not this one, inserted
-   * after it: read after the insert (waiting for a change still open), the
-   * user's standing decides whether the token may stay.
+   * A change of credentials (password, MFA, deactivation, demotion...) that
+   * committed while the login checked its secret ended every token of the
+   * user but not this one, stored after it. Every such change moves the
+   * user's stamp in its transaction, so the stamp read now, after the insert
+   * and with a shared lock (a change still open is waited for), tells: moved
+   * since the login read it, or the user gone or inactive, and the token is
+   * taken back. A change that commits after this read finds the token stored,
+   * and ends it itself.
    */
-  private async assertStillGranted(userId: number, tokenId: number, scopes: string[], now: Date): Promise<void> {
-    const standing = await this.repository.ownerStanding(userId);
-    if (standing?.isActive && scopes.every((scope) => mayHold(standing.role, scope))) return;
+  private async assertCredentialsUnchanged(userId: number, tokenId: number, credentialVersion: number, now: Date): Promise<void> {
+    const standing = await this.users.findCredentialStanding(userId);
+    if (standing?.isActive && standing.credentialVersion === credentialVersion) return;
+    this.logger.log({ event: 'login.raced_credential_change', userId, tokenId });
     await this.unitOfWork.run(async (transaction) => {
       await this.repository.deleteByIds([tokenId], transaction);
       await this.revocations.insert(userId, [tokenId], now, transaction);
@@ -237,6 +248,17 @@ export class AccessTokenService {
    */
   forgetOwner(userId: number, exceptTokenId?: number): void {
     this.cache.forgetUser(userId, exceptTokenId);
+  }
+
+  /**
+   * The rule of every change of the user's credentials, in its transaction:
+   * the security stamp moves on (logins still in flight take their token
+   * back) and every token of the user but `keepTokenId` (all when null) ends.
+   * forgetOwner follows the commit.
+   */
+  async endForCredentialChange(userId: number, keepTokenId: number | null, transaction: Transaction): Promise<number> {
+    await this.users.bumpCredentialVersion(userId, transaction);
+    return this.revokeAllInTransaction(userId, keepTokenId, transaction);
   }
 
   /** Deletes every token of the user but `keepTokenId` (all when null) in the caller's transaction; forgetOwner follows the commit. */

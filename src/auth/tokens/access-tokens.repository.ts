@@ -105,18 +105,6 @@ export class AccessTokensRepository {
     };
   }
 
-  /**
-   * The owner's role and standing, read with a shared lock: a demotion or
-   * deactivation still open on the row is waited for, and seen.
-   */
-  async ownerStanding(userId: number): Promise<{ role: UserRole; isActive: boolean } | null> {
-    const rows: Array<{ role: UserRole; isActive: number | boolean }> = await this.tokens.query(
-      'SELECT role, is_active AS isActive FROM users WHERE id = ? LOCK IN SHARE MODE',
-      [userId],
-    );
-    return rows[0] ? { role: rows[0].role, isActive: Boolean(Number(rows[0].isActive)) } : null;
-  }
-
   private pool(): Pool {
     // TypeORM types its driver's pool as any: it is mysql2's.
     this.promisePool ??= ((this.tokens.manager.connection.driver as MysqlDriver).pool as CallbackPool).promise();

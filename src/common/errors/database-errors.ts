@@ -20,6 +20,7 @@ const UNAVAILABLE_CODES = new Set([
 const DUPLICATE_ENTRY_ERRNO = 1062;
 const DEADLOCK_ERRNO = 1213;
 const MISSING_PARENT_ROW_ERRNO = 1452;
+const DATA_TOO_LONG_ERRNO = 1406;
 
 function driverErrorOf(error: unknown): { code?: unknown; errno?: unknown; message?: unknown } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -59,6 +60,12 @@ export async function retryingDeadlocks<Result>(work: () => Promise<Result>): Pr
 export function isDuplicateEntryError(error: unknown): boolean {
   const driverError = driverErrorOf(error);
   return driverError?.errno === DUPLICATE_ENTRY_ERRNO || driverError?.code === 'ER_DUP_ENTRY';
+}
+
+/** A value longer than its column (ER_DATA_TOO_LONG): strict mode refused it rather than cut it. */
+export function isValueTooLongError(error: unknown): boolean {
+  const driverError = driverErrorOf(error);
+  return driverError?.errno === DATA_TOO_LONG_ERRNO || driverError?.code === 'ER_DATA_TOO_LONG';
 }
 
 /** An insert whose foreign key names a row that no longer exists (ER_NO_REFERENCED_ROW_2). */

@@ -108,6 +108,19 @@ describe('AllExceptionsFilter', () => {
     expect(answer.headers['Retry-After']).toBe('5');
   });
 
+  it('answers a value the database refused as too long with 400 VALIDATION_FAILED, naming no column', () => {
+    const answer = respond(Object.assign(new Error("Data too long for column 'name' at row 1"), { code: 'ER_DATA_TOO_LONG', errno: 1406 }));
+
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toEqual({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'The request is invalid',
+      errors: [{ field: 'body', message: 'a value is longer than the service stores' }],
+    });
+    expect(logged).not.toHaveBeenCalled();
+  });
+
   it('answers anything unexpected with a generic 500 and no detail, and logs it', () => {
     const answer = respond(new TypeError("Cannot read properties of undefined (reading 'secret')"));
 

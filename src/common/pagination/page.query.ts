@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
+import { IsDecimalInteger } from '../validation/decimal-integer.decorator';
+import { MaxCodePoints } from '../validation/text-length.decorator';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -9,14 +10,11 @@ export class PageQuery {
   @ApiPropertyOptional({ description: 'The nextCursor of the page before; none for the first page' })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxCodePoints(1000)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsDecimalInteger(1, 100)
   limit?: number;
 }

@@ -3,20 +3,19 @@ import { Transform } from 'class-transformer';
 import { isEmail } from 'class-validator';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { validateWith } from './problem-validator';
-import { hasLoneSurrogate } from './unicode';
+import { hasInvisibleCharacter, hasLoneSurrogate } from './unicode';
 
 export const EMAIL_MAX_LENGTH = 254;
 
 /**
- * Characters no address may hold, in any position: controls (Cc), format
- * characters (Cf: U+00AD, U+180E, U+200B-U+200F, U+202A-U+202E,
- * U+2060-U+2064, U+FEFF...), line and paragraph separators (Zl, Zp), and the
- * letters and marks that render as nothing (U+034F, U+115F, U+1160, U+17B4,
- * U+17B5, U+3164, U+FFA0). Without them, `dave@example.com` and
- * `dave@example.com` + U+200B would be two accounts that look like one.
+ * The local part as the HTML form's valid email address has it, a dot-atom
+ * (letters, digits and ``.!#$%&'*+/=?^_`{|}~-``, no leading, trailing or
+ * double dot), letters and digits of any script included. A quoted local part
+ * (`"call +1 555 0100"@example.com`) is refused: it would reach the mails as
+ * free text, and a mail library may rewrite it, so that the address mailed
+ * would not be the address stored.
  */
-// The combining marks stand outside the class: inside one, a mark would read as joined to the character before it.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5/u;
+const DOT_ATOM = /^[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 
 /** An ASCII hostname label (LDH, RFC 1123), as a domain is checked once IDNA has mapped it. */
 const HOSTNAME_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -42,7 +41,7 @@ function asciiDomainOf(domain: string): string | undefined {
  * (U+FEFF) and keep others, and no address needs any.
  */
 export function normalizeEmail(value: unknown): unknown {
-  if (typeof value !== 'string' || INVISIBLE.test(value) || hasLoneSurrogate(value)) return value;
+  if (typeof value !== 'string' || hasInvisibleCharacter(value) || hasLoneSurrogate(value)) return value;
   const folded = value.normalize('NFKC').trim().toLowerCase();
   const at = folded.lastIndexOf('@');
   const ascii = at < 0 ? undefined : asciiDomainOf(folded.slice(at + 1));
@@ -53,9 +52,12 @@ export function normalizeEmail(value: unknown): unknown {
 function emailProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
-  if (INVISIBLE.test(value)) return 'must not contain control, format or invisible characters';
+  if (hasInvisibleCharacter(value)) return 'must not contain control, format or invisible characters';
   if (value.length > EMAIL_MAX_LENGTH) return `must be at most ${EMAIL_MAX_LENGTH} characters`;
   const at = value.lastIndexOf('@');
+  if (at > 0 && !DOT_ATOM.test(value.slice(0, at))) {
+    return "must have a local part of letters, digits and .!#$%&'*+/=?^_`{|}~- only (no quotes, spaces or double dots)";
+  }
   const ascii = at < 0 ? undefined : asciiDomainOf(value.slice(at + 1));
   if (ascii === undefined) return 'must be a valid email address, with a valid domain';
   const asAscii = `${value.slice(0, at)}@${ascii}`;

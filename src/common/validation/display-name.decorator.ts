@@ -1,15 +1,20 @@
-import { applyDecorators } from '@nestjs/common';
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { validateWith } from './problem-validator';
+import { codePointLength, hasInvisibleCharacter, hasLoneSurrogate } from './unicode';
 
 /**
- * A name a user gives a thing of theirs (a personal token, a passkey): a
- * string of at most `maxLength` characters with something visible in it and
- * no control character, since it is shown in lists and mails.
+ * A name a user gives a thing of theirs (a personal token, a passkey): text of
+ * at most `maxLength` characters (code points, as the column counts them)
+ * with something visible in it, and no control, format or invisible
+ * character, since it is shown in lists and mails where U+202E would turn
+ * the text around and U+200B hide a difference.
  */
 export function IsDisplayName(maxLength: number): PropertyDecorator {
-  return applyDecorators(
-    IsString(),
-    MaxLength(maxLength),
-    Matches(/^(?=.*\S)[^\p{Cc}]+$/u, { message: '$property must hold a visible character and no control character' }),
-  );
+  return validateWith('isDisplayName', (value) => {
+    if (typeof value !== 'string') return 'must be a string';
+    if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
+    if (hasInvisibleCharacter(value)) return 'must not contain control, format or invisible characters';
+    if (!/\S/u.test(value)) return 'must hold a visible character';
+    if (codePointLength(value) > maxLength) return `must be at most ${maxLength} characters`;
+    return undefined;
+  });
 }

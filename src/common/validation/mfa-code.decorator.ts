@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
+import { MaxCodePoints } from './text-length.decorator';
 
 /** Room for a recovery code typed with spaces and dashes; anything longer is no code at all. */
 export const MFA_CODE_MAX_LENGTH = 64;
@@ -19,6 +20,6 @@ export function IsMfaCode(): PropertyDecorator {
     }),
     IsOptional(),
     IsString(),
-    MaxLength(MFA_CODE_MAX_LENGTH),
+    MaxCodePoints(MFA_CODE_MAX_LENGTH),
   );
 }

@@ -1,7 +1,8 @@
-import { Equals, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Equals, IsOptional, IsString } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EMAIL_MAX_LENGTH, IsAccountEmail } from '../../common/validation/account-email.decorator';
 import { IsPresentedPassword } from '../../common/validation/password.decorator';
+import { MaxCodePoints } from '../../common/validation/text-length.decorator';
 
 // No length limit here: a scope parameter of any length, or of junk, is INVALID_SCOPE (docs/bad-inputs.md row 35).
 export const SCOPE_DESCRIPTION = 'Space-separated scopes to narrow the token to (RFC 6749 §3.3); none: every scope the account may have';
@@ -49,13 +50,13 @@ export class PasswordGrantForm {
   @ApiPropertyOptional({ description: 'Ignored: there is no client registration' })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxCodePoints(1000)
   client_id?: string;
 
   @ApiPropertyOptional({ description: 'Ignored' })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxCodePoints(1000)
   client_secret?: string;
 }
 
