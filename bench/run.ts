@@ -31,7 +31,7 @@ import type { BcryptCommand, BcryptResult } from './support/bcrypt-worker';
 import { createBenchDatabase, seed, Seed, SeededUser } from './support/database';
 import { FloodResult, LoadCommand, LoadResult, RequestPlan } from './support/load-protocol';
 import { interruption, killAllNow, log, Server, startBaseline, startRecipe, startService, stopAll, stopProcess } from './support/processes';
-import { Details, FloodDetails, OverloadDetails, report, RevocationDetails, Series, Summary } from './support/report';
+import { Details, FairLoginDetails, FloodDetails, OverloadDetails, report, RevocationDetails, Series, Summary } from './support/report';
 import { busyCores, currentRssMb, highWaterMarkMb, observe } from './support/proc';
 import { median, quantile, roundTo } from './support/stats';
 import { forkWorker, Worker } from './support/worker-rpc';
@@ -48,6 +48,8 @@ const FLOOD_CONNECTIONS = 50;
 /** Another loopback address: the flood is another client than the real users, as it would be. */
 const FLOOD_ADDRESS = '127.0.0.2';
 const FLOOD_LEAD_SECONDS = 1;
+/** Another client's logins beside a login flood: a person signing in now and then, many of them. */
+const FAIR_LOGINS_PER_SECOND = 2;
 // Two per core keep every bcrypt slot busy with one request queued behind each. More would
 // queue past PASSWORD_HASHING_MAX_WAIT_MS on a slow round and measure shedding, not throughput.
 const PASSWORD_CONNECTIONS = 2 * availableParallelism();
@@ -518,6 +520,42 @@ async function measureRevocationLag(bench: Bench): Promise<RevocationDetails> {
 }
 
 /**
+ * Issue 22's fair admission: another client's logins at a modest fixed rate,
+ * first alone, then beside one client (another loopback address) offering
+ * OVERLOAD_FACTOR times the login capacity, in the configuration users run
+ * (PASSWORD_HASHING_QUEUE, _PER_CLIENT and _MAX_WAIT_MS at their defaults).
+ * The other client's p99 beside the flood over its p99 alone, and the share
+ * of its logins served: the flood sheds its own work, not theirs.
+ */
+async function measureFairLogins(bench: Bench, loginCapacityPerSecond: number): Promise<FairLoginDetails> {
+  const { floodSeconds } = bench.settings;
+  const baseUrl = bench.cached.baseUrl;
+  const offeredLoginsPerSecond = OVERLOAD_FACTOR * loginCapacityPerSecond;
+  // Users outside the read rotation, as for the other logins.
+  const emails = bench.seed.users.slice(bench.settings.rotatingTokens).map(({ email }) => email);
+  // Accounts of their own on each side, so that no account's attempts wait for the other side's.
+  const otherPlan: RequestPlan = { kind: 'login', emails: emails.slice(0, 100), password: bench.password };
+  const floodPlan: RequestPlan = { kind: 'login', emails: emails.slice(100), password: bench.password };
+  const others = (seconds: number) => openLoop(bench.loads[1], { baseUrl, plan: otherPlan, perSecond: FAIR_LOGINS_PER_SECOND, seconds });
+  log(
+    `fair admission: another client's logins at ${FAIR_LOGINS_PER_SECOND}/s for ${floodSeconds} s alone, ` +
+      `then beside one client offering ${offeredLoginsPerSecond.toFixed(1)} logins/s`,
+  );
+  const otherAlone = await others(floodSeconds);
+  const [flood, otherBesideFlood] = await Promise.all([
+    openLoop(bench.loads[0], {
+      baseUrl,
+      plan: floodPlan,
+      perSecond: offeredLoginsPerSecond,
+      seconds: floodSeconds + FLOOD_LEAD_SECONDS,
+      localAddress: FLOOD_ADDRESS,
+    }),
+    sleep(FLOOD_LEAD_SECONDS * 1000, undefined, { signal: interruption.signal }).then(() => others(floodSeconds)),
+  ]);
+  return { offeredLoginsPerSecond, flood, otherAlone, otherBesideFlood };
+}
+
+/**
  * Real users' guarded reads at a modest fixed rate, first alone, then beside
  * one client (another address) sending well-formed tokens that match nothing
  * as fast as 50 connections go: their p99 beside the flood over their p99 alone.
@@ -550,6 +588,7 @@ function summarise(
   overload: OverloadDetails,
   revocation: RevocationDetails,
   flood: FloodDetails,
+  fairLogins: FairLoginDetails,
 ): Summary {
   const rate = (series: Series) => median(series.perSecond);
   const [cached, uncached, bare, jwt, recipe] = reads.series.map(rate);
@@ -571,6 +610,11 @@ function summarise(
       (flood.floodedReads.byStatus['200']?.p99Ms ?? NaN) / (flood.idleReads.byStatus['200']?.p99Ms ?? NaN),
       2,
     ),
+    fair_login_p99_ratio: roundTo(
+      (fairLogins.otherBesideFlood.byStatus['200']?.p99Ms ?? NaN) / (fairLogins.otherAlone.byStatus['200']?.p99Ms ?? NaN),
+      2,
+    ),
+    fair_login_served_share: roundTo((fairLogins.otherBesideFlood.byStatus['200']?.count ?? 0) / fairLogins.otherBesideFlood.sent, 3),
   };
 }
 
@@ -595,7 +639,8 @@ async function measure(bench: Bench, startedAt: number, backgroundCores: number)
   const passwords = await measurePasswordWork(bench);
   const overload = await measureOverload(bench, median(passwords.login.perSecond));
   const flood = await measureUnknownTokenFlood(bench);
-  report(summarise(reads, passwords, overload, revocation, flood), {
+  const fairLogins = await measureFairLogins(bench, median(passwords.login.perSecond));
+  report(summarise(reads, passwords, overload, revocation, flood, fairLogins), {
     mode: bench.settings.mode,
     settings: {
       ...bench.settings,
@@ -608,6 +653,7 @@ async function measure(bench: Bench, startedAt: number, backgroundCores: number)
     overload,
     revocation,
     flood,
+    fairLogins,
     logBytes: logSizes(bench.logDir),
     memory,
     backgroundCores,

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => sink.stop());
 
 async function lifecycleApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const t = await createTestApp({ ...options, mail: { mailUrl: sink.url, appUrl: APP_URL, ...options.mail } });
+  const t = await createTestApp({ ...options, mailSink: sink, mail: { appUrl: APP_URL, ...options.mail } });
   await resetDatabase(t.db);
   return t;
 }
@@ -507,7 +507,7 @@ describe('A reset requested as the service shuts down', () => {
 
     await requestReset(first, 'closing@example.com').expect(202);
     await first.close();
-    const next = await createTestApp({ mail: { mailUrl: sink.url, appUrl: APP_URL }, keepOutbox: true });
+    const next = await createTestApp({ mailSink: sink, mail: { appUrl: APP_URL }, keepOutbox: true });
     try {
       const reset = await sink.waitFor('closing@example.com', 2);
       expect(reset.subject).toBe('Reset your password');

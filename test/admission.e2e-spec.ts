@@ -20,8 +20,9 @@ describe('Admission control of bcrypt work', () => {
   beforeEach(() => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const limiter = t.app.get(PasswordWorkLimiter);
-    // Held by two clients other than the test's own, so that none of them reaches its own cap.
-    held = ['198.51.100.1', '198.51.100.2', '198.51.100.2'].map((client) => limiter.run(() => gate, client));
+    // Held by three clients other than the test's own, one job each: none of them reaches its own cap, and none has
+    // been served more than the test's client would be, so none makes way for it (the queue is fair, not only bounded).
+    held = ['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((client) => limiter.run(() => gate, client));
   });
 
   it.each([
@@ -76,5 +77,77 @@ describe('A client flooding the bcrypt queue', () => {
     release();
     await Promise.all([running, ...queued]);
     expect((await login).status).toBe(200);
+  });
+});
+
+/**
+ * Security item 81, issue 22 row 6: a client that keeps all its places in the
+ * queue full never sheds another client's login, nor makes it wait for the
+ * flood: each of the other client's logins runs right after the job that
+ * holds the core. The flood's jobs are held by the test, each released on its
+ * own, so the order is observed, not timed (the wait bound's arithmetic is
+ * src/auth/passwords/password-work-limiter.spec.ts's).
+ */
+describe('Fair admission: another client beside a flood (security item 81)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ auth: { passwordHashingConcurrency: 1, passwordHashingQueue: 16, passwordHashingQueuePerClient: 4 } });
+    await resetDatabase(t.db);
+    await t.http.post('/auth/register').send({ email: 'beside@example.com', password: PASSWORD }).expect(201);
+  });
+  afterAll(() => t.close());
+
+  it("runs each of another client's logins next, ahead of the flood's queued jobs, and answers it 200", async () => {
+    const limiter = t.app.get(PasswordWorkLimiter);
+    const run = limiter.run.bind(limiter);
+    const flood = '198.51.100.66';
+    const started: string[] = [];
+    const releases: Array<() => void> = [];
+    const floodRuns: Array<Promise<unknown>> = [];
+    /** One flood job, held until its release: the flood takes its place again each time one ends. */
+    const floodJob = () =>
+      floodRuns.push(
+        run(() => {
+          started.push('flood');
+          return new Promise<void>((resolve) => releases.push(resolve));
+        }, flood),
+      );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    for (let job = 0; job < 5; job++) floodJob();
+    await settle();
+    expect(started).toEqual(['flood']);
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const runs = jest.spyOn(limiter, 'run').mockImplementationOnce((work, client) =>
+        run(() => {
+          started.push('login');
+          return work();
+        }, client),
+      );
+      const login = t.http
+        .post('/auth/token')
+        .send({ email: 'beside@example.com', password: PASSWORD })
+        .then((response) => response);
+      while (runs.mock.calls.length === 0) await settle();
+      runs.mockRestore();
+      const before = started.length;
+
+      // The job on the core ends: the next to start is the login's, not the flood's four queued before it.
+      releases.shift()!();
+      while (started.length === before) await settle();
+
+      expect(started[before]).toBe('login');
+      expect((await login).status).toBe(200);
+      floodJob();
+    }
+
+    let settled = 0;
+    void Promise.all(floodRuns).then(() => (settled = floodRuns.length));
+    while (settled === 0) {
+      releases.shift()?.();
+      await settle();
+    }
+    expect(started.filter((entry) => entry === 'flood')).toHaveLength(floodRuns.length);
   });
 });

@@ -5,7 +5,17 @@ import { NotesModule } from './fixtures/notes/notes.module';
 import { setCookies, SESSION_COOKIE, cookieValue } from './support/session-cookies';
 import { OpenApiDocument } from './support/served-routes';
 import { totpOf } from './support/totp';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, turnMfaOn } from './support/test-app';
+import {
+  bearer,
+  createTestApp,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  registerVerified,
+  resetDatabase,
+  TestApp,
+  turnMfaOn,
+} from './support/test-app';
 
 /**
  * Scopes and roles: docs/api.md "Scopes, personal access tokens and roles",
@@ -137,7 +147,7 @@ describe('Scopes on every token', () => {
   });
 
   it('carries the scope a login asked for through its MFA step', async () => {
-    const { token } = await registerAndLogin(t.http, 'scoped-mfa@example.com');
+    const { token } = await registerVerified(t, 'scoped-mfa@example.com');
     const { secret } = await turnMfaOn(t.http, token, t.clock.now());
     t.clock.advance(30_000);
 

@@ -40,7 +40,7 @@ describe('A mailed link opened in a real browser (headless Chromium)', () => {
   beforeAll(async () => {
     sink = await SmtpSink.start();
     const appUrl = `http://localhost:${await listen(app)}`;
-    t = await createTestApp({ mail: { mailUrl: sink.url, appUrl }, http: { corsOrigins: new Set([appUrl]) }, realClock: true });
+    t = await createTestApp({ mailSink: sink, mail: { appUrl }, http: { corsOrigins: new Set([appUrl]) }, realClock: true });
     await resetDatabase(t.db);
     await t.app.listen(0, '127.0.0.1');
     api = `http://localhost:${(t.app.getHttpServer().address() as AddressInfo).port}`;

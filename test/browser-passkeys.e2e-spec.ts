@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, normalize } from 'node:path';
 import { CDPSession, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
-import { createTestApp, PASSWORD, resetDatabase, TestApp } from './support/test-app';
+import { createTestApp, PASSWORD, resetDatabase, TestApp, verifyEmail } from './support/test-app';
 import { closeServer, listen, readmeSnippet } from './support/web-pages';
 
 const EMAIL = 'ada@example.com';
@@ -96,6 +96,8 @@ describe('Passkeys in a real browser (headless Chromium, virtual authenticator)'
     await resetDatabase(t.db);
     await browser.context.clearCookies();
     await t.http.post('/auth/register').send({ email: EMAIL, password: PASSWORD }).expect(201);
+    // A passkey is added only to an account whose address is verified.
+    await verifyEmail(t, EMAIL);
     page = await browser.context.newPage();
     cdp = await browser.context.newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
@@ -172,7 +174,7 @@ describe('Passkeys in a real browser (headless Chromium, virtual authenticator)'
     await open(origins.allowed);
     const csrfToken = await passwordLoginFromPage();
 
-    const added = await call<{ id: number; name: string }>('addPasskey', csrfToken, 'This browser');
+    const added = await call<{ id: number; name: string }>('addPasskey', csrfToken, 'This browser', PASSWORD);
 
     expect(added).toEqual({ value: { id: expect.any(Number), name: 'This browser', createdAt: expect.any(String), lastUsedAt: null } });
     expect(await residentCredentials()).toBe(1);
@@ -201,9 +203,10 @@ describe('Passkeys in a real browser (headless Chromium, virtual authenticator)'
 
   it('lets a page on an origin outside WEBAUTHN_ORIGINS complete neither ceremony, though the authenticator answers it', async () => {
     await open(origins.allowed);
-    await call('addPasskey', await passwordLoginFromPage(), 'This browser');
+    await call('addPasskey', await passwordLoginFromPage(), 'This browser', PASSWORD);
 
     await t.http.post('/auth/register').send({ email: 'bob@example.com', password: PASSWORD }).expect(201);
+    await verifyEmail(t, 'bob@example.com');
     await page.goto('about:blank');
     await browser.context.clearCookies();
     await open(origins.otherOrigin);
@@ -212,7 +215,7 @@ describe('Passkeys in a real browser (headless Chromium, virtual authenticator)'
     const login = await call('logInWithPasskey', { bearer: true });
     expect(login).toEqual({ error: 'Error', message: 'The passkey could not sign you in' });
     // Another user signed in there: the authenticator makes a passkey, and the server refuses to register it.
-    const registration = await call('addPasskey', await passwordLoginFromPage('bob@example.com'), 'From elsewhere');
+    const registration = await call('addPasskey', await passwordLoginFromPage('bob@example.com'), 'From elsewhere', PASSWORD);
     expect(registration).toEqual({ error: 'Error', message: expect.stringMatching(/^The passkey response is malformed, for another/) });
     expect(await residentCredentials()).toBe(2);
     expect(await t.db.query('SELECT name FROM passkeys')).toEqual([{ name: 'This browser' }]);
@@ -220,7 +223,7 @@ describe('Passkeys in a real browser (headless Chromium, virtual authenticator)'
 
   it('lets a page of another site not even ask the authenticator for the RP ID', async () => {
     await open(origins.allowed);
-    await call('addPasskey', await passwordLoginFromPage(), 'This browser');
+    await call('addPasskey', await passwordLoginFromPage(), 'This browser', PASSWORD);
     const signCount = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials[0].signCount;
     const before = await signCount();
     await open(origins.otherSite);

@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
-import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp, turnMfaOn } from './support/test-app';
+import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp, turnMfaOn, verifyEmail } from './support/test-app';
 import { totpOf } from './support/totp';
 import { closeServer, listen, readmeSnippet } from './support/web-pages';
 
@@ -139,6 +139,8 @@ describe('Cookie sessions in a real browser (headless Chromium)', () => {
     await context.clearCookies();
     const registered = await t.http.post('/auth/register').send({ email: EMAIL, password: PASSWORD }).expect(201);
     userId = registered.body.id;
+    // Verified: some cases turn MFA on, which an unverified address may not.
+    await verifyEmail(t, EMAIL);
     // A second session, for DELETE /auth/tokens to revoke.
     await login(t.http, EMAIL);
     page = await context.newPage();

@@ -4,6 +4,7 @@ import { AccessTokenService } from '../src/auth/tokens/access-token.service';
 import { errorCodeDefinition, ErrorCode } from '../src/common/errors/error-codes';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { RawResponse, sendRaw } from './support/raw-request';
+import { documentedRoutesOf } from './support/body-routes';
 import { OpenApiDocument, schemaProperties, servedRoutes, toOpenApiPath } from './support/served-routes';
 import {
   Body,
@@ -24,7 +25,13 @@ interface Route {
   path: string;
   body: fc.Arbitrary<Body>;
   numRuns: number;
+  takesBody: boolean;
+  /** The query parameters the document declares as numbers. */
+  numericQuery: string[];
 }
+
+/** A whole number as the service accepts one in a path or a query: decimal digits, no sign, padding or leading zero. */
+const CANONICAL_NUMBER = /^(0|[1-9]\d*)$/;
 
 // The routes that read a body get more runs: their cases are the most varied; then those with a path parameter.
 const RUNS = { body: 500, parameter: 400, plain: 250 };
@@ -35,6 +42,12 @@ const RUNS = { body: 500, parameter: 400, plain: 250 };
  * bodies declare, JSON and form alike.
  */
 function routesOf(t: TestApp, document: OpenApiDocument): Route[] {
+  const numericQueries = new Map(
+    documentedRoutesOf(t, document).map((route) => [
+      `${route.method} ${route.path}`,
+      route.query.filter(({ type }) => type === 'number' || type === 'integer').map(({ name }) => name),
+    ]),
+  );
   return servedRoutes(t.app).map(({ method, path }) => {
     const operation = document.paths[toOpenApiPath(path)]?.[method.toLowerCase()];
     const content = operation?.requestBody?.content ?? {};
@@ -43,8 +56,42 @@ function routesOf(t: TestApp, document: OpenApiDocument): Route[] {
     const formFields = fieldsOf('application/x-www-form-urlencoded');
     const hasBody = jsonFields.length + formFields.length > 0;
     const numRuns = hasBody ? RUNS.body : path.includes(':') ? RUNS.parameter : RUNS.plain;
-    return { method, path, body: bodies(jsonFields, formFields), numRuns };
+    return {
+      method,
+      path,
+      body: bodies(jsonFields, formFields),
+      numRuns,
+      takesBody: operation?.requestBody !== undefined,
+      numericQuery: numericQueries.get(`${method} ${path}`) ?? [],
+    };
   });
+}
+
+/**
+ * What the request asked that the service must refuse whatever else it
+ * carries (docs/bad-inputs.md, issue 22 rows 9 and 10): a body with fields on
+ * a route that takes none, an id that is not canonical decimal digits, a
+ * numeric query parameter written otherwise. Empty when none applies.
+ */
+function mustBeRefused(route: Route, request: RequestCase, values: LiveValues): string[] {
+  const reasons: string[] = [];
+  if (!route.takesBody && request.body.kind === 'object' && request.body.entries.length > 0) reasons.push('a body on a bodiless route');
+  if (route.path.includes(':')) {
+    let id: string | undefined;
+    try {
+      id = decodeURIComponent(fillIn(request.pathParameter, values));
+    } catch {
+      id = undefined;
+    }
+    // An empty segment is another route's path (`/auth/tokens/` is `/auth/tokens`).
+    if (id !== undefined && id !== '' && !CANONICAL_NUMBER.test(id)) reasons.push(`the id ${JSON.stringify(id)}`);
+  }
+  const query = new URLSearchParams(fillIn(request.query, values));
+  for (const name of route.numericQuery) {
+    const given = query.getAll(name);
+    if (given.length > 1 || (given.length === 1 && !CANONICAL_NUMBER.test(given[0]))) reasons.push(`${name}=${given.join(',')}`);
+  }
+  return reasons;
 }
 
 // Shrinking a failure replays many requests, some with bcrypt work: fast-check
@@ -87,6 +134,8 @@ describe('Fuzzing every route with random bodies and headers', () => {
     tokenTruncated: owner.token.slice(0, -1),
     tokenUpperCased: owner.token.toUpperCase(),
     tokenId: String(owner.tokenId),
+    tokenIdHex: `0x${owner.tokenId.toString(16)}`,
+    tokenIdPadded: `0${owner.tokenId}`,
     csrf: owner.csrf,
     email: owner.email,
     password: owner.password,
@@ -167,7 +216,10 @@ describe('Fuzzing every route with random bodies and headers', () => {
     const probe = await t.http.get('/users/me').set(bearer(owner.token));
     if (probe.status === 200) return;
     expect(probe.status).toBe(401);
-    const issued = await t.app.get(AccessTokenService).issue(owner.userId, ['account']);
+    const [{ stamp }] = await t.db.query<Array<{ stamp: number }>>('SELECT credential_version AS stamp FROM users WHERE id = ?', [
+      owner.userId,
+    ]);
+    const issued = await t.app.get(AccessTokenService).issue(owner.userId, ['account'], stamp);
     owner = { ...owner, token: issued.token, tokenId: issued.id, csrf: t.app.get(CsrfTokens).issue(issued.id) };
   }
 
@@ -182,6 +234,9 @@ describe('Fuzzing every route with random bodies and headers', () => {
           const values = liveValues();
           const response = await send(route, request, values);
           expectContractAnswer(response);
+          const refusals = mustBeRefused(route, request, values);
+          const refused = response.status >= 400 && response.status < 500;
+          expect({ refusals, refusedWhenDue: refusals.length === 0 || refused }).toEqual({ refusals, refusedWhenDue: true });
           if (response.status < 300 && route.method !== 'GET') await followSuccessfulWrite(route, request, values, response);
         });
         const details = await fc.check(property, {

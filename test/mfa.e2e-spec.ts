@@ -10,7 +10,7 @@ import {
   createTestApp,
   login,
   PASSWORD,
-  registerAndLogin,
+  registerVerified,
   resetDatabase,
   TestApp,
   TestAppOptions,
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => sink.stop());
 
 async function mfaApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const t = await createTestApp({ http: { corsOrigins: new Set([ORIGIN]) }, ...options, mail: { mailUrl: sink.url } });
+  const t = await createTestApp({ http: { corsOrigins: new Set([ORIGIN]) }, ...options, mailSink: sink });
   await resetDatabase(t.db);
   return t;
 }
@@ -64,7 +64,7 @@ function nextCode(t: TestApp, secret: string): string {
 }
 
 async function userWithMfa(t: TestApp, email: string): Promise<MfaUser> {
-  const { userId, token } = await registerAndLogin(t.http, email);
+  const { userId, token } = await registerVerified(t, email);
   t.clock.advance(STEP_MS);
   return { userId, email, token, ...(await turnMfaOn(t.http, token, t.clock.now())) };
 }
@@ -107,7 +107,7 @@ describe('Enrolment', () => {
   afterAll(() => t.close());
 
   it('answers the secret (160 bits), the otpauth:// URL of the contract and a QR code, and changes nothing for logins yet', async () => {
-    const { token } = await registerAndLogin(t.http, 'enrol@example.com');
+    const { token } = await registerVerified(t, 'enrol@example.com');
 
     const response = await enrol(t, token).expect(200);
 
@@ -126,7 +126,7 @@ describe('Enrolment', () => {
   });
 
   it('asks for the current password (403 INVALID_CURRENT_PASSWORD), and stores nothing without it', async () => {
-    const { userId, token } = await registerAndLogin(t.http, 'enrol-wrong@example.com');
+    const { userId, token } = await registerVerified(t, 'enrol-wrong@example.com');
 
     const refused = await enrol(t, token, 'not the password').expect(403);
 
@@ -135,12 +135,12 @@ describe('Enrolment', () => {
   });
 
   it('answers 409 MFA_NOT_ENABLED to a confirmation with no enrolment started', async () => {
-    const { token } = await registerAndLogin(t.http, 'no-enrol@example.com');
+    const { token } = await registerVerified(t, 'no-enrol@example.com');
     expect((await confirmEnrolment(t, token, '123456').expect(409)).body).toMatchObject({ code: 'MFA_NOT_ENABLED' });
   });
 
   it('refuses a wrong or missing code with 403 INVALID_MFA_CODE, and MFA stays off', async () => {
-    const { token } = await registerAndLogin(t.http, 'wrong-first@example.com');
+    const { token } = await registerVerified(t, 'wrong-first@example.com');
     const { secret } = (await enrol(t, token).expect(200)).body as { secret: string };
     const wrong = totpOf(secret, new Date(t.clock.now().getTime() + 10 * STEP_MS));
 
@@ -150,7 +150,7 @@ describe('Enrolment', () => {
   });
 
   it('item 47: turns MFA on with a code: ten recovery codes, the other tokens revoked, this one kept, a notice mailed', async () => {
-    const { token } = await registerAndLogin(t.http, 'turn-on@example.com');
+    const { token } = await registerVerified(t, 'turn-on@example.com');
     const other = await login(t.http, 'turn-on@example.com');
     const { secret } = (await enrol(t, token).expect(200)).body as { secret: string };
 
@@ -178,7 +178,7 @@ describe('Enrolment', () => {
   });
 
   it('replaces an unconfirmed secret with a new enrolment: only the new one confirms', async () => {
-    const { token } = await registerAndLogin(t.http, 'replace@example.com');
+    const { token } = await registerVerified(t, 'replace@example.com');
     const first = ((await enrol(t, token).expect(200)).body as { secret: string }).secret;
     const second = ((await enrol(t, token).expect(200)).body as { secret: string }).secret;
     expect(second).not.toBe(first);
@@ -520,7 +520,7 @@ describe('Recovery codes (item 45)', () => {
       code: 'INVALID_CURRENT_PASSWORD',
     });
     expect((await renew(user.token, { currentPassword: PASSWORD }).expect(403)).body).toMatchObject({ code: 'INVALID_MFA_CODE' });
-    const { token } = await registerAndLogin(t.http, 'renew-off@example.com');
+    const { token } = await registerVerified(t, 'renew-off@example.com');
     expect((await renew(token, { currentPassword: PASSWORD, code: '123456' }).expect(409)).body).toMatchObject({ code: 'MFA_NOT_ENABLED' });
     await verify(t, await challenge(t, user.email), user.recoveryCodes[0]).expect(200);
   });
@@ -627,7 +627,7 @@ describe('Encryption keys (item 42)', () => {
   });
 
   it('reads a secret of a previous key, and stores it under the current key at its next use', async () => {
-    const t = await createTestApp({ mail: { mailUrl: sink.url }, mfa: { encryptionKey: keyB, previousEncryptionKeys: [keyA] } });
+    const t = await createTestApp({ mailSink: sink, mfa: { encryptionKey: keyB, previousEncryptionKeys: [keyA] } });
     try {
       t.clock.advance(60 * STEP_MS);
       await verify(t, await challenge(t, user.email), totpOf(user.secret, t.clock.now())).expect(200);
@@ -638,7 +638,7 @@ describe('Encryption keys (item 42)', () => {
   });
 
   it('then needs the previous key no more', async () => {
-    const t = await createTestApp({ mail: { mailUrl: sink.url }, mfa: { encryptionKey: keyB, previousEncryptionKeys: [] } });
+    const t = await createTestApp({ mailSink: sink, mfa: { encryptionKey: keyB, previousEncryptionKeys: [] } });
     try {
       t.clock.advance(120 * STEP_MS);
       await verify(t, await challenge(t, user.email), totpOf(user.secret, t.clock.now())).expect(200);
@@ -651,7 +651,7 @@ describe('Encryption keys (item 42)', () => {
     const logs = new LogCapture();
     const t = await createTestApp({
       logs,
-      mail: { mailUrl: sink.url },
+      mailSink: sink,
       mfa: { encryptionKey: randomBytes(32), previousEncryptionKeys: [] },
     });
     try {

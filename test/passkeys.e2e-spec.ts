@@ -10,7 +10,7 @@ import {
   createTestApp,
   PASSWORD,
   passkeyLoginOptions,
-  registerAndLogin,
+  registerVerified,
   resetDatabase,
   TestApp,
   turnMfaOn,
@@ -33,7 +33,7 @@ let t: TestApp;
 beforeAll(async () => {
   sink = await SmtpSink.start();
   t = await createTestApp({
-    mail: { mailUrl: sink.url },
+    mailSink: sink,
     http: { corsOrigins: new Set([ORIGIN]) },
     webauthn: { rpId: RP_ID, origins: [ORIGIN] },
     throttling: { loginFailuresPerClient: 1000 },
@@ -55,7 +55,8 @@ interface CreationOptions {
 }
 
 const registrationOptions = async (token: string) =>
-  (await t.http.post('/auth/passkeys/registration-options').set(bearer(token)).expect(200)).body as CreationOptions;
+  (await t.http.post('/auth/passkeys/registration-options').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200))
+    .body as CreationOptions;
 const register = (token: string, response: unknown, name?: string) =>
   t.http
     .post('/auth/passkeys')
@@ -79,7 +80,7 @@ async function noticeTo(address: string, subject: string): Promise<ReceivedMail>
 
 /** A user with one passkey of a fresh authenticator. */
 async function userWithPasskey(email = 'ada@example.com', counts = true) {
-  const { userId, token } = await registerAndLogin(t.http, email);
+  const { userId, token } = await registerVerified(t, email);
   const authenticator = new SoftAuthenticator(ORIGIN, { counts });
   const { id, credential } = await addPasskey(t.http, token, authenticator);
   return { userId, token, authenticator, passkeyId: id, credential };
@@ -92,7 +93,7 @@ async function logInWith(authenticator: SoftAuthenticator, bend: Parameters<Soft
 
 describe('Registration', () => {
   it('offers options for a discoverable, user-verified credential on the RP, naming the user by email', async () => {
-    const { token } = await registerAndLogin(t.http, 'ada@example.com');
+    const { token } = await registerVerified(t, 'ada@example.com');
 
     const options = await registrationOptions(token);
 
@@ -107,7 +108,7 @@ describe('Registration', () => {
   });
 
   it('stores the passkey (public key, counter, transports), answers it without key or id, mails a notice and records the event', async () => {
-    const { userId, token } = await registerAndLogin(t.http, 'added@example.com');
+    const { userId, token } = await registerVerified(t, 'added@example.com');
     const authenticator = new SoftAuthenticator(ORIGIN);
     const options = await registrationOptions(token);
     const { response } = authenticator.register(options);
@@ -133,7 +134,7 @@ describe('Registration', () => {
   });
 
   it('names a passkey after its authenticator when the user gives no name, else "Passkey"', async () => {
-    const { token } = await registerAndLogin(t.http, 'ada@example.com');
+    const { token } = await registerVerified(t, 'ada@example.com');
     await addPasskey(t.http, token, new SoftAuthenticator(ORIGIN, { aaguid: GOOGLE_PASSWORD_MANAGER }));
     await addPasskey(t.http, token, new SoftAuthenticator(ORIGIN));
 
@@ -152,8 +153,8 @@ describe('Registration', () => {
   });
 
   it('refuses a response for a used, replaced, expired or made-up challenge, or one of another user', async () => {
-    const { token } = await registerAndLogin(t.http, 'ada@example.com');
-    const { token: otherToken } = await registerAndLogin(t.http, 'bob@example.com');
+    const { token } = await registerVerified(t, 'ada@example.com');
+    const { token: otherToken } = await registerVerified(t, 'bob@example.com');
     const authenticator = new SoftAuthenticator(ORIGIN);
 
     const first = authenticator.register(await registrationOptions(token)).response;
@@ -179,7 +180,7 @@ describe('Registration', () => {
   });
 
   it('refuses a response from another origin, for another RP ID, without user verification, or of a login', async () => {
-    const { token } = await registerAndLogin(t.http, 'ada@example.com');
+    const { token } = await registerVerified(t, 'ada@example.com');
     const authenticator = new SoftAuthenticator(ORIGIN);
     for (const bend of [
       { origin: 'https://evil.example' },
@@ -201,7 +202,7 @@ describe('Registration', () => {
 
   it('refuses a credential already registered, to this user or another', async () => {
     const { token, authenticator } = await userWithPasskey();
-    const { token: otherToken } = await registerAndLogin(t.http, 'bob@example.com');
+    const { token: otherToken } = await registerVerified(t, 'bob@example.com');
     // An authenticator that ignores the exclusion list, or a copy of it, answering with the credential it holds.
     const copied = authenticator.register(await registrationOptions(otherToken), { reuse: authenticator.credentials[0] }).response;
     const lying = authenticator.register(await registrationOptions(otherToken)).response as { id: string; rawId: string };
@@ -214,7 +215,7 @@ describe('Registration', () => {
   });
 
   it('holds at most 20 passkeys per user', async () => {
-    const { token } = await registerAndLogin(t.http, 'ada@example.com');
+    const { token } = await registerVerified(t, 'ada@example.com');
     const authenticator = new SoftAuthenticator(ORIGIN);
     for (let i = 0; i < 20; i += 1) await addPasskey(t.http, token, authenticator);
 
@@ -235,10 +236,10 @@ describe('Registration', () => {
       (await t.http.post('/auth/tokens').set(bearer(token)).send({ name: 'ci', scopes: [] }).expect(201)).body as { token: string }
     ).token;
 
-    await t.http.post('/auth/passkeys/registration-options').set(bearer(personal)).expect(403);
+    await t.http.post('/auth/passkeys/registration-options').set(bearer(personal)).send({ currentPassword: PASSWORD }).expect(403);
     await t.http.delete(`/auth/passkeys/${passkeyId}`).set(bearer(personal)).expect(403);
     await t.http.get('/auth/passkeys').set(bearer(personal)).expect(200);
-    await t.http.post('/auth/passkeys/registration-options').set(bearer(narrowed)).expect(200);
+    await t.http.post('/auth/passkeys/registration-options').set(bearer(narrowed)).send({ currentPassword: PASSWORD }).expect(200);
   });
 });
 
@@ -262,7 +263,7 @@ describe('Login with a passkey', () => {
       .expect(({ body }) => expect(body).toMatchObject({ id: userId }));
     const [row] = await passkeyRows();
     expect(row).toMatchObject({ id: passkeyId, sign_count: 1, last_used_at: expect.any(Date) as Date });
-    expect(await events(userId)).toEqual(['login.succeeded', 'passkey.added', 'login.succeeded']);
+    expect(await events(userId)).toEqual(['email.verified', 'login.succeeded', 'passkey.added', 'login.succeeded']);
     const listed = await t.http.get('/auth/passkeys').set(bearer(token)).expect(200);
     expect((listed.body as Array<{ lastUsedAt: string }>)[0].lastUsedAt).toBe((row.last_used_at as Date).toISOString());
   });
@@ -479,10 +480,12 @@ describe('Two instances on one database', () => {
     // One time on both, as on synchronised hosts: earlier tests moved the first instance's clock on.
     other.clock.advance(t.clock.now().getTime() - other.clock.now().getTime());
     try {
-      const { token } = await registerAndLogin(t.http, 'ada@example.com');
+      const { token } = await registerVerified(t, 'ada@example.com');
       const authenticator = new SoftAuthenticator(ORIGIN);
 
-      const options = (await t.http.post('/auth/passkeys/registration-options').set(bearer(token)).expect(200)).body as CreationOptions;
+      const options = (
+        await t.http.post('/auth/passkeys/registration-options').set(bearer(token)).send({ currentPassword: PASSWORD }).expect(200)
+      ).body as CreationOptions;
       await other.http
         .post('/auth/passkeys')
         .set(bearer(token))

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { linkTokenOf, SmtpSink } from './support/smtp-sink';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, TestAppOptions } from './support/test-app';
+import { bearer, createTestApp, login, PASSWORD, registerVerified, resetDatabase, TestApp, TestAppOptions } from './support/test-app';
 
 /** Personal access tokens: docs/api.md "Scopes, personal access tokens and roles"; bad-input rows 37 and 38. */
 const DAY_MS = 86_400_000;
@@ -31,7 +31,7 @@ describe('Personal access tokens', () => {
   afterAll(() => t.close());
 
   it('makes a named token with the scopes asked for, shown once, expiring in the days asked for (30 by default)', async () => {
-    const { token } = await registerAndLogin(t.http, 'maker@example.com');
+    const { token } = await registerVerified(t, 'maker@example.com');
 
     const made = await create(t, token, { name: 'CI deploys', scopes: ['notes:read'], expiresInDays: 7 }).expect(201);
 
@@ -55,7 +55,7 @@ describe('Personal access tokens', () => {
   });
 
   it('lists every token with its kind, name and scopes, and never the token itself', async () => {
-    const { token } = await registerAndLogin(t.http, 'lister@example.com');
+    const { token } = await registerVerified(t, 'lister@example.com');
     const personal = (await create(t, token, { name: 'backup script', scopes: ['notes:read'] }).expect(201)).body as PersonalToken;
 
     const listed = await t.http.get('/auth/tokens').set(bearer(token)).expect(200);
@@ -73,7 +73,7 @@ describe('Personal access tokens', () => {
   });
 
   it('keeps the scopes within those of the token that makes it: 400 INVALID_SCOPE otherwise', async () => {
-    await registerAndLogin(t.http, 'narrow.maker@example.com');
+    await registerVerified(t, 'narrow.maker@example.com');
     const narrowed = (
       await t.http.post('/auth/token').send({ email: 'narrow.maker@example.com', password: PASSWORD, scope: 'account' }).expect(200)
     ).body as { access_token: string };
@@ -85,7 +85,7 @@ describe('Personal access tokens', () => {
   });
 
   it('refuses a personal token the making of another (403 FORBIDDEN), and a session without the account scope (403 INSUFFICIENT_SCOPE)', async () => {
-    const { token } = await registerAndLogin(t.http, 'no.chain@example.com');
+    const { token } = await registerVerified(t, 'no.chain@example.com');
     const personal = (await create(t, token, { name: 'with account', scopes: ['account'] }).expect(201)).body as PersonalToken;
 
     expect((await create(t, personal.token, { name: 'child', scopes: [] }).expect(403)).body).toMatchObject({ code: 'FORBIDDEN' });
@@ -98,7 +98,7 @@ describe('Personal access tokens', () => {
   });
 
   it('is never evicted by the sessions’ cap, and has no idle timeout', async () => {
-    const { token } = await registerAndLogin(t.http, 'long.lived@example.com');
+    const { token } = await registerVerified(t, 'long.lived@example.com');
     const personal = (await create(t, token, { name: 'cron', scopes: [] }).expect(201)).body as PersonalToken;
     // The cap is 2 sessions: these logins evict the older sessions, never the personal token.
     for (let i = 0; i < 3; i++) await login(t.http, 'long.lived@example.com');
@@ -113,7 +113,7 @@ describe('Personal access tokens', () => {
   });
 
   it('caps the live personal tokens of a user: 409 TOKEN_LIMIT_REACHED past MAX_PERSONAL_TOKENS_PER_USER, even in parallel', async () => {
-    const { token } = await registerAndLogin(t.http, 'capped@example.com');
+    const { token } = await registerVerified(t, 'capped@example.com');
 
     const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => create(t, token, { name: `token ${index}`, scopes: [] })));
 
@@ -122,7 +122,7 @@ describe('Personal access tokens', () => {
   });
 
   it('dies with a password change, and revoked by id like any token', async () => {
-    const { token } = await registerAndLogin(t.http, 'changer@example.com');
+    const { token } = await registerVerified(t, 'changer@example.com');
     const first = (await create(t, token, { name: 'one', scopes: [] }).expect(201)).body as PersonalToken;
     const second = (await create(t, token, { name: 'two', scopes: [] }).expect(201)).body as PersonalToken;
 
@@ -145,7 +145,7 @@ describe('Personal access tokens', () => {
     ['scopes as a string', { scopes: 'notes:read' }],
     ['scopes missing', { scopes: undefined }],
   ])('%s: 400 VALIDATION_FAILED, no token made', async (_case, change) => {
-    const { token } = await registerAndLogin(t.http, `bad.${Math.random().toString(36).slice(2)}@example.com`);
+    const { token } = await registerVerified(t, `bad.${Math.random().toString(36).slice(2)}@example.com`);
     const [before] = await t.db.query<Array<{ n: string }>>("SELECT COUNT(*) AS n FROM access_tokens WHERE kind = 'personal'");
 
     const refused = await create(t, token, { name: 'fine', scopes: [], ...change }).expect(400);
@@ -160,9 +160,9 @@ describe('Personal access tokens', () => {
 describe('Personal access tokens and the password reset', () => {
   it('dies with a password reset', async () => {
     const sink = await SmtpSink.start();
-    const mailing = await personalApp({ mail: { mailUrl: sink.url } });
+    const mailing = await personalApp({ mailSink: sink });
     try {
-      const { token } = await registerAndLogin(mailing.http, 'resetter@example.com');
+      const { token } = await registerVerified(mailing, 'resetter@example.com');
       const personal = (await create(mailing, token, { name: 'nightly', scopes: [] }).expect(201)).body as PersonalToken;
       await mailing.http.post('/auth/password-reset').send({ email: 'resetter@example.com' }).expect(202);
       // The first message is the registration's verification link.

@@ -1,13 +1,17 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ADDS_CREDENTIAL_KEY, CredentialRoutePolicy } from '../src/auth/decorators/adds-credential.decorator';
 import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator';
 import { REQUIRED_ROLES_KEY, REQUIRED_SCOPES_KEY } from '../src/auth/scopes/scope.decorators';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { servedRoutes } from './support/served-routes';
 import { createTestApp, TestApp } from './support/test-app';
 
-/** Every handler of every controller of the application, as `METHOD /path public|token [scopes: ...] [roles: ...]`. */
+/**
+ * Every handler of every controller of the application, as
+ * `METHOD /path public|token [scopes: ...] [roles: ...] [verified email[, session only]]`.
+ */
 function routeAccess(t: TestApp): string[] {
   const reflector = t.app.get(Reflector);
   const scanner = t.app.get(MetadataScanner);
@@ -25,10 +29,12 @@ function routeAccess(t: TestApp): string[] {
         const isPublic = reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [handler, metatype]) ?? false;
         const scopes = reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, [handler, metatype]) ?? [];
         const roles = reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES_KEY, [handler, metatype]) ?? [];
+        const credential = reflector.getAllAndOverride<CredentialRoutePolicy | undefined>(ADDS_CREDENTIAL_KEY, [handler, metatype]);
         const access = [
           isPublic ? 'public' : 'token',
           ...(scopes.length > 0 ? [`scopes: ${scopes.join(' ')}`] : []),
           ...(roles.length > 0 ? [`roles: ${roles.join(' ')}`] : []),
+          ...(credential ? [credential.sessionTokenOnly ? 'verified email, session only' : 'verified email'] : []),
         ];
         return `${method} /${path} ${access.join(' ')}`;
       });
@@ -49,7 +55,7 @@ describe('Route access', () => {
   });
   afterAll(() => t.close());
 
-  it('leaves only registration, login (password, MFA step, passkey), the mailed links, health and what is marked @Public() open; everything else needs a token', () => {
+  it('leaves only registration, login (password, MFA step, passkey), the mailed links, health and what is marked @Public() open; everything else needs a token, and what adds a credential a verified email', () => {
     expect(routeAccess(t)).toEqual([
       'DELETE /admin/users/:id token scopes: admin roles: admin',
       'DELETE /admin/users/:id/tokens token scopes: admin roles: admin',
@@ -79,18 +85,18 @@ describe('Route access', () => {
       'POST /auth/email-verification/confirm public',
       'POST /auth/logout token',
       'POST /auth/mfa/recovery-codes token scopes: account',
-      'POST /auth/mfa/totp token scopes: account',
-      'POST /auth/mfa/totp/confirm token scopes: account',
+      'POST /auth/mfa/totp token scopes: account verified email',
+      'POST /auth/mfa/totp/confirm token scopes: account verified email',
       'POST /auth/mfa/verify public',
-      'POST /auth/passkeys token scopes: account',
+      'POST /auth/passkeys token scopes: account verified email, session only',
       'POST /auth/passkeys/authentication public',
       'POST /auth/passkeys/authentication-options public',
-      'POST /auth/passkeys/registration-options token scopes: account',
+      'POST /auth/passkeys/registration-options token scopes: account verified email, session only',
       'POST /auth/password-reset public',
       'POST /auth/password-reset/confirm public',
       'POST /auth/register public',
       'POST /auth/token public',
-      'POST /auth/tokens token scopes: account',
+      'POST /auth/tokens token scopes: account verified email',
       'POST /notes token scopes: notes:write',
       'POST /notes/:id/publish token scopes: notes:write',
       'POST /users/me/email/confirm public',

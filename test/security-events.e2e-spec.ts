@@ -2,7 +2,18 @@ import { AccountStanding } from '../src/auth/roles/account-standing.service';
 import { SecurityEventLog } from '../src/auth/security-events/security-event-log';
 import { DeadTokenPruner } from '../src/auth/tokens/dead-token.pruner';
 import { totpOf } from './support/totp';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, turnMfaOn } from './support/test-app';
+import {
+  bearer,
+  createTestApp,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  registerVerified,
+  resetDatabase,
+  TestApp,
+  turnMfaOn,
+  verifyEmail,
+} from './support/test-app';
 
 /** docs/api.md "Security events": written for what happens to an account, read by its user and the admins. */
 interface EventItem {
@@ -37,6 +48,7 @@ describe('Security events', () => {
 
   it('records what happens to an account, newest first, with the client address and user agent, and no secret', async () => {
     await t.http.post('/auth/register').send({ email: 'events@example.com', password: PASSWORD }).expect(201);
+    await verifyEmail(t, 'events@example.com');
     await t.http.post('/auth/token').set('User-Agent', AGENT).send({ email: 'events@example.com', password: 'wrong one' }).expect(401);
     const token = (
       (await t.http.post('/auth/token').set('User-Agent', AGENT).send({ email: 'events@example.com', password: PASSWORD }).expect(200))
@@ -59,6 +71,7 @@ describe('Security events', () => {
       'token.created',
       'login.succeeded',
       'login.failed',
+      'email.verified',
     ]);
     expect(items.map((item) => item.id)).toEqual([...items.map((item) => item.id)].sort((a, b) => b - a));
     const login = items.find((item) => item.type === 'login.succeeded');
@@ -81,7 +94,7 @@ describe('Security events', () => {
   });
 
   it('records the MFA events', async () => {
-    const { token } = await registerAndLogin(t.http, 'mfa.events@example.com');
+    const { token } = await registerVerified(t, 'mfa.events@example.com');
     const { secret, recoveryCodes } = await turnMfaOn(t.http, token, t.clock.now());
     const challenge = async () =>
       (

@@ -38,6 +38,8 @@ export interface OpenLoopCommand {
   seconds: number;
   /** Also answer the latency of every 200, so that several runs' can be pooled. */
   keepLatencies?: boolean;
+  /** Another loopback address to send from: another client for the service. */
+  localAddress?: string;
 }
 
 /**

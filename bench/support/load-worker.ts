@@ -82,7 +82,7 @@ function send(agent: Agent, baseUrl: string, planned: PlannedRequest, dueAt: num
 }
 
 async function openLoop(command: OpenLoopCommand): Promise<OpenLoopResult> {
-  const agent = new Agent({ keepAlive: true });
+  const agent = new Agent({ keepAlive: true, localAddress: command.localAddress });
   const next = requestSource(command.plan);
   const total = Math.round(command.perSecond * command.seconds);
   const intervalMs = 1000 / command.perSecond;

@@ -20,6 +20,8 @@ export interface Summary {
   rss_mb: number;
   revocation_lag_p99_ms: number;
   unknown_token_flood_p99_ratio: number;
+  fair_login_p99_ratio: number;
+  fair_login_served_share: number;
 }
 
 interface Target {
@@ -45,6 +47,9 @@ const TARGETS: Record<keyof Summary, Target> = {
   rss_mb: atMost(200),
   revocation_lag_p99_ms: atMost(1000),
   unknown_token_flood_p99_ratio: atMost(2),
+  // Issue 22: a client flooding the logins never sheds another's, nor makes it wait for the flood.
+  fair_login_p99_ratio: atMost(3),
+  fair_login_served_share: atLeast(1),
 };
 
 /** Per-round figures of one thing measured for throughput. */
@@ -83,6 +88,14 @@ export interface FloodDetails {
   floodedReads: OpenLoopResult;
 }
 
+export interface FairLoginDetails {
+  /** The flood: one client (another loopback address) offering this many logins a second. */
+  offeredLoginsPerSecond: number;
+  flood: OpenLoopResult;
+  otherAlone: OpenLoopResult;
+  otherBesideFlood: OpenLoopResult;
+}
+
 export interface Details {
   mode: 'full' | 'smoke';
   settings: { readConnections: number; passwordConnections: number; [setting: string]: unknown };
@@ -91,6 +104,7 @@ export interface Details {
   overload: OverloadDetails;
   revocation: RevocationDetails;
   flood: FloodDetails;
+  fairLogins: FairLoginDetails;
   /** Bytes each server wrote to its standard output during the run. */
   logBytes: Record<string, number>;
   memory: Record<string, { idleMb: number; peakUnderLoadMb: number; highWaterMarkMb: number }>;
@@ -193,6 +207,10 @@ export function report(summary: Summary, details: Details): void {
   );
   console.log(`  real users' reads alone         ${describeOpenLoop(flood.idleReads)}`);
   console.log(`  real users' reads beside it     ${describeOpenLoop(flood.floodedReads)}`);
+  const { fairLogins } = details;
+  console.log(`Login flood from one client at ${number(fairLogins.offeredLoginsPerSecond)}/s: ${describeOpenLoop(fairLogins.flood)}`);
+  console.log(`  another client's logins alone       ${describeOpenLoop(fairLogins.otherAlone)}`);
+  console.log(`  another client's logins beside it   ${describeOpenLoop(fairLogins.otherBesideFlood)}`);
   console.log(`Standard output written (request lines on): ${JSON.stringify(details.logBytes)}`);
   for (const [name, memory] of Object.entries(details.memory)) {
     console.log(

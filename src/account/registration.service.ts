@@ -35,28 +35,23 @@ export class RegistrationService {
 
   /**
    * The account, its verification link and the message that carries it land
-   * together, or none does. Counted against the client and, as a mail, against
-   * the address (3 an hour, so that registering and deleting an address again
-   * and again mails it no more); a registration that mails nothing (the
-   * address is taken, the work was shed) takes the address's count back.
+   * together, or none does. Counted against the client, and, as a mail to the
+   * address, in the same transaction (3 an hour: registering and deleting an
+   * address again and again mails it no more; a registration refused as a
+   * duplicate counts nothing).
    */
   async register(email: string, password: string, client: RequestClient): Promise<User> {
     this.hasher.assertCapacity(client.ip);
+    await this.throttle.countRegistration(client.ip);
     assertPasswordIsNotPersonal(password, [email]);
-    const takeBackMail = await this.throttle.countRegistration(client.ip, email);
-    let user: User;
-    try {
-      const hashedPassword = await this.hasher.hash(password, client.ip);
-      user = await this.unitOfWork.run(async (transaction) => {
-        const created = await this.users.create(email, hashedPassword, transaction);
-        const token = await this.links.issue(created.id, 'verify-email', email, transaction);
-        await this.outbox.enqueue(this.mails.verification(email, token), transaction);
-        return created;
-      });
-    } catch (error) {
-      await takeBackMail();
-      throw error;
-    }
+    const hashedPassword = await this.hasher.hash(password, client.ip);
+    const user = await this.unitOfWork.run(async (transaction) => {
+      const created = await this.users.create(email, hashedPassword, transaction);
+      await this.throttle.countRegistrationMail(email, transaction);
+      const token = await this.links.issue(created.id, 'verify-email', email, transaction);
+      await this.outbox.enqueue(this.mails.verification(email, token), transaction);
+      return created;
+    });
     await this.countVerificationMailOf(user.id);
     return user;
   }

@@ -17,5 +17,8 @@ export { isDuplicateEntryError } from '../common/errors/database-errors';
 export { DomainError, type FieldError } from '../common/errors/domain-error';
 export { defineErrorCodes, type ErrorCode } from '../common/errors/error-codes';
 
+/** A row id from the path (`@Param('id', new RowIdPipe('No such note'))`): canonical decimal digits, else 404. */
+export { RowIdPipe } from '../common/http/row-id.pipe';
+
 /** For a foreign key to the account a row belongs to (`ON DELETE CASCADE`: it goes with its user). */
 export { User } from '../users/user.entity';

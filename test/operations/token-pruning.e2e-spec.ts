@@ -7,6 +7,7 @@ import {
   login,
   PASSWORD,
   registerAndLogin,
+  registerVerified,
   resetDatabase,
   rowCounts,
   TestApp,
@@ -101,7 +102,7 @@ describe('Pruning dead access tokens (injected clock)', () => {
   });
 
   it('deletes the MFA challenges that expired, in batches, and keeps live ones', async () => {
-    const { token } = await registerAndLogin(t.http, 'challenged@example.com');
+    const { token } = await registerVerified(t, 'challenged@example.com');
     await turnMfaOn(t.http, token, t.clock.now());
     const startChallenge = () => t.http.post('/auth/token').send({ email: 'challenged@example.com', password: PASSWORD }).expect(403);
     for (let i = 0; i < 3; i++) await startChallenge();

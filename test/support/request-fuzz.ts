@@ -13,6 +13,8 @@ const PLACEHOLDERS = [
   'tokenTruncated',
   'tokenUpperCased',
   'tokenId',
+  'tokenIdHex',
+  'tokenIdPadded',
   'csrf',
   'email',
   'password',
@@ -592,6 +594,12 @@ const pathParameter = fc.oneof(
     arbitrary: fc.constantFrom(
       live('tokenId'),
       live('otherUserTokenId'),
+      // The live id written otherwise: the same number to Number(), never to the service.
+      live('tokenIdHex'),
+      live('tokenIdPadded'),
+      `%20${live('tokenId')}`,
+      `+${live('tokenId')}`,
+      '1e1',
       '0',
       '-1',
       '1.0',
@@ -613,11 +621,18 @@ const pathParameter = fc.oneof(
   { weight: 1, arbitrary: fc.stringMatching(/^(%[0-9A-Fa-fGz]{0,2}|[A-Za-z0-9._~-]){1,8}$/) },
 );
 
+/** Numbers for the numeric query parameters: canonical ones, and the spellings Number() reads as numbers too. */
+const queryNumber = fc.oneof(
+  fc.constantFrom('10', '1', '100', '0x10', '1e1', '+5', '%2010', '010', '10.0', '-1', '', '1&limit=2'),
+  fc.nat().map(String),
+);
+
 const query = fc.oneof(
   SIMPLEST_FIRST,
   { weight: 6, arbitrary: fc.constant('') },
   { weight: 1, arbitrary: fc.constant(`access_token=${live('token')}`) },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_=&%.~+[\]-]{1,30}$/) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('limit', 'userId'), queryNumber).map(([name, value]) => `${name}=${value}`) },
 );
 
 export function requestCases(body: fc.Arbitrary<Body>): fc.Arbitrary<RequestCase> {

@@ -1,3 +1,4 @@
+import { patiently, retryAfterOf503 } from './patience';
 import type { ServiceProcess } from './service-process';
 
 /** The fields of the contract's JSON bodies that the suites read, each possibly absent. */
@@ -16,6 +17,8 @@ export interface Answer {
   ms: number;
   /** performance.now() when the request was sent. */
   sentAt: number;
+  /** The Retry-After of a 503, in seconds. */
+  retryAfterSeconds?: number;
 }
 
 /** The body as a JSON object of the contract: what the suites read of it ({} when it is none). */
@@ -44,18 +47,32 @@ export async function call(
     } catch {
       // Not JSON: kept as text for the report.
     }
-    return { status: response.status, body: parsed, ms: performance.now() - sentAt, sentAt };
+    return {
+      status: response.status,
+      body: parsed,
+      ms: performance.now() - sentAt,
+      sentAt,
+      retryAfterSeconds: retryAfterOf503(response.status, response.headers.get('retry-after')),
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     return { status: 0, body: cause?.code ?? (error as Error).name, ms: performance.now() - sentAt, sentAt };
   }
 }
 
+/** A registration, asked again as told while the service sheds it (503 with Retry-After). */
 export const register = (service: ServiceProcess, email: string, password: string) =>
-  call(service.baseUrl, 'POST', '/auth/register', { json: { email, password } });
+  patiently(
+    () => call(service.baseUrl, 'POST', '/auth/register', { json: { email, password } }),
+    (answer) => answer.retryAfterSeconds,
+  );
 
+/** A login, asked again as told while the service sheds it (503 with Retry-After). */
 export const login = (service: ServiceProcess, email: string, password: string) =>
-  call(service.baseUrl, 'POST', '/auth/token', { json: { email, password } });
+  patiently(
+    () => call(service.baseUrl, 'POST', '/auth/token', { json: { email, password } }),
+    (answer) => answer.retryAfterSeconds,
+  );
 
 export const me = (service: ServiceProcess, token: string, timeoutMs?: number) =>
   call(service.baseUrl, 'GET', '/users/me', { token, timeoutMs });

@@ -2,6 +2,7 @@ import { AddressObject, simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { eventually } from './eventually';
 import { SMTPServer } from 'smtp-server';
+import type { Mailbox } from './mailbox';
 
 /** A message as the SMTP server received it, parsed the way a mail client would. */
 export interface ReceivedMail {
@@ -24,7 +25,7 @@ const addressesOf = (field: AddressObject | AddressObject[] | undefined) =>
  * It can refuse every message for a while, or stop and start again on its
  * port, as a failing mail server would.
  */
-export class SmtpSink {
+export class SmtpSink implements Mailbox {
   readonly received: ReceivedMail[] = [];
   refusing = false;
   private server?: SMTPServer;
@@ -89,6 +90,10 @@ export class SmtpSink {
   /** The messages to this address so far. */
   to(address: string): ReceivedMail[] {
     return this.received.filter((mail) => mail.to.includes(address));
+  }
+
+  messagesTo(address: string): Promise<ReceivedMail[]> {
+    return Promise.resolve(this.to(address));
   }
 
   /** Waits until `count` messages to this address have arrived, and returns the last of them. */

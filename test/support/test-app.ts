@@ -1,7 +1,7 @@
 import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Logger } from 'nestjs-pino';
@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { RevocationFeed } from '../../src/auth/tokens/revocation-feed';
+import { OutboxSender } from '../../src/mail/outbox.sender';
 import { LOG_DESTINATION } from '../../src/common/logging/root-logger.module';
 import { Clock } from '../../src/common/time/clock';
 import {
@@ -32,8 +33,12 @@ import {
   WebAuthnConfig,
 } from '../../src/config/app.config';
 import { validateEnvironment } from '../../src/config/environment';
+import { eventually } from './eventually';
 import { FakeClock } from './fake-clock';
 import { LogCapture, testLogDestination } from './log-capture';
+import { EmlFolder, Mailbox } from './mailbox';
+import { patiently, retryAfterOf503 } from './patience';
+import { linkTokenOf, SmtpSink } from './smtp-sink';
 import { SoftAuthenticator, SoftCredential } from './soft-authenticator';
 import { totpOf } from './totp';
 
@@ -42,6 +47,8 @@ export interface TestApp {
   http: TestAgent;
   db: DataSource;
   clock: FakeClock;
+  /** Where its mail arrives: the suite's SMTP sink, or the .eml files of the worker's MAIL_OUTBOX_DIR. */
+  mailbox: Mailbox;
   close(): Promise<void>;
 }
 
@@ -50,8 +57,9 @@ export interface TestAppOptions {
   http?: Partial<HttpConfig>;
   session?: Partial<SessionConfig>;
   throttling?: Partial<ThrottlingConfig>;
-  /** `mailUrl: sink.url` sends the application's mail to a test SMTP server (test/support/smtp-sink.ts). */
   mail?: Partial<MailConfig>;
+  /** A test SMTP server (test/support/smtp-sink.ts) to send the application's mail to: MAIL_URL, and the app's mailbox. */
+  mailSink?: SmtpSink;
   account?: Partial<AccountConfig>;
   /** The keys of the TOTP secrets (a rotation, a lost key). */
   mfa?: Partial<MfaConfig>;
@@ -78,7 +86,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     [httpConfig, options.http],
     [sessionConfig, options.session],
     [throttlingConfig, options.throttling],
-    [mailConfig, options.mail],
+    [mailConfig, options.mailSink ? { ...options.mail, mailUrl: options.mailSink.url } : options.mail],
     [accountConfig, options.account],
     [mfaConfig, options.mfa],
     [webAuthnConfig, options.webauthn],
@@ -121,7 +129,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
   app.get(RevocationFeed).stop();
   const db = app.get(DataSource);
-  return { app, http: request(app.getHttpServer()), db, clock, close: () => app.close() };
+  const mailbox = options.mailSink ?? (await EmlFolder.open(app.get<MailConfig>(mailConfig.KEY).outboxDir));
+  return { app, http: request(app.getHttpServer()), db, clock, mailbox, close: () => app.close() };
 }
 
 /** Empties the table of every entity the application has, whichever module brought it. */
@@ -147,19 +156,70 @@ export async function rowCounts(db: DataSource): Promise<{ users: number; tokens
 
 export const PASSWORD = 'correct horse battery staple';
 
+/**
+ * A request of a suite's set-up, asked again as told while the service sheds
+ * it (503 with Retry-After); any other answer than `status` fails the set-up, naming it.
+ */
+async function sentPatiently(what: string, status: number, send: () => PromiseLike<Response>): Promise<Response> {
+  const response = await patiently(
+    () => Promise.resolve(send()),
+    (answer) => retryAfterOf503(answer.status, answer.headers['retry-after'] as string | undefined),
+  );
+  if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+  return response;
+}
+
 /** Registers a user and logs in; returns the user id and a bearer token. */
 export async function registerAndLogin(http: TestAgent, email: string, password = PASSWORD): Promise<{ userId: number; token: string }> {
-  const registered = await http.post('/auth/register').send({ email, password }).expect(201);
+  const registered = await sentPatiently(`registration of ${email}`, 201, () => http.post('/auth/register').send({ email, password }));
   const token = await login(http, email, password);
   return { userId: (registered.body as { id: number }).id, token };
 }
 
 export async function login(http: TestAgent, email: string, password = PASSWORD): Promise<string> {
-  const response = await http.post('/auth/token').send({ email, password }).expect(200);
+  const response = await sentPatiently(`login of ${email}`, 200, () => http.post('/auth/token').send({ email, password }));
   return (response.body as { access_token: string }).access_token;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Sends what the outbox holds now, and waits until no message is left to send: the mail is in the app's mailbox. */
+export async function deliverMail(t: TestApp): Promise<void> {
+  const unsent = async () =>
+    Number((await t.db.query<Array<{ n: string }>>("SELECT COUNT(*) AS n FROM mail_outbox WHERE status IN ('pending', 'sending')"))[0].n);
+  const sender = t.app.get(OutboxSender);
+  const drained = await eventually(
+    async () => {
+      await sender.sendDue();
+      return (await unsent()) === 0;
+    },
+    20_000,
+    20,
+  );
+  if (!drained) throw new Error('the outbox still holds unsent messages');
+}
+
+/**
+ * Verifies the address as its owner would: follows the link of the latest
+ * verification message in the app's mailbox. Credentials beyond the password
+ * (passkeys, TOTP, personal tokens) need a verified address.
+ */
+export async function verifyEmail(t: TestApp, email: string): Promise<void> {
+  await deliverMail(t);
+  const verification = (await t.mailbox.messagesTo(email)).filter((mail) => mail.subject === 'Confirm your email address').pop();
+  if (!verification) throw new Error(`no verification message to ${email}`);
+  await t.http
+    .post('/auth/email-verification/confirm')
+    .send({ token: linkTokenOf(verification) })
+    .expect(200);
+}
+
+/** Registers a user, verifies the address by its mailed link, and logs in; returns the user id and a bearer token. */
+export async function registerVerified(t: TestApp, email: string, password = PASSWORD): Promise<{ userId: number; token: string }> {
+  const registered = await sentPatiently(`registration of ${email}`, 201, () => t.http.post('/auth/register').send({ email, password }));
+  await verifyEmail(t, email);
+  return { userId: (registered.body as { id: number }).id, token: await login(t.http, email, password) };
+}
 
 /** Turns MFA on for the token's user: an enrolment, then its first code, the one of `at`'s time step. */
 export async function turnMfaOn(http: TestAgent, token: string, at: Date): Promise<{ secret: string; recoveryCodes: string[] }> {
@@ -174,14 +234,19 @@ export async function turnMfaOn(http: TestAgent, token: string, at: Date): Promi
   return { secret, recoveryCodes: (confirmed.body as { recoveryCodes: string[] }).recoveryCodes };
 }
 
-/** Adds a passkey of `authenticator` to the token's user: the options, then the authenticator's answer; returns its id and credential. */
+/**
+ * Adds a passkey of `authenticator` to the token's user (whose address is
+ * verified): the options, asked with the current password, then the
+ * authenticator's answer; returns its id and credential.
+ */
 export async function addPasskey(
   http: TestAgent,
   token: string,
   authenticator: SoftAuthenticator,
   name?: string,
+  proof: { currentPassword: string; code?: string } = { currentPassword: PASSWORD },
 ): Promise<{ id: number; credential: SoftCredential }> {
-  const options = await http.post('/auth/passkeys/registration-options').set(bearer(token)).expect(200);
+  const options = await http.post('/auth/passkeys/registration-options').set(bearer(token)).send(proof).expect(200);
   const { response, credential } = authenticator.register(options.body as Parameters<SoftAuthenticator['register']>[0]);
   const added = await http
     .post('/auth/passkeys')

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
 import type { ErrorCode } from '../../common/errors/error-codes';
 import { Clock } from '../../common/time/clock';
+import type { Transaction } from '../../database/unit-of-work';
 import { throttlingConfig, ThrottlingConfig } from '../../config/app.config';
 import { deleteInBatches } from '../../database/delete-in-batches';
 import { AccountAttemptGate } from './account-attempt-gate';
@@ -178,24 +179,30 @@ export class AttemptThrottle {
     await this.counters.increment(counterKey('verification-mail', String(userId)), now, this.windowEnd(now, HOUR_SECONDS));
   }
 
-  /**
-   * Counts a registration attempt of `address` against the client
-   * (REGISTRATIONS_PER_CLIENT a REGISTRATION_WINDOW) and against the address
-   * (its verification mail: 3 an hour); refuses past either. The returned
-   * function takes the address's count back, for a registration that mailed
-   * nothing (the address was taken, the work was shed).
-   */
-  async countRegistration(clientAddress: string, address: string): Promise<() => Promise<void>> {
-    const addressKey = counterKey('mail-to:verification', address);
+  /** Counts a registration attempt against the client (REGISTRATIONS_PER_CLIENT a REGISTRATION_WINDOW); refuses past it. */
+  async countRegistration(clientAddress: string): Promise<void> {
     await this.countEach('registration', [
       {
         key: counterKey('registration-client', throttlingClientKey(clientAddress)),
         limit: this.config.registrationsPerClient,
         windowSeconds: this.config.registrationWindowSeconds,
       },
-      { key: addressKey, limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS },
     ]);
-    return () => this.takeBackOne(addressKey);
+  }
+
+  /**
+   * Counts, in the registration's transaction once its account exists, the
+   * verification mail it sends to `address`: 3 an hour per address, so that
+   * deleting and registering an address again and again mails it no more.
+   * Refused past that, the registration rolls back whole; one refused as a
+   * duplicate never got here, and counts nothing.
+   */
+  async countRegistrationMail(address: string, transaction: Transaction): Promise<void> {
+    await this.countEach(
+      'registration',
+      [{ key: counterKey('mail-to:verification', address), limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS }],
+      transaction,
+    );
   }
 
   /**
@@ -239,23 +246,25 @@ export class AttemptThrottle {
     ]);
   }
 
-  /** One hit on each counter, each in its own window; 429 past any one's limit, with the latest window's end as Retry-After. */
-  private async countEach(purpose: string, counters: Array<{ key: Buffer; limit: number; windowSeconds: number }>): Promise<void> {
+  /**
+   * One hit on each counter, each in its own window (in the caller's
+   * transaction, when one is given); 429 past any one's limit, with the
+   * latest window's end as Retry-After.
+   */
+  private async countEach(
+    purpose: string,
+    counters: Array<{ key: Buffer; limit: number; windowSeconds: number }>,
+    transaction?: Transaction,
+  ): Promise<void> {
     const now = this.clock.now();
     this.pruneNowAndThen(now);
-    const hits = await Promise.all(
-      counters.map(({ key, windowSeconds }) => this.counters.increment(key, now, this.windowEnd(now, windowSeconds))),
-    );
-    const over = counters.filter((counter, index) => hits[index] > counter.limit).map(({ key }) => key);
-    if (over.length > 0) this.refuse(purpose, now, await this.counters.findOpen(over, now));
-  }
-
-  private async takeBackOne(key: Buffer): Promise<void> {
-    try {
-      await this.counters.decrement(key, this.clock.now());
-    } catch (error) {
-      this.logger.warn({ event: 'throttle.refund_failed', error: (error as Error).message });
+    const hits: number[] = [];
+    // One after the other: the statements of one transaction share its connection.
+    for (const { key, windowSeconds } of counters) {
+      hits.push(await this.counters.increment(key, now, this.windowEnd(now, windowSeconds), transaction));
     }
+    const over = counters.filter((counter, index) => hits[index] > counter.limit).map(({ key }) => key);
+    if (over.length > 0) this.refuse(purpose, now, await this.counters.findOpen(over, now, transaction));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { mock } from 'jest-mock-extended';
 import type { Repository } from 'typeorm';
+import type { Transaction } from '../../database/unit-of-work';
 import { ThrottleCounter } from './throttle-counter.entity';
 import { ThrottleCountersRepository } from './throttle-counters.repository';
 
@@ -22,6 +23,17 @@ describe('ThrottleCountersRepository.increment', () => {
     counters.query.mockRejectedValue(deadlock());
     await expect(repository.increment(key, now, windowEndsAt)).rejects.toThrow(/Deadlock/);
     expect(counters.query).toHaveBeenCalledTimes(3);
+  });
+
+  it('leaves a deadlock in a transaction to the unit of work, which runs the whole transaction again', async () => {
+    const counters = mock<Repository<ThrottleCounter>>();
+    const transaction = mock<Transaction>();
+    transaction.query.mockRejectedValue(deadlock());
+    const repository = new ThrottleCountersRepository(counters);
+
+    await expect(repository.increment(key, now, windowEndsAt, transaction)).rejects.toThrow(/Deadlock/);
+    expect(transaction.query).toHaveBeenCalledTimes(1);
+    expect(counters.query).not.toHaveBeenCalled();
   });
 
   it('never repeats a count that failed for another reason', async () => {

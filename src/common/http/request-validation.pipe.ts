@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { FieldError, validationFailed } from '../errors/domain-error';
+import { CANONICAL_DECIMAL } from '../validation/decimal-integer.decorator';
 
 function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -51,5 +52,19 @@ export class RequestValidationPipe extends ValidationPipe {
       if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
     }
     return super.transform(value, metadata);
+  }
+
+  /**
+   * A path or query value a handler types `number` becomes one only when it
+   * is written in canonical decimal digits. Nest's own conversion (`+value`)
+   * would read `0x10` as 16, `1e1` as 10 and ` 17` as 17 before the route's
+   * own pipe saw them (this pipe runs first): `GET /admin/users/0x10` was
+   * user 16. Anything else reaches that pipe (RowIdPipe, a DTO's checks) as sent, to be refused.
+   */
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.metatype === Number && metadata.data) {
+      return typeof value === 'string' && CANONICAL_DECIMAL.test(value) ? Number(value) : value;
+    }
+    return super.transformPrimitive(value, metadata);
   }
 }

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { validateWith } from './problem-validator';
 
 /** Digits as a person writes a count or an id: no sign, no leading zero, no exponent, no space. */
-const CANONICAL_DECIMAL = /^(0|[1-9]\d{0,15})$/;
+export const CANONICAL_DECIMAL = /^(0|[1-9]\d{0,15})$/;
 
 /**
  * A whole number from the query string, `min` to `max`, written in canonical
