@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { createBenchDatabase } from './support/database';
 import { interruption, log, Server, startService, stopProcess } from './support/processes';
 import { quantile } from './support/stats';
+import { linkTokenOf, SmtpSink } from '../test/support/smtp-sink';
 import { totpOf } from '../test/support/totp';
 
 const DEFAULT_SAMPLES = 40;
@@ -142,8 +143,12 @@ async function post(baseUrl: string, path: string, payload: object): Promise<Ans
   return { status: response.status, body: text, ms };
 }
 
-/** Enrols the user's TOTP and confirms it with a code of the tests' own RFC 6238. */
-async function turnMfaOn(baseUrl: string, email: string): Promise<void> {
+/**
+ * Verifies the user's address by the link mailed to it (a second factor is
+ * added only to a verified address), then enrols the user's TOTP and confirms
+ * it with a code of the tests' own RFC 6238.
+ */
+async function turnMfaOn(baseUrl: string, email: string, mail: SmtpSink): Promise<void> {
   const call = async (path: string, body: object, token?: string) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method: 'POST',
@@ -154,6 +159,7 @@ async function turnMfaOn(baseUrl: string, email: string): Promise<void> {
     if (response.status !== 200) throw new Error(`${path} for ${email}: got ${response.status} ${(await response.text()).slice(0, 300)}`);
     return (await response.json()) as Record<string, string>;
   };
+  await call('/auth/email-verification/confirm', { token: linkTokenOf(await mail.waitFor(email)) });
   const { access_token: token } = await call('/auth/token', { email, password: PASSWORD });
   const { secret } = await call('/auth/mfa/totp', { currentPassword: PASSWORD }, token);
   await call('/auth/mfa/totp/confirm', { code: totpOf(secret, new Date()) }, token);
@@ -191,7 +197,7 @@ function summarise(times: number[]): Summary {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-async function measure(baseUrl: string, samples: number): Promise<Record<KindName, number[]>> {
+async function measure(baseUrl: string, samples: number, mail: SmtpSink): Promise<Record<KindName, number[]>> {
   const rounds = WARMUP_ROUNDS + samples;
   const rotation = Math.ceil(rounds / ATTEMPTS_PER_EMAIL);
   const registered = [
@@ -204,7 +210,7 @@ async function measure(baseUrl: string, samples: number): Promise<Record<KindNam
     const answer = await post(baseUrl, '/auth/register', { email, password: PASSWORD });
     if (answer.status !== 201) throw new Error(`registering ${email}: got ${answer.status} ${answer.body.slice(0, 300)}`);
   }
-  for (const email of withMfa) await turnMfaOn(baseUrl, email);
+  for (const email of withMfa) await turnMfaOn(baseUrl, email, mail);
 
   log(`${WARMUP_ROUNDS} warm-up rounds, then ${samples} rounds of ${KIND_NAMES.length} requests`);
   const times = Object.fromEntries(KIND_NAMES.map((name) => [name, [] as number[]])) as Record<KindName, number[]>;
@@ -259,13 +265,21 @@ async function main(): Promise<number> {
 
   const database = await createBenchDatabase(configuredUrl, 'bench');
   const logFile = join(tmpdir(), `bench-timing-${process.pid}.log`);
+  const mail = await SmtpSink.start();
   let service: Server | undefined;
   try {
     // The service's own settings keep throttling and the per-user token cap out of the measurement.
-    service = await startService({ name: 'service', databaseUrl: database.url, bcryptCost: BCRYPT_COST, logFile });
-    return report(samples, await measure(service.baseUrl, samples)) ? 0 : 1;
+    service = await startService({
+      name: 'service',
+      databaseUrl: database.url,
+      bcryptCost: BCRYPT_COST,
+      logFile,
+      env: { MAIL_URL: mail.url },
+    });
+    return report(samples, await measure(service.baseUrl, samples, mail)) ? 0 : 1;
   } finally {
     if (service) await stopProcess(service.process);
+    await mail.stop();
     await database.drop();
     rmSync(logFile, { force: true });
   }

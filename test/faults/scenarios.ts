@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentRssMb } from '../../bench/support/proc';
@@ -5,7 +6,7 @@ import { quantile, roundTo } from '../../bench/support/stats';
 import { Answer, call, fieldsOf, login, me, register } from '../support/service-http';
 import type { ServiceProcess } from '../support/service-process';
 import type { SmtpSink } from '../support/smtp-sink';
-import { caseVariants, check, countRows, json, loadUntil, serverErrors, statusCounts, threadsConnected } from './fault-support';
+import { caseVariants, check, countRows, json, loadUntil, runQuery, serverErrors, statusCounts, threadsConnected } from './fault-support';
 import { LatencyProxy } from './latency-proxy';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -81,20 +82,36 @@ export const parallelLogins: Scenario = {
     const tokens = answers.filter((answer) => answer.status === 200).map((answer) => fieldsOf(answer).access_token!);
     const checks = await Promise.all(tokens.map((token) => me(service, token)));
     const working = checks.filter((answer) => answer.status === 200).length;
-    const rows = await countRows(databaseUrl, 'SELECT COUNT(*) AS n FROM access_tokens WHERE user_id = ?', [fieldsOf(registered).id]);
+    const stored = new Set(
+      (
+        await runQuery<{ digest: string }>(databaseUrl, 'SELECT HEX(token_hash) AS digest FROM access_tokens WHERE user_id = ?', [
+          fieldsOf(registered).id,
+        ])
+      ).map((row) => row.digest.toLowerCase()),
+    );
+    const deliveredAndStored = tokens.filter((token) => stored.has(createHash('sha256').update(token).digest('hex'))).length;
+    // A login the request deadline answered 503 (a busy machine) may still have stored its token, never delivered:
+    // the client asked again, and that token only takes a place under the cap until it is evicted.
+    const undelivered = stored.size - deliveredAndStored;
     const problems: string[] = [];
     check(problems, tokens.length === 200, `logins: ${json(statusCounts(answers))}`);
     check(problems, new Set(tokens).size === tokens.length, 'two logins got the same token');
-    check(problems, working === MAX_TOKENS_PER_USER, `${working} tokens work, expected the per-user cap ${MAX_TOKENS_PER_USER}`);
+    check(
+      problems,
+      stored.size === MAX_TOKENS_PER_USER,
+      `${stored.size} token rows for the user, expected the per-user cap ${MAX_TOKENS_PER_USER}`,
+    );
+    check(problems, working === deliveredAndStored, `${working} tokens work, ${deliveredAndStored} delivered ones are stored`);
     check(
       problems,
       checks.every((answer) => answer.status === 200 || fieldsOf(answer).code === 'INVALID_TOKEN'),
       `checks: ${json(statusCounts(checks))}`,
     );
-    check(problems, rows === MAX_TOKENS_PER_USER, `${rows} token rows for the user`);
     check(problems, serverErrors([...answers, ...checks]).length === 0, '5xx answers');
     return {
-      figures: `200 concurrent: ${new Set(tokens).size} distinct tokens, ${working} work (cap ${MAX_TOKENS_PER_USER}), rows ${rows}, 5xx ${serverErrors([...answers, ...checks]).length}`,
+      figures:
+        `200 concurrent: ${new Set(tokens).size} distinct tokens, ${working} work, rows ${stored.size} (cap ${MAX_TOKENS_PER_USER}, ` +
+        `${undelivered} stored for logins answered 503 and asked again), 5xx ${serverErrors([...answers, ...checks]).length}`,
       problems,
     };
   },
