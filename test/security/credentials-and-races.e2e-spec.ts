@@ -103,8 +103,26 @@ function holdNextCall(object: object, method: string, moment: 'after' | 'before'
   return { arrived, release };
 }
 
-/** A request sent now, answered later: supertest sends on `then`. */
-const inFlight = (request: PromiseLike<Response>): Promise<Response> => Promise.resolve(request);
+/**
+ * Sends `request`, held at `held`; makes `change` while it is held, then lets
+ * it go: its status, and how many tokens of the user it left stored beyond
+ * those the change kept.
+ */
+async function raced(
+  held: ReturnType<typeof holdNextCall>,
+  request: PromiseLike<Response>,
+  change: () => Promise<unknown>,
+  userId: number,
+): Promise<{ status: number; tokensLeft: number }> {
+  // supertest sends on `then`: now, and answered later.
+  const answer = Promise.resolve(request);
+  await held.arrived;
+  await change();
+  const kept = await tokenRowsOf(userId);
+  held.release();
+  const { status } = await answer;
+  return { status, tokensLeft: (await tokenRowsOf(userId)) - kept };
+}
 
 describe('item 76: adding a passkey needs the current password, a code when MFA is on, and a session token', () => {
   it('refuses a stolen session without the password, a wrong password, and a personal token even scoped account and with the password', async () => {
@@ -243,15 +261,9 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     async (_change, change, options) => {
       const racing = await racer('racer79@example.com', options);
       const held = holdNextCall(t.app.get(PasswordHasher), 'verify');
-      const loginAnswer = inFlight(t.http.post('/auth/token').send({ email: racing.email, password: PASSWORD }));
-      await held.arrived;
+      const login = t.http.post('/auth/token').send({ email: racing.email, password: PASSWORD });
 
-      await change(racing);
-      const kept = await tokenRowsOf(racing.userId);
-      held.release();
-
-      expect((await loginAnswer).status).toBe(401);
-      expect(await tokenRowsOf(racing.userId)).toBe(kept);
+      expect(await raced(held, login, () => change(racing), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
     },
   );
 
@@ -271,15 +283,9 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     await addPasskey(t.http, racing.other, authenticator);
     const held = holdNextCall(t.app.get(PasskeyAssertions), 'verify');
     const response = authenticator.authenticate(await passkeyLoginOptions(t.http));
-    const signIn = inFlight(t.http.post('/auth/passkeys/authentication').send({ response }));
-    await held.arrived;
+    const signIn = t.http.post('/auth/passkeys/authentication').send({ response });
 
-    await change(racing);
-    const kept = await tokenRowsOf(racing.userId);
-    held.release();
-
-    expect((await signIn).status).toBe(401);
-    expect(await tokenRowsOf(racing.userId)).toBe(kept);
+    expect(await raced(held, signIn, () => change(racing), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
   });
 
   it.each([
@@ -305,30 +311,19 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     const challenge = await t.http.post('/auth/token').send({ email: racing.email, password: PASSWORD }).expect(403);
     t.clock.advance(30_000);
     const held = holdNextCall(t.app.get(MfaChallenges), 'finish');
-    const verify = inFlight(
-      t.http.post('/auth/mfa/verify').send({ mfaToken: challenge.body.mfaToken, code: totpOf(secret, t.clock.now()) }),
-    );
-    await held.arrived;
+    const verify = t.http.post('/auth/mfa/verify').send({ mfaToken: challenge.body.mfaToken, code: totpOf(secret, t.clock.now()) });
 
-    await change(racing, secret);
-    const kept = await tokenRowsOf(racing.userId);
-    held.release();
-
-    expect((await verify).status).toBe(401);
-    expect(await tokenRowsOf(racing.userId)).toBe(kept);
+    expect(await raced(held, verify, () => change(racing, secret), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
   });
 
   it('a personal-token creation held while the password changes in another session makes no token', async () => {
     const racing = await racer('personal79@example.com');
     const creator = await login(t.http, racing.email);
     const held = holdNextCall(t.app.get(PersonalTokens), 'create', 'before');
-    const creation = inFlight(createPersonalToken(creator));
-    await held.arrived;
+    const changePassword = () =>
+      t.http.patch('/users/me').set(bearer(racing.other)).send({ password: NEW_PASSWORD, currentPassword: PASSWORD }).expect(200);
 
-    await t.http.patch('/users/me').set(bearer(racing.other)).send({ password: NEW_PASSWORD, currentPassword: PASSWORD }).expect(200);
-    held.release();
-
-    expect((await creation).status).toBe(401);
+    expect(await raced(held, createPersonalToken(creator), changePassword, racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
     expect(await t.db.query("SELECT id FROM access_tokens WHERE kind = 'personal'")).toEqual([]);
   });
 });
