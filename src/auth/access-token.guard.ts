@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/errors/domain-error';
+import { assertNoBodyContent, handlerReadsBody } from '../common/http/bodiless-routes';
 import { isJsonContentType } from '../common/http/body-parser.middleware';
 import { rawHeaderValues } from '../common/http/raw-headers';
 import { logRequestUser } from '../common/logging/request-log.middleware';
@@ -32,6 +33,8 @@ interface RoutePolicy {
   roles: UserRole[] | undefined;
   scopes: string[];
   addsCredential: CredentialRoutePolicy | undefined;
+  /** Whether the handler reads a body; one that does not refuses a body with content. */
+  takesBody: boolean;
 }
 
 /**
@@ -60,10 +63,13 @@ export class AccessTokenGuard implements CanActivate {
     const policy = this.policyOf(context);
     if (policy.isPublic) {
       if (policy.readsOptionalUser) await this.authenticateIfPossible(context);
-      return true;
+    } else {
+      this.authorise(policy, await this.authenticate(context));
     }
-    const session = await this.authenticate(context);
-    this.authorise(policy, session);
+    // Here rather than in an interceptor of its own: this guard reads every route's policy once already, and an
+    // interceptor wraps every request in an observable. `npm run bench`, one run each on one machine: the cached
+    // guarded read over the bare route 0.52 with the interceptor, 0.65 with this check (the rounds swing by 1.5x).
+    if (!policy.takesBody) assertNoBodyContent(context.switchToHttp().getRequest<Request>().body);
     return true;
   }
 
@@ -84,6 +90,7 @@ export class AccessTokenGuard implements CanActivate {
         roles: this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES_KEY, targets),
         scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES_KEY, targets) ?? [],
         addsCredential: this.reflector.getAllAndOverride<CredentialRoutePolicy | undefined>(ADDS_CREDENTIAL_KEY, targets),
+        takesBody: handlerReadsBody(controller, handler),
       };
       byController.set(controller, policy);
     }

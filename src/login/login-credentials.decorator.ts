@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { readingBody } from '../common/http/bodiless-routes.interceptor';
+import { readingBody } from '../common/http/bodiless-routes';
 import { LoginCredentialsPipe } from './login-credentials.pipe';
 
 const requestOf = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Request>());

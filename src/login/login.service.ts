@@ -103,7 +103,7 @@ export class LoginService {
     admit: (transport: LoginTransport) => void,
   ): Promise<LoginResult & { transport: LoginTransport }> {
     const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit);
-    // The role of now: a demotion between the two steps narrows what the login gets.
+    // The role of now: a promotion between the two steps gives its scopes (a demotion moved the stamp and ended the challenge).
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
     const issued = await this.succeed({ id: finished.userId, credentialVersion: finished.credentialVersion }, granted, client, {
       secondFactor: finished.factor,

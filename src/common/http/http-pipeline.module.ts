@@ -1,7 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter';
-import { BodilessRoutesInterceptor } from './bodiless-routes.interceptor';
 import { BodyParserMiddleware } from './body-parser.middleware';
 import { CorsMiddleware } from './cors.middleware';
 import { HttpPipelineMiddleware } from './http-pipeline.middleware';
@@ -10,14 +9,13 @@ import { RequestValidationPipe } from './request-validation.pipe';
 import { SecurityHeadersMiddleware } from './security-headers.middleware';
 
 /**
- * Security headers, the request deadline, CORS, body parsing, validation (bodies on bodiless routes too) and error mapping, registered in a module rather
+ * Security headers, the request deadline, CORS, body parsing, validation and error mapping, registered in a module rather
  * than in main.ts so that every test application gets the production pipeline.
  */
 @Module({
   providers: [
     { provide: APP_PIPE, useClass: RequestValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    { provide: APP_INTERCEPTOR, useClass: BodilessRoutesInterceptor },
     SecurityHeadersMiddleware,
     RequestDeadlineMiddleware,
     CorsMiddleware,
