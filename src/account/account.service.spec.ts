@@ -143,7 +143,7 @@ describe('AccountService.updateProfile', () => {
 
     await service.updateProfile(session, { password: 'a new passphrase', currentPassword: 'old one' }, client);
 
-    expect(throttle.mayMail).toHaveBeenCalledWith('password-notice', 'ada@example.com');
+    expect(throttle.mayMail).toHaveBeenCalledWith('notice', 'ada@example.com');
     expect(passwordChanges.apply).toHaveBeenCalled();
     expect(outbox.enqueue).not.toHaveBeenCalled();
   });

@@ -73,9 +73,12 @@ export class AccountService {
       if (await this.users.findByEmail(newEmail)) throw new DomainError('EMAIL_TAKEN');
     }
     const hashedPassword = changes.password === undefined ? undefined : await this.hasher.hash(changes.password, client.ip);
-    // The change goes ahead whatever; past a few an hour, the address is not mailed about each.
-    const notifyPasswordChange = hashedPassword !== undefined && (await this.throttle.mayMail('password-notice', user.email));
+    // The change goes ahead whatever; past a few notices an hour, the address is not mailed about each.
+    const notifyPasswordChange = hashedPassword !== undefined && (await this.throttle.mayMail('notice', user.email));
+    const notifyEmailChange = newEmail !== undefined && (await this.throttle.mayMail('notice', user.email));
     await this.unitOfWork.run(async (transaction) => {
+      await this.users.lockById(user.id, transaction);
+      await this.tokens.assertSessionLive(session.tokenId, transaction);
       if (hashedPassword !== undefined) {
         await this.passwordChanges.apply(user.id, hashedPassword, session.tokenId, transaction);
         if (notifyPasswordChange) await this.outbox.enqueue(this.mails.passwordChangedNotice(user.email), transaction);
@@ -86,7 +89,7 @@ export class AccountService {
         await this.links.revokeForUser(user.id, ['change-email'], transaction);
         const token = await this.links.issue(user.id, 'change-email', newEmail, transaction);
         await this.outbox.enqueue(this.mails.emailChangeConfirmation(newEmail, token), transaction);
-        await this.outbox.enqueue(this.mails.emailChangeNotice(user.email, newEmail), transaction);
+        if (notifyEmailChange) await this.outbox.enqueue(this.mails.emailChangeNotice(user.email, newEmail), transaction);
       }
     });
     if (hashedPassword !== undefined) {
@@ -132,6 +135,7 @@ export class AccountService {
     const { user } = session;
     await this.confirmation.confirm(user, currentPassword, client.ip, () =>
       this.secondFactor.withCodeIfEnabled(user, code, { client }, async (transaction) => {
+        await this.tokens.assertSessionLive(session.tokenId, transaction);
         // The last active admin stays, whoever deletes it (as AccountStanding holds for the admins' routes).
         const admins = await this.users.lockActiveAdminIds(transaction);
         if (admins.includes(user.id) && admins.length <= 1) throw new DomainError('LAST_ADMIN');

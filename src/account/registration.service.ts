@@ -56,12 +56,20 @@ export class RegistrationService {
     return user;
   }
 
-  /** Another verification link for the signed-in user's address: 3 an hour at most per user and per address, the registration's included. */
+  /**
+   * Another verification link for the signed-in user's address: 3 an hour at
+   * most per user and per address, the registration's included. Read and
+   * written under the user's row lock, so that a deactivation or a change of
+   * address that commits meanwhile (each deletes the user's links) never finds
+   * a link written after it.
+   */
   async resendVerification(caller: AuthenticatedUser): Promise<void> {
-    const user = await this.users.getById(caller.id);
-    if (user.emailVerifiedAt !== null) throw new DomainError('EMAIL_ALREADY_VERIFIED');
-    await this.throttle.countVerificationMail(user.id, user.email);
     await this.unitOfWork.run(async (transaction) => {
+      const user = await this.users.findForUpdate(caller.id, transaction);
+      // Deactivated (or deleted) since the guard let the request in: its session ended with it.
+      if (!user?.isActive) throw new DomainError('INVALID_TOKEN');
+      if (user.emailVerifiedAt !== null) throw new DomainError('EMAIL_ALREADY_VERIFIED');
+      await this.throttle.countVerificationMail(user.id, user.email, transaction);
       const token = await this.links.issue(user.id, 'verify-email', user.email, transaction);
       await this.outbox.enqueue(this.mails.verification(user.email, token), transaction);
     });

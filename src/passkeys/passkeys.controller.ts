@@ -63,7 +63,7 @@ export class PasskeysController {
     @Body() body: RegisterPasskeyRequest,
     @Client() client: RequestClient,
   ): Promise<PasskeyResponse> {
-    return toPasskeyResponse(await this.passkeys.register(session.user, body.response, body.name, client));
+    return toPasskeyResponse(await this.passkeys.register(session, body.response, body.name, client));
   }
 
   @ApiOperation({ summary: "The caller's passkeys, oldest first" })

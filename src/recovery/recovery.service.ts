@@ -61,11 +61,16 @@ export class RecoveryService implements BeforeApplicationShutdown {
     this.events.record('password.reset_requested', user.id, { client });
     // The answer was the same either way: past a few links an hour, the address is simply not mailed again.
     if (!user.isActive || !(await this.throttle.mayMail('reset-link', user.email))) return;
-    await this.unitOfWork.run(async (transaction) => {
+    const mailed = await this.unitOfWork.run(async (transaction) => {
+      // Again under the row's lock: a deactivation or a change of address that committed since the read above has
+      // deleted the user's links, and must not find this one written after it.
+      const current = await this.users.findForUpdate(user.id, transaction);
+      if (!current?.isActive || current.email !== user.email) return false;
       const token = await this.links.issue(user.id, 'reset-password', user.email, transaction);
       await this.outbox.enqueue(this.mails.resetLink(user.email, token, Math.round(this.config.passwordResetTtlSeconds / 60)), transaction);
+      return true;
     });
-    this.logger.log({ event: 'password.reset_link_mailed', userId: user.id });
+    if (mailed) this.logger.log({ event: 'password.reset_link_mailed', userId: user.id });
   }
 
   /**

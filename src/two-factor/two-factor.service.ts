@@ -46,10 +46,12 @@ export class TwoFactorService {
   ) {}
 
   /** A new secret, pending until a code of it is confirmed; it replaces an unconfirmed one. */
-  async startEnrolment({ user }: AuthContext, currentPassword: string, client: RequestClient): Promise<TotpEnrolment> {
+  async startEnrolment(session: AuthContext, currentPassword: string, client: RequestClient): Promise<TotpEnrolment> {
+    const { user } = session;
     await this.confirmation.confirm(user, currentPassword, client.ip);
     const secret = await this.unitOfWork.run(async (transaction) => {
       const current = await this.users.lockById(user.id, transaction);
+      await this.tokens.assertSessionLive(session.tokenId, transaction);
       if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
       return this.secondFactor.newSecret(user.id, transaction);
     });
@@ -68,6 +70,7 @@ export class TwoFactorService {
     const recoveryCodes = await this.throttle.checkSecret(user.email, client.ip, () =>
       this.unitOfWork.run(async (transaction) => {
         const current = await this.users.lockById(user.id, transaction);
+        await this.tokens.assertSessionLive(session.tokenId, transaction);
         if (current.mfaEnabledAt !== null) throw new DomainError('MFA_ALREADY_ENABLED');
         if (!(await this.secondFactor.hasSecret(user.id, transaction)))
           throw new DomainError('MFA_NOT_ENABLED', 'Start an enrolment first');
@@ -89,9 +92,11 @@ export class TwoFactorService {
   }
 
   /** MFA off, after the password and a code: the secret and the recovery codes are deleted. */
-  async disable({ user }: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
+  async disable(session: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
+    const { user } = session;
     await this.confirmation.confirm(user, currentPassword, client.ip, () =>
       this.secondFactor.withCode(user, code, { client }, async (transaction) => {
+        await this.tokens.assertSessionLive(session.tokenId, transaction);
         await this.secondFactor.remove(user.id, transaction);
         await this.users.update(user.id, { mfaEnabledAt: null }, transaction);
         // The sessions stay; a login still between its password and its code does not (its challenge dies with the stamp).
@@ -107,13 +112,17 @@ export class TwoFactorService {
 
   /** A new set of recovery codes, after the password and a code; the old set dies. */
   async renewRecoveryCodes(
-    { user }: AuthContext,
+    session: AuthContext,
     currentPassword: string,
     code: string | undefined,
     client: RequestClient,
   ): Promise<string[]> {
+    const { user } = session;
     const recoveryCodes = await this.confirmation.confirm(user, currentPassword, client.ip, () =>
-      this.secondFactor.withCode(user, code, { client }, (transaction) => this.secondFactor.newRecoveryCodes(user.id, transaction)),
+      this.secondFactor.withCode(user, code, { client }, async (transaction) => {
+        await this.tokens.assertSessionLive(session.tokenId, transaction);
+        return this.secondFactor.newRecoveryCodes(user.id, transaction);
+      }),
     );
     this.logger.log({ event: 'mfa.recovery_codes_renewed', userId: user.id });
     return recoveryCodes;

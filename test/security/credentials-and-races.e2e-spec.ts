@@ -3,7 +3,12 @@ import { MfaChallenges } from '../../src/auth/mfa/mfa-challenges.service';
 import { PasskeyAssertions } from '../../src/auth/passkeys/passkey-assertions.service';
 import { PasswordHasher } from '../../src/auth/passwords/password-hasher';
 import { AccountStanding } from '../../src/auth/roles/account-standing.service';
+import { AttemptThrottle } from '../../src/auth/throttling/attempt-throttle.service';
 import { PersonalTokens } from '../../src/auth/tokens/personal-tokens.service';
+import { SecondFactor } from '../../src/auth/mfa/second-factor.service';
+import { WebAuthnChallenges } from '../../src/auth/passkeys/webauthn-challenges';
+import { TwoFactorService } from '../../src/two-factor/two-factor.service';
+import { UsersService } from '../../src/users/users.service';
 import { RecoveryService } from '../../src/recovery/recovery.service';
 import { NotesModule } from '../fixtures/notes/notes.module';
 import { bodyRoutesOf, documentedRoutesOf, encodeFields } from '../support/body-routes';
@@ -326,6 +331,75 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     expect(await raced(held, createPersonalToken(creator), changePassword, racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
     expect(await t.db.query("SELECT id FROM access_tokens WHERE kind = 'personal'")).toEqual([]);
   });
+
+  /**
+   * The other way round: a stolen session (with the password) keeps a change
+   * of credentials in flight past its checks while the owner resets the
+   * password. The reset ends that session; the change must not land after it.
+   */
+  describe('a change of credentials in flight from a session that the owner’s reset ends changes nothing', () => {
+    const ownerResets = (email: string) => () => resetPassword(email, NEW_PASSWORD);
+
+    it('a password change held after its password check', async () => {
+      const racing = await racer('attacked79a@example.com');
+      const held = holdNextCall(t.app.get(PasswordHasher), 'hash', 'before');
+      const change = t.http
+        .patch('/users/me')
+        .set(bearer(racing.other))
+        .send({ password: 'the attacker’s own phrase', currentPassword: PASSWORD });
+
+      expect(await raced(held, change, ownerResets(racing.email), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
+      await t.http.post('/auth/token').send({ email: racing.email, password: NEW_PASSWORD }).expect(200);
+      await t.http.post('/auth/token').send({ email: racing.email, password: 'the attacker’s own phrase' }).expect(401);
+    });
+
+    it('an email change held after its password check', async () => {
+      const racing = await racer('attacked79b@example.com');
+      const held = holdNextCall(t.app.get(AttemptThrottle), 'countEmailChange', 'before');
+      const change = t.http
+        .patch('/users/me')
+        .set(bearer(racing.other))
+        .send({ email: 'attacker79@example.com', currentPassword: PASSWORD });
+
+      expect(await raced(held, change, ownerResets(racing.email), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
+      expect(await me(await login(t.http, racing.email, NEW_PASSWORD)).then((answer) => answer.body.pendingEmail)).toBeNull();
+    });
+
+    it('a passkey registration held after its challenge was taken', async () => {
+      const racing = await racer('attacked79c@example.com');
+      const options = await passkeyOptions(racing.other, { currentPassword: PASSWORD }).expect(200);
+      const { response } = new SoftAuthenticator(ORIGIN).register(options.body);
+      const held = holdNextCall(t.app.get(WebAuthnChallenges), 'take');
+      const registration = t.http.post('/auth/passkeys').set(bearer(racing.other)).send({ response });
+
+      expect(await raced(held, registration, ownerResets(racing.email), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
+      expect(await t.db.query('SELECT id FROM passkeys')).toEqual([]);
+    });
+
+    it('a confirmation of TOTP enrolment held before it runs', async () => {
+      const racing = await racer('attacked79d@example.com');
+      const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(racing.other)).send({ currentPassword: PASSWORD }).expect(200))
+        .body as { secret: string };
+      const held = holdNextCall(t.app.get(TwoFactorService), 'confirmEnrolment', 'before');
+      const confirmation = t.http
+        .post('/auth/mfa/totp/confirm')
+        .set(bearer(racing.other))
+        .send({ code: totpOf(secret, t.clock.now()) });
+
+      expect(await raced(held, confirmation, ownerResets(racing.email), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
+      const owner = await t.http.post('/auth/token').send({ email: racing.email, password: NEW_PASSWORD }).expect(200);
+      expect((await me(owner.body.access_token).expect(200)).body.mfaEnabled).toBe(false);
+    });
+
+    it('an account deletion held after its password check', async () => {
+      const racing = await racer('attacked79e@example.com');
+      const held = holdNextCall(t.app.get(SecondFactor), 'withCodeIfEnabled', 'before');
+      const deletion = t.http.delete('/users/me').set(bearer(racing.other)).send({ currentPassword: PASSWORD });
+
+      expect(await raced(held, deletion, ownerResets(racing.email), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
+      await t.http.post('/auth/token').send({ email: racing.email, password: NEW_PASSWORD }).expect(200);
+    });
+  });
 });
 
 describe('item 80: no route lets one client or account mail one address more than a few times an hour', () => {
@@ -570,6 +644,19 @@ describe('item 85: a deactivation kills the links mailed to the user, also after
       expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 400, code: 'INVALID_LINK' });
     }
     await t.http.post('/auth/token').send({ email: 'links85@example.com', password: PASSWORD }).expect(200);
+  });
+
+  it('writes no reset link for a request whose account was deactivated while it was being answered', async () => {
+    const { userId } = await registerAndLogin(t.http, 'racing85@example.com');
+    const held = holdNextCall(t.app.get(UsersService), 'findByEmail');
+    await t.http.post('/auth/password-reset').send({ email: 'racing85@example.com' }).expect(202);
+    await held.arrived;
+
+    await t.app.get(AccountStanding).change(userId, { isActive: false }, null);
+    held.release();
+    await t.app.get(RecoveryService).beforeApplicationShutdown();
+
+    expect(await t.db.query("SELECT id FROM link_tokens WHERE user_id = ? AND purpose = 'reset-password'", [userId])).toEqual([]);
   });
 });
 

@@ -18,6 +18,7 @@ import type { AuthContext, AuthenticatedUser } from '../authenticated-user';
 import { SecondFactor } from '../mfa/second-factor.service';
 import { PasswordConfirmation } from '../passwords/password-confirmation.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
+import { AccessTokenService } from '../tokens/access-token.service';
 import { defaultPasskeyName } from './passkey-names';
 import { answeredChallenge, asRegistrationResponse } from './passkey-response';
 import { Passkey } from './passkey.entity';
@@ -46,6 +47,7 @@ export class Passkeys {
     private readonly users: UsersService,
     private readonly confirmation: PasswordConfirmation,
     private readonly secondFactor: SecondFactor,
+    private readonly tokens: AccessTokenService,
     private readonly outbox: Outbox,
     private readonly mails: PasskeyMails,
     private readonly events: SecurityEventLog,
@@ -97,7 +99,8 @@ export class Passkeys {
    * for another challenge (or one used or expired), origin or RP ID, without
    * user verification, or of a passkey already registered.
    */
-  async register(user: AuthenticatedUser, response: unknown, name: string | undefined, client: RequestClient): Promise<Passkey> {
+  async register(session: AuthContext, response: unknown, name: string | undefined, client: RequestClient): Promise<Passkey> {
+    const { user } = session;
     const parsed = asRegistrationResponse(response);
     const challenge = parsed ? answeredChallenge(parsed) : null;
     if (!parsed || !challenge) throw this.refused(user.id, 'malformed');
@@ -119,7 +122,7 @@ export class Passkeys {
     const { credential, aaguid } = verification.registrationInfo;
     // The id the browser named must be the one the authenticator signed into its data.
     if (credential.id !== parsed.id) throw this.refused(user.id, 'credential id differs from the authenticator data');
-    const passkey = await this.store(user, {
+    const passkey = await this.store(session, {
       userId: user.id,
       credentialId: Buffer.from(credential.id, 'base64url'),
       publicKey: Buffer.from(credential.publicKey),
@@ -134,11 +137,18 @@ export class Passkeys {
     return passkey;
   }
 
-  /** Stores it with its notice, the user locked while their passkeys are counted: parallel registrations cannot pass the cap. */
-  private async store(user: AuthenticatedUser, passkey: Parameters<PasskeysRepository['insert']>[0]): Promise<Passkey> {
+  /**
+   * Stores it with its notice, the user locked while their passkeys are
+   * counted (parallel registrations cannot pass the cap), and only while the
+   * session that asked still exists: a reset that ended it meanwhile leaves no
+   * passkey of that session behind.
+   */
+  private async store(session: AuthContext, passkey: Parameters<PasskeysRepository['insert']>[0]): Promise<Passkey> {
+    const { user } = session;
     try {
       return await this.unitOfWork.run(async (transaction) => {
         const owner = await this.users.lockById(user.id, transaction);
+        await this.tokens.assertSessionLive(session.tokenId, transaction);
         if ((await this.passkeys.countOf(user.id, transaction)) >= MAX_PASSKEYS_PER_USER) {
           throw new DomainError(PasskeyErrors.PASSKEY_LIMIT_REACHED);
         }

@@ -5,6 +5,7 @@ import { UsersModule } from '../../users/users.module';
 import { MfaModule } from '../mfa/mfa.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
+import { AccessTokensModule } from '../tokens/access-tokens.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { PasskeyAssertions } from './passkey-assertions.service';
 import { Passkey } from './passkey.entity';
@@ -25,6 +26,7 @@ import { WebAuthnChallenges } from './webauthn-challenges';
     SecurityEventsModule,
     PasswordsModule,
     MfaModule,
+    AccessTokensModule,
   ],
   providers: [PasskeysRepository, WebAuthnChallenges, Passkeys, PasskeyAssertions, PasskeyMails],
   exports: [Passkeys, PasskeyAssertions],

@@ -25,9 +25,10 @@ type CounterKind =
  * The kinds of message that someone other than the address's owner can make
  * the service send to an address, each with its own hourly budget there: a
  * verification link (registration or resend), an email change's
- * confirmation link, a reset link, a password change's notice.
+ * confirmation link, a reset link, a notice to the account's address (its
+ * password changed, a change of address asked for).
  */
-export type MailKind = 'verification' | 'email-change' | 'reset-link' | 'password-notice';
+export type MailKind = 'verification' | 'email-change' | 'reset-link' | 'notice';
 
 const HOUR_SECONDS = 3600;
 /** Messages of one kind that one address may be sent in an hour: a few, never a flood. */
@@ -164,13 +165,18 @@ export class AttemptThrottle {
   /**
    * Counts a verification mail to the user at `address` (a resend): 3 an hour
    * per user, the registration's included, and 3 an hour per address, so that
-   * deleting and registering an address again mails it no more; 429 past either.
+   * deleting and registering an address again mails it no more; 429 past
+   * either. In the transaction that writes the link.
    */
-  async countVerificationMail(userId: number, address: string): Promise<void> {
-    await this.countEach('verification-mail', [
-      { key: counterKey('verification-mail', String(userId)), limit: VERIFICATION_MAILS_PER_USER, windowSeconds: HOUR_SECONDS },
-      { key: counterKey('mail-to:verification', address), limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS },
-    ]);
+  async countVerificationMail(userId: number, address: string, transaction: Transaction): Promise<void> {
+    await this.countEach(
+      'verification-mail',
+      [
+        { key: counterKey('verification-mail', String(userId)), limit: VERIFICATION_MAILS_PER_USER, windowSeconds: HOUR_SECONDS },
+        { key: counterKey('mail-to:verification', address), limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS },
+      ],
+      transaction,
+    );
   }
 
   /** The registration's own verification mail, on the user's count once the account exists; never a refusal. */

@@ -251,6 +251,18 @@ export class AccessTokenService {
   }
 
   /**
+   * In the transaction of a change a signed-in user makes to their own
+   * credentials, after the user's row is locked: 401 INVALID_TOKEN when the
+   * session that asked was ended meanwhile (a reset or a change that
+   * committed while this request was past its checks). Without it, a change
+   * in flight from a stolen session would land after the owner's reset and
+   * undo it.
+   */
+  async assertSessionLive(tokenId: number, transaction: Transaction): Promise<void> {
+    if (!(await this.repository.existsInTransaction(tokenId, transaction))) throw new DomainError('INVALID_TOKEN');
+  }
+
+  /**
    * The rule of every change of the user's credentials, in its transaction:
    * the security stamp moves on (logins still in flight take their token
    * back) and every token of the user but `keepTokenId` (all when null) ends.
