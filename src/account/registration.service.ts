@@ -35,10 +35,10 @@ export class RegistrationService {
 
   /**
    * The account, its verification link and the message that carries it land
-   * together, or none does. Counted against the client, and, as a mail to the
-   * address, in the same transaction (3 an hour: registering and deleting an
-   * address again and again mails it no more; a registration refused as a
-   * duplicate counts nothing).
+   * together, or none does. Counted against the client, and its mail as any
+   * verification mail (per user and per address, 3 an hour) in the same
+   * transaction: registering and deleting an address again and again mails it
+   * no more, and a registration refused as a duplicate counts nothing.
    */
   async register(email: string, password: string, client: RequestClient): Promise<User> {
     this.hasher.assertCapacity(client.ip);
@@ -47,12 +47,11 @@ export class RegistrationService {
     const hashedPassword = await this.hasher.hash(password, client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
       const created = await this.users.create(email, hashedPassword, transaction);
-      await this.throttle.countRegistrationMail(email, transaction);
+      await this.throttle.countVerificationMail(created.id, email, transaction);
       const token = await this.links.issue(created.id, 'verify-email', email, transaction);
       await this.outbox.enqueue(this.mails.verification(email, token), transaction);
       return created;
     });
-    await this.countVerificationMailOf(user.id);
     return user;
   }
 
@@ -90,14 +89,5 @@ export class RegistrationService {
     this.logger.log({ event: 'email.verified', userId: user.id });
     this.events.record('email.verified', user.id, { client });
     return user;
-  }
-
-  /** The registration's mail is one of the three an hour; counting it is no reason to fail the registration. */
-  private async countVerificationMailOf(userId: number): Promise<void> {
-    try {
-      await this.throttle.countRegistrationMailOf(userId);
-    } catch (error) {
-      this.logger.warn({ event: 'throttle.count_failed', userId, error: (error as Error).message });
-    }
   }
 }

@@ -163,10 +163,11 @@ export class AttemptThrottle {
   }
 
   /**
-   * Counts a verification mail to the user at `address` (a resend): 3 an hour
-   * per user, the registration's included, and 3 an hour per address, so that
+   * Counts a verification mail to the user at `address` (the registration's,
+   * or a resend): 3 an hour per user and 3 an hour per address, so that
    * deleting and registering an address again mails it no more; 429 past
-   * either. In the transaction that writes the link.
+   * either. In the transaction that writes the link, so that a refused one
+   * leaves no count.
    */
   async countVerificationMail(userId: number, address: string, transaction: Transaction): Promise<void> {
     await this.countEach(
@@ -179,12 +180,6 @@ export class AttemptThrottle {
     );
   }
 
-  /** The registration's own verification mail, on the user's count once the account exists; never a refusal. */
-  async countRegistrationMailOf(userId: number): Promise<void> {
-    const now = this.clock.now();
-    await this.counters.increment(counterKey('verification-mail', String(userId)), now, this.windowEnd(now, HOUR_SECONDS));
-  }
-
   /** Counts a registration attempt against the client (REGISTRATIONS_PER_CLIENT a REGISTRATION_WINDOW); refuses past it. */
   async countRegistration(clientAddress: string): Promise<void> {
     await this.countEach('registration', [
@@ -194,21 +189,6 @@ export class AttemptThrottle {
         windowSeconds: this.config.registrationWindowSeconds,
       },
     ]);
-  }
-
-  /**
-   * Counts, in the registration's transaction once its account exists, the
-   * verification mail it sends to `address`: 3 an hour per address, so that
-   * deleting and registering an address again and again mails it no more.
-   * Refused past that, the registration rolls back whole; one refused as a
-   * duplicate never got here, and counts nothing.
-   */
-  async countRegistrationMail(address: string, transaction: Transaction): Promise<void> {
-    await this.countEach(
-      'registration',
-      [{ key: counterKey('mail-to:verification', address), limit: MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: HOUR_SECONDS }],
-      transaction,
-    );
   }
 
   /**
