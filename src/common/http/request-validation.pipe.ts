@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { FieldError, validationFailed } from '../errors/domain-error';
-import { CANONICAL_DECIMAL } from '../validation/decimal-integer.decorator';
+import { canonicalNumber } from '../validation/decimal-integer.decorator';
 
 function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -62,9 +62,7 @@ export class RequestValidationPipe extends ValidationPipe {
    * user 16. Anything else reaches that pipe (RowIdPipe, a DTO's checks) as sent, to be refused.
    */
   protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.metatype === Number && metadata.data) {
-      return typeof value === 'string' && CANONICAL_DECIMAL.test(value) ? Number(value) : value;
-    }
+    if (metadata.metatype === Number && metadata.data) return canonicalNumber(value);
     return super.transformPrimitive(value, metadata);
   }
 }

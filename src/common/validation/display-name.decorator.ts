@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { validateWith } from './problem-validator';
-import { codePointLength, hasInvisibleCharacter, hasLoneSurrogate } from './unicode';
+import { MaxCodePoints } from './text-length.decorator';
+import { hasInvisibleCharacter, hasLoneSurrogate } from './unicode';
 
 /**
  * A name a user gives a thing of theirs (a personal token, a passkey): text of
@@ -9,12 +11,14 @@ import { codePointLength, hasInvisibleCharacter, hasLoneSurrogate } from './unic
  * the text around and U+200B hide a difference.
  */
 export function IsDisplayName(maxLength: number): PropertyDecorator {
-  return validateWith('isDisplayName', (value) => {
-    if (typeof value !== 'string') return 'must be a string';
-    if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
-    if (hasInvisibleCharacter(value)) return 'must not contain control, format or invisible characters';
-    if (!/\S/u.test(value)) return 'must hold a visible character';
-    if (codePointLength(value) > maxLength) return `must be at most ${maxLength} characters`;
-    return undefined;
-  });
+  return applyDecorators(
+    validateWith('isDisplayName', (value) => {
+      if (typeof value !== 'string') return 'must be a string';
+      if (hasLoneSurrogate(value)) return 'must be valid Unicode text';
+      if (hasInvisibleCharacter(value)) return 'must not contain control, format or invisible characters';
+      if (!/\S/u.test(value)) return 'must hold a visible character';
+      return undefined;
+    }),
+    MaxCodePoints(maxLength),
+  );
 }
