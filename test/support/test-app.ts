@@ -169,11 +169,16 @@ async function sentPatiently(what: string, status: number, send: () => PromiseLi
   return response;
 }
 
+/** Registers a user; returns its id. */
+async function register(http: TestAgent, email: string, password: string): Promise<number> {
+  const registered = await sentPatiently(`registration of ${email}`, 201, () => http.post('/auth/register').send({ email, password }));
+  return (registered.body as { id: number }).id;
+}
+
 /** Registers a user and logs in; returns the user id and a bearer token. */
 export async function registerAndLogin(http: TestAgent, email: string, password = PASSWORD): Promise<{ userId: number; token: string }> {
-  const registered = await sentPatiently(`registration of ${email}`, 201, () => http.post('/auth/register').send({ email, password }));
-  const token = await login(http, email, password);
-  return { userId: (registered.body as { id: number }).id, token };
+  const userId = await register(http, email, password);
+  return { userId, token: await login(http, email, password) };
 }
 
 export async function login(http: TestAgent, email: string, password = PASSWORD): Promise<string> {
@@ -216,9 +221,9 @@ export async function verifyEmail(t: TestApp, email: string): Promise<void> {
 
 /** Registers a user, verifies the address by its mailed link, and logs in; returns the user id and a bearer token. */
 export async function registerVerified(t: TestApp, email: string, password = PASSWORD): Promise<{ userId: number; token: string }> {
-  const registered = await sentPatiently(`registration of ${email}`, 201, () => t.http.post('/auth/register').send({ email, password }));
+  const userId = await register(t.http, email, password);
   await verifyEmail(t, email);
-  return { userId: (registered.body as { id: number }).id, token: await login(t.http, email, password) };
+  return { userId, token: await login(t.http, email, password) };
 }
 
 /** Turns MFA on for the token's user: an enrolment, then its first code, the one of `at`'s time step. */
