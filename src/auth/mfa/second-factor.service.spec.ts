@@ -55,6 +55,11 @@ describe('SecondFactor: the TOTP window and replay, on an injected clock', () =>
 
   beforeEach(async () => {
     factors = new InMemoryTotpFactors();
+    const repository = mock<TotpFactorsRepository>();
+    repository.find.mockImplementation(() => factors.find());
+    repository.replace.mockImplementation((userId, secret, now) => factors.replace(userId, secret, now));
+    repository.acceptStep.mockImplementation((userId, acceptedStep) => factors.acceptStep(userId, acceptedStep));
+    repository.reencrypt.mockImplementation(() => factors.reencrypt());
     const cipher = new MfaSecretCipher({
       encryptionKey: randomBytes(32),
       previousEncryptionKeys: [],
@@ -62,7 +67,7 @@ describe('SecondFactor: the TOTP window and replay, on an injected clock', () =>
       unreadableSecretsStopStartup: false,
     });
     secondFactor = new SecondFactor(
-      factors as unknown as TotpFactorsRepository,
+      repository,
       mock<RecoveryCodesRepository>(),
       cipher,
       mock<Outbox>(),

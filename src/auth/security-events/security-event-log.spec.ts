@@ -1,9 +1,12 @@
+import { Logger } from '@nestjs/common';
 import { mock } from 'jest-mock-extended';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { SecurityEventLog } from './security-event-log';
 import { SecurityEventsRepository } from './security-events.repository';
 
 describe('SecurityEventLog', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   it('writes what one turn recorded in one INSERT, off the caller’s path', async () => {
     const repository = mock<SecurityEventsRepository>();
     repository.insertMany.mockResolvedValue(undefined);
@@ -25,7 +28,7 @@ describe('SecurityEventLog', () => {
     const repository = mock<SecurityEventsRepository>();
     repository.insertMany.mockRejectedValueOnce(new Error('database down')).mockResolvedValue(undefined);
     const log = new SecurityEventLog(repository, new FakeClock());
-    const logged = jest.spyOn((log as unknown as { logger: { error: (message: unknown) => void } }).logger, 'error').mockImplementation();
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation();
 
     expect(() => log.record('login.failed', 3)).not.toThrow();
     await expect(log.flush()).resolves.toBeUndefined();
