@@ -2,7 +2,9 @@
 /**
  * The layers of src/, lowest first. A folder may import its own layer and the
  * layers below it, never one above; the folders of a layer marked `isolated`
- * (the features, the stores) never import one another. `npm run lint` runs these rules.
+ * (the stores, the features) never import one another. A folder that no
+ * layer names is a feature: a new module needs no line here. `npm run lint`
+ * runs these rules.
  */
 const LAYERS = [
   { name: 'config', folders: ['config'] },
@@ -10,15 +12,16 @@ const LAYERS = [
   { name: 'database', folders: ['database'] },
   // The account store (users as stored, no routes, no authentication) and the mail outbox: neither imports the other.
   { name: 'stores', folders: ['users', 'mail'], isolated: true },
-  // The shared authentication layer every feature builds on, and its public surface (src/auth/index.ts).
+  // The shared authentication layer every feature builds on: src/auth/index.ts for every module, src/auth/internal.ts for this service's own.
   { name: 'auth', folders: ['auth'] },
-  { name: 'features', folders: ['account', 'login', 'recovery', 'two-factor', 'passkeys', 'admin', 'health', 'docs'], isolated: true },
 ];
+const NAMED_FOLDERS = LAYERS.flatMap((layer) => layer.folders);
 
 /** main.ts, app.module.ts and the other entry points: they wire everything, and nothing imports them. */
 const ENTRY_POINTS = '^src/[^/]+\\.ts$';
+/** Every folder of src/ that no layer names: account, login, admin, a team's projects... */
+const FEATURES = `^src/(?!(${NAMED_FOLDERS.join('|')})/)[^/]+/`;
 
-const folderPath = (folder) => `^src/${folder}/`;
 const anyOf = (folders) => `^src/(${folders.join('|')})/`;
 
 const layerRules = LAYERS.flatMap((layer, index) => {
@@ -26,10 +29,10 @@ const layerRules = LAYERS.flatMap((layer, index) => {
   const rules = [
     {
       name: `${layer.name}-imports-no-layer-above`,
-      comment: `${layer.folders.join(', ')} may import neither ${above.join(', ') || 'another layer'} nor an entry point`,
+      comment: `${layer.folders.join(', ')} may import neither ${[...above, 'a feature'].join(', ')} nor an entry point`,
       severity: 'error',
       from: { path: anyOf(layer.folders) },
-      to: { path: above.length > 0 ? [anyOf(above), ENTRY_POINTS] : ENTRY_POINTS },
+      to: { path: [...(above.length > 0 ? [anyOf(above)] : []), FEATURES, ENTRY_POINTS] },
     },
   ];
   if (layer.isolated) {
@@ -38,7 +41,7 @@ const layerRules = LAYERS.flatMap((layer, index) => {
         name: `${folder}-imports-no-sibling`,
         comment: `${folder} builds on the layers below, never on another folder of its own layer (${layer.name})`,
         severity: 'error',
-        from: { path: folderPath(folder) },
+        from: { path: `^src/${folder}/` },
         to: { path: anyOf(layer.folders.filter((other) => other !== folder)) },
       });
     }
@@ -56,18 +59,40 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
-    {
-      name: 'every-folder-has-a-layer',
-      comment: 'A new folder under src/ takes its place in a layer of .dependency-cruiser.js before it lands',
-      severity: 'error',
-      from: { path: '^src/', pathNot: [anyOf(LAYERS.flatMap((layer) => layer.folders)), ENTRY_POINTS] },
-      to: {},
-    },
     ...layerRules,
+    {
+      name: 'features-import-no-feature',
+      comment: 'A feature (any folder of src/ that no layer names) builds on the layers, never on another feature',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/', pathNot: anyOf(NAMED_FOLDERS) },
+      to: { path: FEATURES, pathNot: '^src/$1/' },
+    },
+    {
+      name: 'auth-only-through-its-entries',
+      comment:
+        'Outside src/auth/, import auth from src/auth/index.ts (what any module may use) or src/auth/internal.ts (what this service’s features also use), never a file of its subfolders',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/auth/' },
+      to: { path: '^src/auth/', pathNot: '^src/auth/(index|internal)\\.ts$' },
+    },
+    {
+      name: 'other-teams-only-through-the-public-door',
+      comment: 'Another team’s module (test/fixtures/) imports the service from src/auth/index.ts alone',
+      severity: 'error',
+      from: { path: '^test/fixtures/' },
+      to: { path: '^src/', pathNot: '^src/auth/index\\.ts$' },
+    },
+    {
+      name: 'the-public-door-opens-no-internal',
+      comment: 'src/auth/index.ts is what another team may use: it re-exports no service of this one (those are internal.ts’s)',
+      severity: 'error',
+      from: { path: '^src/auth/index\\.ts$' },
+      to: { path: '^src/auth/internal\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['\\.spec\\.ts$', '^test/', '^bench/'] },
+    exclude: { path: ['\\.spec\\.ts$', '^test/(?!fixtures/)', '^bench/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

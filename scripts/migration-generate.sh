@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# npm run migration:generate -- <PascalCaseName>
+# npm run migration:generate -- <Name>             into src/database/migrations/
+# npm run migration:generate -- <module> <Name>    into src/<module>/migrations/
+# Writes the entities' difference from the (fully migrated) schema, then formats it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-name="${1:?usage: npm run migration:generate -- <PascalCaseName>}"
-bash scripts/with-database.sh env TS_NODE_TRANSPILE_ONLY=true npx typeorm-ts-node-commonjs \
-  -d src/database/data-source.ts migration:generate "src/database/migrations/$name"
+output="$(bash scripts/with-database.sh env TS_NODE_TRANSPILE_ONLY=true npx ts-node src/migrations.ts generate "$@")" || { status=$?; echo "$output"; exit "$status"; }
+echo "$output"
+written="$(sed -n 's/^migrations: wrote \([^ ]*\) .*/\1/p' <<<"$output")"
+[ -z "$written" ] || npx prettier --log-level warn --write "$written"

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
-import { AuthModule } from './auth/auth.module';
+import { AuthModule } from './auth/internal';
 import { HttpPipelineModule } from './common/http/http-pipeline.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { ClockModule } from './common/time/clock.module';
@@ -13,8 +13,8 @@ import { ApiDocsModule } from './docs/api-docs.module';
 import { HealthModule } from './health/health.module';
 import { LoginModule } from './login/login.module';
 import { MailModule } from './mail/mail.module';
-import { RecoveryModule } from './recovery/recovery.module';
-import { TwoFactorModule } from './two-factor/two-factor.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
+import { MfaModule } from './mfa/mfa.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 
 // LoggingModule first: its request logger is the first middleware, so even refused requests are logged.
@@ -29,8 +29,8 @@ import { PasskeysModule } from './passkeys/passkeys.module';
     AuthModule,
     LoginModule,
     AccountModule,
-    RecoveryModule,
-    TwoFactorModule,
+    PasswordResetModule,
+    MfaModule,
     PasskeysModule,
     AdminModule,
     HealthModule,

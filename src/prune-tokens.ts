@@ -2,16 +2,36 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AccessTokensModule } from './auth/tokens/access-tokens.module';
-import { DeadTokenPruner } from './auth/tokens/dead-token.pruner';
+import {
+  AccessTokensModule,
+  LinksModule,
+  MfaChallengeStoreModule,
+  SecurityEventsModule,
+  WebAuthnChallengeStoreModule,
+} from './auth/internal';
 import { LoggingModule } from './common/logging/logging.module';
 import { ClockModule } from './common/time/clock.module';
 import { AppConfigModule } from './config/config.module';
 import { loadEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
+import { DeadRowPruner } from './database/dead-row.pruner';
 
-/** What pruning needs, and nothing that serves HTTP. */
-@Module({ imports: [LoggingModule, ClockModule, DatabaseModule, AccessTokensModule] })
+/**
+ * The stores whose dead rows the command deletes, and nothing that serves HTTP
+ * or sends mail (the outbox's sent mail is pruned by the running service).
+ */
+@Module({
+  imports: [
+    LoggingModule,
+    ClockModule,
+    DatabaseModule,
+    AccessTokensModule,
+    LinksModule,
+    MfaChallengeStoreModule,
+    WebAuthnChallengeStoreModule,
+    SecurityEventsModule,
+  ],
+})
 class PruneTokensModule {}
 
 /** `npm run tokens:prune`: the scheduled pruning, once, now; for cron jobs outside the service and for operators. */
@@ -24,7 +44,7 @@ async function pruneOnce(): Promise<void> {
   );
   app.useLogger(app.get(Logger));
   try {
-    await app.get(DeadTokenPruner).prune();
+    await app.get(DeadRowPruner).prune();
   } finally {
     await app.close();
   }

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { AccountStanding } from './auth/roles/account-standing.service';
-import { RolesModule } from './auth/roles/roles.module';
+import { AccountStandingModule, AccountStandingService } from './auth/internal';
 import { LoggingModule } from './common/logging/logging.module';
 import { ClockModule } from './common/time/clock.module';
 import { normalizeEmail } from './common/validation/account-email.decorator';
@@ -14,7 +13,7 @@ import { USER_ROLES, UserRole } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
 /** What changing a role needs, and nothing that serves HTTP. */
-@Module({ imports: [LoggingModule, ClockModule, DatabaseModule, RolesModule] })
+@Module({ imports: [LoggingModule, ClockModule, DatabaseModule, AccountStandingModule] })
 class SetRoleModule {}
 
 const USAGE = `usage: npm run users:set-role -- <email> <${USER_ROLES.join('|')}>`;
@@ -35,7 +34,7 @@ async function setRole([email, role, ...rest]: string[]): Promise<void> {
     const address = String(normalizeEmail(email));
     const user = await app.get(UsersService).findByEmail(address);
     if (!user) throw new UsageError(`No account has the email ${address}`);
-    const changed = await app.get(AccountStanding).change(user.id, { role: role as UserRole }, null);
+    const changed = await app.get(AccountStandingService).change(user.id, { role: role as UserRole }, null);
     new Logger('SetRole').log({ event: 'user.role_set', userId: changed.id, role: changed.role });
   } finally {
     await app.close();

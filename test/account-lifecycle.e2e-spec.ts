@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
 import { OutboxSender } from '../src/mail/outbox.sender';
-import { SENT_MAIL_RETENTION_MS, SentMailPruner } from '../src/mail/sent-mail.pruner';
+import { DeadRowPruner } from '../src/database/dead-row.pruner';
+import { SENT_MAIL_RETENTION_MS } from '../src/mail/sent-mail.pruning-step';
 import { LogCapture } from './support/log-capture';
 import { cookieLogin } from './support/session-cookies';
 import { linkTokenOf, ReceivedMail, SmtpSink } from './support/smtp-sink';
@@ -465,10 +466,10 @@ describe('The outbox', () => {
     await t.db.query("UPDATE mail_outbox SET status = 'failed' WHERE recipient = 'sent@example.com'");
 
     t.clock.advance(SENT_MAIL_RETENTION_MS - MINUTE_MS);
-    await t.app.get(SentMailPruner).prune();
+    await t.app.get(DeadRowPruner).prune();
     expect((await outboxRows()).map(({ recipient }) => recipient)).toContain('old.news@example.com');
     t.clock.advance(2 * MINUTE_MS);
-    await t.app.get(SentMailPruner).prune();
+    await t.app.get(DeadRowPruner).prune();
 
     const left = await outboxRows();
     expect(left.map(({ recipient }) => recipient)).not.toContain('old.news@example.com');

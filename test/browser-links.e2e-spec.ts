@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestApp, login, PASSWORD, resetDatabase, TestApp } from './support/test-app';
-import { listen, readmeSnippet } from './support/web-pages';
+import { listen, docSnippet } from './support/web-pages';
 
 const NEW_PASSWORD = 'a passphrase typed in chromium';
 
-/** The reset page's script as the README gives it to front ends. */
-const readmeResetScript = () => readmeSnippet('// APP_URL/reset-password');
+/** The reset page's script as docs/lifecycle.md gives it to front ends. */
+const readmeResetScript = () => docSnippet('lifecycle.md', '// APP_URL/reset-password');
 
 /**
- * The web app of APP_URL: its /reset-password page runs the README's script
+ * The web app of APP_URL: its /reset-password page runs docs/lifecycle.md’s script
  * in a module (top-level await) and then shows the answer's status. Every
  * URL the app is asked for is kept, as its access log would.
  */
@@ -55,7 +55,7 @@ describe('A mailed link opened in a real browser (headless Chromium)', () => {
     await sink?.stop();
   });
 
-  it('resets the password with the README’s script; the token reaches neither the web app’s server nor the address bar', async () => {
+  it('resets the password with docs/lifecycle.md’s script; the token reaches neither the web app’s server nor the address bar', async () => {
     await t.http.post('/auth/register').send({ email: 'browser@example.com', password: PASSWORD }).expect(201);
     await sink.waitFor('browser@example.com');
     await t.http.post('/auth/password-reset').send({ email: 'browser@example.com' }).expect(202);

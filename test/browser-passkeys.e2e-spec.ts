@@ -5,17 +5,17 @@ import { dirname, join, normalize } from 'node:path';
 import { CDPSession, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
 import { createTestApp, PASSWORD, resetDatabase, TestApp, verifyEmail } from './support/test-app';
-import { closeServer, listen, readmeSnippet } from './support/web-pages';
+import { closeServer, listen, docSnippet } from './support/web-pages';
 
 const EMAIL = 'ada@example.com';
 const CSRF_TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 const LIBRARY_DIR = join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'esm');
 
-/** What a page's call of the README's module gave: its value, or the error it threw. */
+/** What a page's call of docs/passkeys.md’s module gave: its value, or the error it threw. */
 type Outcome<Value> = { value: Value } | { error: string; message: string };
 
 /**
- * A web app's pages: `/` loads the README's passkey module, which imports
+ * A web app's pages: `/` loads docs/passkeys.md’s passkey module, which imports
  * `@simplewebauthn/browser` (served from node_modules through an import map),
  * and exposes it as `window.passkeys`, the library as `window.webauthn`.
  */
@@ -35,7 +35,9 @@ Object.assign(window, { passkeys, webauthn });
       return;
     }
     if (url === '/passkeys.js') {
-      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readmeSnippet('// Passkeys with @simplewebauthn/browser'));
+      response
+        .writeHead(200, { 'Content-Type': 'text/javascript' })
+        .end(docSnippet('passkeys.md', '// Passkeys with @simplewebauthn/browser'));
       return;
     }
     const file = normalize(join(LIBRARY_DIR, url.replace(/^\/simplewebauthn\//, '')));
@@ -51,7 +53,7 @@ Object.assign(window, { passkeys, webauthn });
 }
 
 /**
- * The README's passkey module in a real browser (headless Chromium) with
+ * docs/passkeys.md’s passkey module in a real browser (headless Chromium) with
  * Chromium's own virtual authenticator, over CDP: CTAP2, internal transport,
  * resident keys, user verification; presence is simulated.
  */
@@ -120,7 +122,7 @@ describe('Passkeys in a real browser (headless Chromium, virtual authenticator)'
     await page.waitForFunction(() => 'passkeys' in globalThis);
   }
 
-  /** Calls an export of the README's module in the page. */
+  /** Calls an export of docs/passkeys.md’s module in the page. */
   function call<Value>(name: 'addPasskey' | 'logInWithPasskey', ...args: unknown[]): Promise<Outcome<Value>> {
     return page.evaluate(
       async ({ name, args }) => {

@@ -4,12 +4,12 @@ import { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from './support/chromium';
 import { createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp, turnMfaOn, verifyEmail } from './support/test-app';
 import { totpOf } from './support/totp';
-import { closeServer, listen, readmeSnippet } from './support/web-pages';
+import { closeServer, listen, docSnippet } from './support/web-pages';
 
 const EMAIL = 'ada@example.com';
 
-/** The login function the README gives front ends for accounts with MFA on. */
-const readmeMfaLogin = () => readmeSnippet('// Log in with the cookie session');
+/** The login function docs/mfa.md gives front ends for accounts with MFA on. */
+const readmeMfaLogin = () => docSnippet('mfa.md', '// Log in with the cookie session');
 const NEW_EMAIL = 'ada.lovelace@example.com';
 const CSRF_TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 

@@ -16,12 +16,12 @@ function fixtureFiles(folder = FIXTURE): string[] {
 }
 
 /**
- * Another team's module (test/fixtures/notes/, the one the README walks
+ * Another team's module (test/fixtures/notes/, the one docs/extension.md walks
  * through), mounted as one line in AppModule would mount it: its own entity,
  * table and migration, routes, error codes and Nest exceptions, and not one
  * line of auth code.
  */
-describe('A module of another team (README: "Add a guarded module")', () => {
+describe('A module of another team (docs/extension.md)', () => {
   let t: TestApp;
   let ada: { userId: number; token: string };
   let bob: { userId: number; token: string };
@@ -148,12 +148,10 @@ describe('A plain @CurrentUser() on a @Public() route', () => {
   });
 });
 
-describe('README "Add a guarded module"', () => {
+describe('docs/extension.md', () => {
   it('names every file of the fixture, and shows the ones it quotes as they are (with the import path a module under src/ writes)', () => {
     const root = join(__dirname, '..');
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const start = readme.indexOf('## Add a guarded module');
-    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const section = readFileSync(join(root, 'docs', 'extension.md'), 'utf8');
     const files = fixtureFiles().map((file) => file.slice(root.length + 1));
     const blocks = [...section.matchAll(/```ts\n\/\/ (test\/fixtures\/notes\/[\w./-]+)\n([\s\S]*?)```/g)];
 

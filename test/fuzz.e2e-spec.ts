@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CsrfTokens } from '../src/auth/cookies/csrf-tokens';
-import { AccessTokenService } from '../src/auth/tokens/access-token.service';
+import { AccessTokenIssuer } from '../src/auth/tokens/access-token.issuer';
 import { errorCodeDefinition, ErrorCode } from '../src/common/errors/error-codes';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { RawResponse, sendRaw } from './support/raw-request';
@@ -219,7 +219,7 @@ describe('Fuzzing every route with random bodies and headers', () => {
     const [{ stamp }] = await t.db.query<Array<{ stamp: number }>>('SELECT credential_version AS stamp FROM users WHERE id = ?', [
       owner.userId,
     ]);
-    const issued = await t.app.get(AccessTokenService).issue(owner.userId, ['account'], stamp);
+    const issued = await t.app.get(AccessTokenIssuer).issue(owner.userId, ['account'], stamp);
     owner = { ...owner, token: issued.token, tokenId: issued.id, csrf: t.app.get(CsrfTokens).issue(issued.id) };
   }
 

@@ -1,5 +1,5 @@
 import { SecurityEventLog } from '../src/auth/security-events/security-event-log';
-import { DeadTokenPruner } from '../src/auth/tokens/dead-token.pruner';
+import { DeadRowPruner } from '../src/database/dead-row.pruner';
 import { CSRF_COOKIE, SESSION_COOKIE, setCookies } from './support/session-cookies';
 import { eventually } from './support/eventually';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
@@ -424,7 +424,7 @@ describe('Options of passkey logins', () => {
 
   it('leave challenges that the scheduled pruning deletes once expired', async () => {
     for (let i = 0; i < 3; i += 1) await passkeyLoginOptions(t.http);
-    const pruner = t.app.get(DeadTokenPruner);
+    const pruner = t.app.get(DeadRowPruner);
     expect(await pruner.prune()).toMatchObject({ webAuthnChallenges: 0 });
 
     t.clock.advance(CHALLENGE_TTL_MS);

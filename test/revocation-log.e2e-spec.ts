@@ -1,6 +1,6 @@
 import { RevocationFeed } from '../src/auth/tokens/revocation-feed';
 import { generateAccessToken } from '../src/auth/tokens/access-token.codec';
-import { AccessTokenService } from '../src/auth/tokens/access-token.service';
+import { AccessTokenRevoker } from '../src/auth/tokens/access-token.revoker';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp } from './support/test-app';
 
@@ -116,7 +116,7 @@ describe('The revocation log, two instances on one database', () => {
 
   it('writes the line in the transaction of the change: a change rolled back leaves neither', async () => {
     const { userId, token } = await sessionCachedOnB();
-    const tokens = a.app.get(AccessTokenService);
+    const tokens = a.app.get(AccessTokenRevoker);
 
     await expect(
       a.app.get(UnitOfWork).run(async (transaction) => {

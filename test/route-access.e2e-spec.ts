@@ -3,7 +3,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ADDS_CREDENTIAL_KEY, CredentialRoutePolicy } from '../src/auth/decorators/adds-credential.decorator';
 import { IS_PUBLIC_KEY } from '../src/auth/decorators/public.decorator';
-import { REQUIRED_ROLES_KEY, REQUIRED_SCOPES_KEY } from '../src/auth/scopes/scope.decorators';
+import { REQUIRED_ROLES_KEY } from '../src/auth/decorators/roles.decorator';
+import { REQUIRED_SCOPES_KEY } from '../src/auth/decorators/require-scopes.decorator';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { servedRoutes } from './support/served-routes';
 import { createTestApp, TestApp } from './support/test-app';
@@ -72,7 +73,7 @@ describe('Route access', () => {
       'GET /auth/tokens token',
       'GET /health public',
       'GET /notes token scopes: notes:read',
-      'GET /notes/all token scopes: notes:read roles: admin',
+      'GET /notes/all token scopes: admin notes:read roles: admin',
       'GET /notes/published public',
       'GET /users/me token',
       'GET /users/me/security-events token',

@@ -2,7 +2,17 @@ import { PasswordHasher } from '../src/auth/passwords/password-hasher';
 import { digestAccessToken } from '../src/auth/tokens/access-token.codec';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { TokenUsageRecorder } from '../src/auth/tokens/token-usage.recorder';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import {
+  bearer,
+  createTestApp,
+  grantedScopes,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  resetDatabase,
+  rowCounts,
+  TestApp,
+} from './support/test-app';
 
 const TOKEN_FORMAT = /^nat_[A-Za-z0-9_-]{49}$/;
 
@@ -101,7 +111,7 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
       expect(response.body).toHaveLength(2);
       for (const item of response.body) {
         expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'kind', 'lastUsedAt', 'name', 'scopes']);
-        expect(item).toMatchObject({ kind: 'session', name: null, scopes: ['account'] });
+        expect(item).toMatchObject({ kind: 'session', name: null, scopes: grantedScopes(t).split(' ') });
         expect(new Date(item.expiresAt).getTime() - new Date(item.createdAt).getTime()).toBe(86_400_000);
       }
       expect(response.body.filter((item: { current: boolean }) => item.current)).toHaveLength(1);

@@ -2,8 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ApiErrors, AuthContext, AuthenticatedUser, CurrentSession, CurrentUser, Public, RequireScopes } from '../auth';
-import { SecurityEventPages } from '../auth/security-events/security-event-pages';
-import { SecurityEventPageResponse, toSecurityEventResponse } from '../auth/security-events/security-event.response';
+import { SecurityEventPageResponse, SecurityEventPages, toSecurityEventResponse } from '../auth/internal';
 import { PageQuery } from '../common/pagination/page.query';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { AccountService } from './account.service';

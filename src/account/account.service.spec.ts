@@ -1,13 +1,15 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
-import { LinkTokens } from '../auth/links/link-tokens.service';
-import { SecondFactor } from '../auth/mfa/second-factor.service';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
-import { PasswordChanges } from '../auth/passwords/password-changes.service';
-import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
+import {
+  AccessTokenRevoker,
+  AttemptThrottleService,
+  LinkTokensService,
+  PasswordChangesService,
+  PasswordConfirmationService,
+  PasswordHasher,
+  SecondFactorService,
+  SecurityEventLog,
+} from '../auth/internal';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { Transaction, UnitOfWork } from '../database/unit-of-work';
@@ -50,19 +52,19 @@ describe('AccountService.updateProfile', () => {
     users.update.mockResolvedValue(undefined);
     const hasher = mock<PasswordHasher>();
     hasher.hash.mockResolvedValue('$2b$10$new');
-    const confirmation = mock<PasswordConfirmation>();
+    const confirmation = mock<PasswordConfirmationService>();
     if (currentPasswordMatches) confirmation.confirm.mockResolvedValue(undefined);
     else confirmation.confirm.mockRejectedValue(new DomainError('INVALID_CURRENT_PASSWORD'));
-    const passwordChanges = mock<PasswordChanges>();
-    const links = mock<LinkTokens>();
+    const passwordChanges = mock<PasswordChangesService>();
+    const links = mock<LinkTokensService>();
     links.issue.mockResolvedValue('lnk_token');
-    const tokens = mock<AccessTokenService>();
+    const tokens = mock<AccessTokenRevoker>();
     const outbox = mock<Outbox>();
     const transaction = mock<Transaction>();
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(transaction));
     const mails = new AccountMails({ ...defaultSettings.mail, appUrl: 'https://app.example.com' });
-    const throttle = mock<AttemptThrottle>();
+    const throttle = mock<AttemptThrottleService>();
     throttle.mayMail.mockResolvedValue(true);
     const service = new AccountService(
       users,
@@ -71,7 +73,7 @@ describe('AccountService.updateProfile', () => {
       passwordChanges,
       links,
       tokens,
-      mock<SecondFactor>(),
+      mock<SecondFactorService>(),
       throttle,
       mock<SecurityEventLog>(),
       outbox,

@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuthContext } from '../auth/authenticated-user';
-import { LinkTokens } from '../auth/links/link-tokens.service';
-import { SecondFactor } from '../auth/mfa/second-factor.service';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import {
+  AccessTokenRevoker,
+  AttemptThrottleService,
+  AuthContext,
+  LinkTokensService,
+  PasswordChangesService,
+  PasswordConfirmationService,
+  PasswordHasher,
+  SecondFactorService,
+  SecurityEventLog,
+} from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
-import { PasswordChanges } from '../auth/passwords/password-changes.service';
-import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError, validationFailed } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
@@ -32,12 +34,12 @@ export class AccountService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly confirmation: PasswordConfirmation,
-    private readonly passwordChanges: PasswordChanges,
-    private readonly links: LinkTokens,
-    private readonly tokens: AccessTokenService,
-    private readonly secondFactor: SecondFactor,
-    private readonly throttle: AttemptThrottle,
+    private readonly confirmation: PasswordConfirmationService,
+    private readonly passwordChanges: PasswordChangesService,
+    private readonly links: LinkTokensService,
+    private readonly tokens: AccessTokenRevoker,
+    private readonly secondFactor: SecondFactorService,
+    private readonly throttle: AttemptThrottleService,
     private readonly events: SecurityEventLog,
     private readonly outbox: Outbox,
     private readonly mails: AccountMails,
@@ -136,7 +138,7 @@ export class AccountService {
     await this.confirmation.confirm(user, currentPassword, client.ip, () =>
       this.secondFactor.withCodeIfEnabled(user, code, { client }, async (transaction) => {
         await this.tokens.assertSessionLive(session.tokenId, transaction);
-        // The last active admin stays, whoever deletes it (as AccountStanding holds for the admins' routes).
+        // The last active admin stays, whoever deletes it (as AccountStandingService holds for the admins' routes).
         const admins = await this.users.lockActiveAdminIds(transaction);
         if (admins.includes(user.id) && admins.length <= 1) throw new DomainError('LAST_ADMIN');
         const stored = await this.users.getById(user.id, transaction);

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { LinkTokens } from '../auth/links/link-tokens.service';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import {
+  AccessTokenRevoker,
+  AttemptThrottleService,
+  type AuthenticatedUser,
+  LinkTokensService,
+  PasswordHasher,
+  SecurityEventLog,
+} from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
@@ -23,9 +25,9 @@ export class RegistrationService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly throttle: AttemptThrottle,
-    private readonly links: LinkTokens,
-    private readonly tokens: AccessTokenService,
+    private readonly throttle: AttemptThrottleService,
+    private readonly links: LinkTokensService,
+    private readonly tokens: AccessTokenRevoker,
     private readonly outbox: Outbox,
     private readonly mails: AccountMails,
     private readonly unitOfWork: UnitOfWork,

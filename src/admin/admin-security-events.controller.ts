@@ -1,8 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, RequireScopes, Roles } from '../auth';
-import { SecurityEventPages } from '../auth/security-events/security-event-pages';
-import { SecurityEventPageResponse, toSecurityEventResponse } from '../auth/security-events/security-event.response';
+import { SecurityEventPageResponse, SecurityEventPages, toSecurityEventResponse } from '../auth/internal';
 import { AdminSecurityEventsQuery } from './dto/admin-security-events.query';
 
 @ApiTags('Administration')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountStanding, StandingChanges } from '../auth/roles/account-standing.service';
+import { AccountStandingService, StandingChanges } from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/page.query';
 import { SignedCursors } from '../common/pagination/signed-cursors';
@@ -19,7 +19,7 @@ export interface UserPage {
 export class AdminUsersService {
   constructor(
     private readonly users: UsersService,
-    private readonly standing: AccountStanding,
+    private readonly standing: AccountStandingService,
     private readonly cursors: SignedCursors,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { AuthModule } from '../auth/internal';
 import { PaginationModule } from '../common/pagination/pagination.module';
 import { UsersModule } from '../users/users.module';
 import { AdminSecurityEventsController } from './admin-security-events.controller';

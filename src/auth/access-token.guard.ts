@@ -12,9 +12,10 @@ import { ADDS_CREDENTIAL_KEY, CredentialRoutePolicy } from './decorators/adds-cr
 import { SessionCookies } from './cookies/session-cookies';
 import { authParametersOf } from './decorators/current-user.decorator';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator';
-import { REQUIRED_ROLES_KEY, REQUIRED_SCOPES_KEY } from './scopes/scope.decorators';
+import { REQUIRED_ROLES_KEY } from './decorators/roles.decorator';
+import { REQUIRED_SCOPES_KEY } from './decorators/require-scopes.decorator';
 import type { UserRole } from '../users/user.entity';
-import { AccessTokenService } from './tokens/access-token.service';
+import { AccessTokenAuthenticator } from './tokens/access-token.authenticator';
 
 // RFC 6750 §2.1: the scheme is case-insensitive, one space, then a b64token.
 const BEARER_CREDENTIALS = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -54,7 +55,7 @@ export class AccessTokenGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: AccessTokenService,
+    private readonly tokens: AccessTokenAuthenticator,
     private readonly cookies: SessionCookies,
     private readonly csrf: CsrfTokens,
   ) {}

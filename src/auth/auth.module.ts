@@ -2,14 +2,15 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AccessTokenGuard } from './access-token.guard';
 import { CsrfTokens } from './cookies/csrf-tokens';
+import { AccountDirectoryModule } from './directory/account-directory.module';
 import { SessionCookies } from './cookies/session-cookies';
 import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { LinksModule } from './links/links.module';
-import { MfaModule } from './mfa/mfa.module';
-import { WebAuthnModule } from './passkeys/webauthn.module';
+import { MfaCoreModule } from './mfa/mfa-core.module';
+import { PasskeysCoreModule } from './passkeys/passkeys-core.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
-import { RolesModule } from './roles/roles.module';
+import { AccountStandingModule } from './account-standing/account-standing.module';
 import { ScopeRegistry } from './scopes/scope-registry';
 import { SecurityEventsModule } from './security-events/security-events.module';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -24,13 +25,14 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
 @Module({
   imports: [
     DiscoveryModule,
+    AccountDirectoryModule,
     PasswordsModule,
     AccessTokensModule,
     ThrottlingModule,
     LinksModule,
-    MfaModule,
-    WebAuthnModule,
-    RolesModule,
+    MfaCoreModule,
+    PasskeysCoreModule,
+    AccountStandingModule,
     SecurityEventsModule,
   ],
   providers: [
@@ -46,9 +48,9 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     AccessTokensModule,
     ThrottlingModule,
     LinksModule,
-    MfaModule,
-    WebAuthnModule,
-    RolesModule,
+    MfaCoreModule,
+    PasskeysCoreModule,
+    AccountStandingModule,
     SecurityEventsModule,
     SessionCookies,
     TrustedOriginGuard,

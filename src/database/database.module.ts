@@ -1,9 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 import { databaseConfig, DatabaseConfig } from '../config/app.config';
 import { buildDataSourceOptions } from './data-source-options';
+import { DeadRowPruner } from './dead-row.pruner';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -20,12 +22,13 @@ async function migratedDataSource(options: DataSourceOptions): Promise<DataSourc
   return new DataSource({ ...mysqlOptions, migrationsRun: false }).initialize();
 }
 
-/** The connection, for every module (global, like the TypeORM repositories it serves), and the unit of work. */
+/** The connection, for every module (global, like the TypeORM repositories it serves), the unit of work, and the pruning of dead rows. */
 @Global()
 @Module({
-  providers: [UnitOfWork],
-  exports: [UnitOfWork],
+  providers: [UnitOfWork, DeadRowPruner],
+  exports: [UnitOfWork, DeadRowPruner],
   imports: [
+    DiscoveryModule,
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (config: DatabaseConfig) => ({

@@ -2,11 +2,15 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, OperationObject, ParameterObject, ResponsesObject, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSRF_HEADER } from '../auth/cookies/session-cookies';
-import { ADDS_CREDENTIAL_OPERATION, CredentialRoutePolicy } from '../auth/decorators/adds-credential.decorator';
-import { PUBLIC_OPERATION } from '../auth/decorators/public.decorator';
-import { ScopeRegistry } from '../auth/scopes/scope-registry';
-import { ROLES_OPERATION, SCOPES_OPERATION } from '../auth/scopes/scope.decorators';
+import {
+  ADDS_CREDENTIAL_OPERATION,
+  CredentialRoutePolicy,
+  CSRF_HEADER,
+  PUBLIC_OPERATION,
+  ROLES_OPERATION,
+  ScopeRegistry,
+  SCOPES_OPERATION,
+} from '../auth/internal';
 import { documentedErrorCodes, errorResponseObject } from '../common/errors/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-codes';
 import { ErrorResponse } from '../common/errors/error.response';

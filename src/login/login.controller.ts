@@ -10,10 +10,14 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AddsCredential, ApiErrors, AuthContext, CurrentSession, Public, RequireScopes } from '../auth';
-import { SessionCookies } from '../auth/cookies/session-cookies';
-import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
-import { PersonalTokens } from '../auth/tokens/personal-tokens.service';
+import {
+  AccessTokenAuthenticator,
+  AccessTokenRevoker,
+  PersonalTokensService,
+  SecurityEventLog,
+  SessionCookies,
+  TrustedOriginGuard,
+} from '../auth/internal';
 import { CreatePersonalTokenRequest } from './dto/create-personal-token.request';
 import { PersonalTokenResponse, toPersonalTokenResponse } from './dto/personal-token.response';
 import { CsrfTokenResponse } from './dto/csrf-token.response';
@@ -25,7 +29,6 @@ import { LoginCredentialsBody } from './login-credentials.decorator';
 import { LoginService } from './login.service';
 import { RowIdPipe } from '../common/http/row-id.pipe';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
 
 /** Both bodies `POST /auth/token` and the cookie login take: the custom parameter decorator hides them from Swagger. */
 const LOGIN_BODY = {
@@ -54,10 +57,11 @@ const LOGIN_ERRORS = [
 export class LoginController {
   constructor(
     private readonly login: LoginService,
-    private readonly tokens: AccessTokenService,
+    private readonly authenticator: AccessTokenAuthenticator,
+    private readonly revoker: AccessTokenRevoker,
     private readonly sessionCookies: SessionCookies,
     private readonly trustedOrigins: TrustedOriginGuard,
-    private readonly personalTokens: PersonalTokens,
+    private readonly personalTokens: PersonalTokensService,
     private readonly events: SecurityEventLog,
   ) {}
 
@@ -176,7 +180,7 @@ export class LoginController {
   @ApiOkResponse({ type: [AccessTokenSummaryResponse] })
   @Get('tokens')
   async listTokens(@CurrentSession() session: AuthContext): Promise<AccessTokenSummaryResponse[]> {
-    const summaries = await this.tokens.list(session.user.id, session.tokenId);
+    const summaries = await this.authenticator.list(session.user.id, session.tokenId);
     return summaries.map(toAccessTokenSummaryResponse);
   }
 
@@ -216,7 +220,7 @@ export class LoginController {
     @Param('id', new RowIdPipe('No such token')) id: number,
     @Client() client: RequestClient,
   ): Promise<void> {
-    await this.tokens.revokeOwned(session.user.id, id);
+    await this.revoker.revokeOwned(session.user.id, id);
     this.events.record('token.revoked', session.user.id, { client });
   }
 
@@ -226,7 +230,7 @@ export class LoginController {
   @Delete('tokens')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeOtherTokens(@CurrentSession() session: AuthContext, @Client() client: RequestClient): Promise<void> {
-    await this.tokens.revokeAllExcept(session.user.id, session.tokenId);
+    await this.revoker.revokeAllExcept(session.user.id, session.tokenId);
     this.events.record('token.revoked', session.user.id, { client });
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { AuthModule } from '../auth/internal';
 import { UsersModule } from '../users/users.module';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';

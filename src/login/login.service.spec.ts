@@ -1,12 +1,15 @@
 import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../test/support/default-settings';
-import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
-import { PasskeyAssertions } from '../auth/passkeys/passkey-assertions.service';
-import { ScopeRegistry } from '../auth/scopes/scope-registry';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
+import {
+  AccessTokenIssuer,
+  AccessTokenRevoker,
+  AttemptThrottleService,
+  MfaChallengesService,
+  PasskeyAssertionsService,
+  PasswordHasher,
+  ScopeRegistry,
+  SecurityEventLog,
+} from '../auth/internal';
 import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -40,19 +43,20 @@ describe('LoginService.login', () => {
     hasher.verify.mockResolvedValue(passwordMatches);
     hasher.needsRehash.mockReturnValue(needsRehash);
     hasher.hash.mockResolvedValue('$2b$12$rehashed');
-    const tokens = mock<AccessTokenService>();
+    const tokens = mock<AccessTokenIssuer>();
     tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] });
-    const throttle = mock<AttemptThrottle>();
+    const throttle = mock<AttemptThrottleService>();
     // The throttle's own rules are AttemptThrottle's tests: here it lets every check run.
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
     const scopes = scopeRegistry();
-    const mfaChallenges = mock<MfaChallenges>();
+    const mfaChallenges = mock<MfaChallengesService>();
     mfaChallenges.start.mockResolvedValue({ mfaToken: 'mfa_x', expiresInSeconds: 300 });
-    const passkeys = mock<PasskeyAssertions>();
+    const passkeys = mock<PasskeyAssertionsService>();
     const service = new LoginService(
       users,
       hasher,
       tokens,
+      mock<AccessTokenRevoker>(),
       throttle,
       mfaChallenges,
       passkeys,
@@ -177,17 +181,18 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
     const hasher = mock<PasswordHasher>();
     hasher.verify.mockResolvedValue(passwordMatches);
     hasher.needsRehash.mockReturnValue(false);
-    const tokens = mock<AccessTokenService>();
+    const tokens = mock<AccessTokenIssuer>();
     tokens.issue.mockResolvedValue({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] });
-    const throttle = mock<AttemptThrottle>();
+    const throttle = mock<AttemptThrottleService>();
     throttle.checkSecret.mockImplementation((_email, _client, check) => check());
     const service = new LoginService(
       users,
       hasher,
       tokens,
+      mock<AccessTokenRevoker>(),
       throttle,
-      mock<MfaChallenges>(),
-      mock<PasskeyAssertions>(),
+      mock<MfaChallengesService>(),
+      mock<PasskeyAssertionsService>(),
       scopeRegistry(),
       mock<SecurityEventLog>(),
       { ...defaultSettings.account, emailVerification: 'required' },
@@ -216,9 +221,9 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
 describe('LoginService.loginWithPasskey', () => {
   const setup = (user: Partial<User>, emailVerification: 'optional' | 'required' = 'optional') => {
     const users = mock<UsersService>();
-    const tokens = mock<AccessTokenService>();
+    const tokens = mock<AccessTokenIssuer>();
     tokens.issue.mockImplementation((_userId, scopes) => Promise.resolve({ id: 9, token: 'nat_x', expiresInSeconds: 60, scopes }));
-    const passkeys = mock<PasskeyAssertions>();
+    const passkeys = mock<PasskeyAssertionsService>();
     passkeys.verify.mockResolvedValue(
       Object.assign(new User(), {
         id: 1,
@@ -235,8 +240,9 @@ describe('LoginService.loginWithPasskey', () => {
       users,
       mock<PasswordHasher>(),
       tokens,
-      mock<AttemptThrottle>(),
-      mock<MfaChallenges>(),
+      mock<AccessTokenRevoker>(),
+      mock<AttemptThrottleService>(),
+      mock<MfaChallengesService>(),
       passkeys,
       scopeRegistry(),
       events,

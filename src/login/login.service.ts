@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { ScopeRegistry } from '../auth/scopes/scope-registry';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import {
+  AccessTokenIssuer,
+  AccessTokenRevoker,
+  AttemptThrottleService,
+  IssuedAccessToken,
+  LoginTransport,
+  MfaChallengesService,
+  PasskeyAssertionsService,
+  PasswordHasher,
+  ScopeRegistry,
+  SecurityEventLog,
+} from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
-import { LoginTransport } from '../auth/mfa/mfa-challenge.entity';
-import { MfaChallenges } from '../auth/mfa/mfa-challenges.service';
-import { PasskeyAssertions } from '../auth/passkeys/passkey-assertions.service';
-import { AccessTokenService, IssuedAccessToken } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { accountConfig, AccountConfig } from '../config/app.config';
 import { User } from '../users/user.entity';
@@ -28,10 +32,11 @@ export class LoginService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: AccessTokenService,
-    private readonly throttle: AttemptThrottle,
-    private readonly mfaChallenges: MfaChallenges,
-    private readonly passkeys: PasskeyAssertions,
+    private readonly issuer: AccessTokenIssuer,
+    private readonly revoker: AccessTokenRevoker,
+    private readonly throttle: AttemptThrottleService,
+    private readonly mfaChallenges: MfaChallengesService,
+    private readonly passkeys: PasskeyAssertionsService,
     private readonly scopes: ScopeRegistry,
     private readonly events: SecurityEventLog,
     @Inject(accountConfig.KEY) private readonly config: AccountConfig,
@@ -141,7 +146,7 @@ export class LoginService {
     logged: Record<string, string> = {},
   ): Promise<IssuedAccessToken> {
     const userId = user.id;
-    const issued = await this.tokens.issue(userId, scopes, user.credentialVersion);
+    const issued = await this.issuer.issue(userId, scopes, user.credentialVersion);
     await this.users.recordLogin(userId);
     this.logger.log({ event: 'login.succeeded', userId, tokenId: issued.id, ...logged });
     this.events.record('login.succeeded', userId, { client });
@@ -159,7 +164,7 @@ export class LoginService {
   }
 
   async logout(userId: number, tokenId: number, client: RequestClient): Promise<void> {
-    await this.tokens.revoke(userId, tokenId);
+    await this.revoker.revoke(userId, tokenId);
     this.logger.log({ event: 'logout', userId, tokenId });
     this.events.record('logout', userId, { client });
   }

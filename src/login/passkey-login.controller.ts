@@ -3,9 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Response } from 'express';
 import { ApiErrors, Public } from '../auth';
-import { SessionCookies } from '../auth/cookies/session-cookies';
-import { TrustedOriginGuard } from '../auth/cookies/trusted-origin.guard';
-import { PasskeyAssertions } from '../auth/passkeys/passkey-assertions.service';
+import { PasskeyAssertionsService, SessionCookies, TrustedOriginGuard } from '../auth/internal';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { PasskeyLoginRequest } from './dto/passkey-login.request';
 import { TokenResponse, toTokenResponse } from './dto/token.response';
@@ -31,7 +29,7 @@ const ASSERTION =
 export class PasskeyLoginController {
   constructor(
     private readonly login: LoginService,
-    private readonly assertions: PasskeyAssertions,
+    private readonly assertions: PasskeyAssertionsService,
     private readonly sessionCookies: SessionCookies,
   ) {}
 

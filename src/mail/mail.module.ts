@@ -5,12 +5,12 @@ import { Outbox } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxSender } from './outbox.sender';
-import { SentMailPruner } from './sent-mail.pruner';
+import { SentMailPruningStep } from './sent-mail.pruning-step';
 
 /** Mail through a durable outbox: features enqueue in their transactions, every instance sends in the background. */
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxMessage])],
-  providers: [OutboxRepository, Outbox, MailTransport, OutboxSender, SentMailPruner],
+  providers: [OutboxRepository, Outbox, MailTransport, OutboxSender, SentMailPruningStep],
   exports: [Outbox],
 })
 export class MailModule {}

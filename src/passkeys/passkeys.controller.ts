@@ -2,8 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { AddsCredential, ApiErrors, AuthContext, CurrentSession, RequireScopes } from '../auth';
-import { PasskeyErrors } from '../auth/passkeys/passkey.errors';
-import { Passkeys } from '../auth/passkeys/passkeys.service';
+import { PasskeyErrors, PasskeysService } from '../auth/internal';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { RowIdPipe } from '../common/http/row-id.pipe';
 import { PasskeyResponse, toPasskeyResponse } from './dto/passkey.response';
@@ -19,7 +18,7 @@ const OPTIONS_SCHEMA = {
 @ApiTags('Passkeys')
 @Controller('auth/passkeys')
 export class PasskeysController {
-  constructor(private readonly passkeys: Passkeys) {}
+  constructor(private readonly passkeys: PasskeysService) {}
 
   @ApiOperation({
     summary: 'Start adding a passkey: options for the browser (current password required, and a code when MFA is on)',

@@ -1,15 +1,15 @@
 import type { Response } from 'supertest';
-import { MfaChallenges } from '../../src/auth/mfa/mfa-challenges.service';
-import { PasskeyAssertions } from '../../src/auth/passkeys/passkey-assertions.service';
+import { MfaChallengesService } from '../../src/auth/mfa/mfa-challenges.service';
+import { PasskeyAssertionsService } from '../../src/auth/passkeys/passkey-assertions.service';
 import { PasswordHasher } from '../../src/auth/passwords/password-hasher';
-import { AccountStanding } from '../../src/auth/roles/account-standing.service';
-import { AttemptThrottle } from '../../src/auth/throttling/attempt-throttle.service';
-import { PersonalTokens } from '../../src/auth/tokens/personal-tokens.service';
-import { SecondFactor } from '../../src/auth/mfa/second-factor.service';
+import { AccountStandingService } from '../../src/auth/account-standing/account-standing.service';
+import { AttemptThrottleService } from '../../src/auth/throttling/attempt-throttle.service';
+import { PersonalTokensService } from '../../src/auth/tokens/personal-tokens.service';
+import { SecondFactorService } from '../../src/auth/mfa/second-factor.service';
 import { WebAuthnChallenges } from '../../src/auth/passkeys/webauthn-challenges';
-import { TwoFactorService } from '../../src/two-factor/two-factor.service';
+import { MfaService } from '../../src/mfa/mfa.service';
 import { UsersService } from '../../src/users/users.service';
-import { RecoveryService } from '../../src/recovery/recovery.service';
+import { PasswordResetService } from '../../src/password-reset/password-reset.service';
 import { NotesModule } from '../fixtures/notes/notes.module';
 import { bodyRoutesOf, documentedRoutesOf, encodeFields } from '../support/body-routes';
 import { eventually } from '../support/eventually';
@@ -237,8 +237,8 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     if (options.admin) {
       // Another admin stays, so that this one may be demoted (LAST_ADMIN otherwise).
       const keeper = await registerAndLogin(t.http, 'keeper79@example.com');
-      await t.app.get(AccountStanding).change(keeper.userId, { role: 'admin' }, null);
-      await t.app.get(AccountStanding).change(userId, { role: 'admin' }, null);
+      await t.app.get(AccountStandingService).change(keeper.userId, { role: 'admin' }, null);
+      await t.app.get(AccountStandingService).change(userId, { role: 'admin' }, null);
     }
     return { userId, email, other: await login(t.http, email) };
   }
@@ -252,8 +252,8 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     ],
     ['a reset completes', ({ email }) => resetPassword(email, NEW_PASSWORD), {}],
     ['MFA turns on', ({ other }) => turnMfaOn(t.http, other, t.clock.now()), {}],
-    ['the user is deactivated', ({ userId }) => t.app.get(AccountStanding).change(userId, { isActive: false }, null), {}],
-    ['the user is demoted', ({ userId }) => t.app.get(AccountStanding).change(userId, { role: 'user' }, null), { admin: true }],
+    ['the user is deactivated', ({ userId }) => t.app.get(AccountStandingService).change(userId, { isActive: false }, null), {}],
+    ['the user is demoted', ({ userId }) => t.app.get(AccountStandingService).change(userId, { role: 'user' }, null), { admin: true }],
     [
       'the account is deleted',
       ({ other }) => t.http.delete('/users/me').set(bearer(other)).send({ currentPassword: PASSWORD }).expect(204),
@@ -281,12 +281,12 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
         await t.http.delete(`/auth/passkeys/${id}`).set(bearer(other)).expect(204);
       },
     ],
-    ['the user is deactivated', ({ userId }: Racer) => t.app.get(AccountStanding).change(userId, { isActive: false }, null)],
+    ['the user is deactivated', ({ userId }: Racer) => t.app.get(AccountStandingService).change(userId, { isActive: false }, null)],
   ])('a passkey sign-in held after its assertion was verified while %s answers 401', async (_change, change) => {
     const racing = await racer('passkey79@example.com');
     const authenticator = new SoftAuthenticator(ORIGIN);
     await addPasskey(t.http, racing.other, authenticator);
-    const held = holdNextCall(t.app.get(PasskeyAssertions), 'verify');
+    const held = holdNextCall(t.app.get(PasskeyAssertionsService), 'verify');
     const response = authenticator.authenticate(await passkeyLoginOptions(t.http));
     const signIn = t.http.post('/auth/passkeys/authentication').send({ response });
 
@@ -315,7 +315,7 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     const { secret } = await turnMfaOn(t.http, racing.other, t.clock.now());
     const challenge = await t.http.post('/auth/token').send({ email: racing.email, password: PASSWORD }).expect(403);
     t.clock.advance(30_000);
-    const held = holdNextCall(t.app.get(MfaChallenges), 'finish');
+    const held = holdNextCall(t.app.get(MfaChallengesService), 'finish');
     const verify = t.http.post('/auth/mfa/verify').send({ mfaToken: challenge.body.mfaToken, code: totpOf(secret, t.clock.now()) });
 
     expect(await raced(held, verify, () => change(racing, secret), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
@@ -324,7 +324,7 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
   it('a personal-token creation held while the password changes in another session makes no token', async () => {
     const racing = await racer('personal79@example.com');
     const creator = await login(t.http, racing.email);
-    const held = holdNextCall(t.app.get(PersonalTokens), 'create', 'before');
+    const held = holdNextCall(t.app.get(PersonalTokensService), 'create', 'before');
     const changePassword = () =>
       t.http.patch('/users/me').set(bearer(racing.other)).send({ password: NEW_PASSWORD, currentPassword: PASSWORD }).expect(200);
 
@@ -355,7 +355,7 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
 
     it('an email change held after its password check', async () => {
       const racing = await racer('attacked79b@example.com');
-      const held = holdNextCall(t.app.get(AttemptThrottle), 'countEmailChange', 'before');
+      const held = holdNextCall(t.app.get(AttemptThrottleService), 'countEmailChange', 'before');
       const change = t.http
         .patch('/users/me')
         .set(bearer(racing.other))
@@ -380,7 +380,7 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
       const racing = await racer('attacked79d@example.com');
       const { secret } = (await t.http.post('/auth/mfa/totp').set(bearer(racing.other)).send({ currentPassword: PASSWORD }).expect(200))
         .body as { secret: string };
-      const held = holdNextCall(t.app.get(TwoFactorService), 'confirmEnrolment', 'before');
+      const held = holdNextCall(t.app.get(MfaService), 'confirmEnrolment', 'before');
       const confirmation = t.http
         .post('/auth/mfa/totp/confirm')
         .set(bearer(racing.other))
@@ -393,7 +393,7 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
 
     it('an account deletion held after its password check', async () => {
       const racing = await racer('attacked79e@example.com');
-      const held = holdNextCall(t.app.get(SecondFactor), 'withCodeIfEnabled', 'before');
+      const held = holdNextCall(t.app.get(SecondFactorService), 'withCodeIfEnabled', 'before');
       const deletion = t.http.delete('/users/me').set(bearer(racing.other)).send({ currentPassword: PASSWORD });
 
       expect(await raced(held, deletion, ownerResets(racing.email), racing.userId)).toEqual({ status: 401, tokensLeft: 0 });
@@ -445,7 +445,7 @@ describe('item 80: no route lets one client or account mail one address more tha
     for (let request = 0; request < 6; request++) {
       await t.http.post('/auth/password-reset').send({ email: 'reset80@example.com' }).expect(202);
     }
-    await t.app.get(RecoveryService).beforeApplicationShutdown();
+    await t.app.get(PasswordResetService).beforeApplicationShutdown();
     await deliverMail(t);
 
     expect(sink.to('reset80@example.com').filter((mail) => mail.subject === 'Reset your password')).toHaveLength(3);
@@ -535,7 +535,7 @@ describe('item 84: canonical decimal numbers in paths and queries, and no body o
 
   beforeEach(async () => {
     admin = await registerVerified(t, 'admin84@example.com');
-    await t.app.get(AccountStanding).change(admin.userId, { role: 'admin' }, null);
+    await t.app.get(AccountStandingService).change(admin.userId, { role: 'admin' }, null);
     admin.token = await login(t.http, 'admin84@example.com');
     document = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
   });
@@ -633,8 +633,8 @@ describe('item 85: a deactivation kills the links mailed to the user, also after
     await t.http.patch('/users/me').set(bearer(token)).send({ email: 'next85@example.com', currentPassword: PASSWORD }).expect(200);
     const change = await linkIn('next85@example.com', 'Confirm your new email address');
 
-    await t.app.get(AccountStanding).change(userId, { isActive: false }, null);
-    await t.app.get(AccountStanding).change(userId, { isActive: true }, null);
+    await t.app.get(AccountStandingService).change(userId, { isActive: false }, null);
+    await t.app.get(AccountStandingService).change(userId, { isActive: true }, null);
 
     for (const answer of [
       await t.http.post('/auth/email-verification/confirm').send({ token: verification }),
@@ -652,9 +652,9 @@ describe('item 85: a deactivation kills the links mailed to the user, also after
     await t.http.post('/auth/password-reset').send({ email: 'racing85@example.com' }).expect(202);
     await held.arrived;
 
-    await t.app.get(AccountStanding).change(userId, { isActive: false }, null);
+    await t.app.get(AccountStandingService).change(userId, { isActive: false }, null);
     held.release();
-    await t.app.get(RecoveryService).beforeApplicationShutdown();
+    await t.app.get(PasswordResetService).beforeApplicationShutdown();
 
     expect(await t.db.query("SELECT id FROM link_tokens WHERE user_id = ? AND purpose = 'reset-password'", [userId])).toEqual([]);
   });
@@ -715,7 +715,7 @@ describe('item 86: the address mailed is the address stored: quoted local parts 
 describe('issue 22 row 11: the admins’ search is normalised as emails are', () => {
   it('finds ada@example.com by ADA@EXAMPLE and by its fullwidth spelling', async () => {
     const admin = await registerVerified(t, 'admin11@example.com');
-    await t.app.get(AccountStanding).change(admin.userId, { role: 'admin' }, null);
+    await t.app.get(AccountStandingService).change(admin.userId, { role: 'admin' }, null);
     const token = await login(t.http, 'admin11@example.com');
     await registerAndLogin(t.http, 'ada@example.com');
 

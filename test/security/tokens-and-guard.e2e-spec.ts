@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AccessTokenService } from '../../src/auth/tokens/access-token.service';
+import { AccessTokenIssuer } from '../../src/auth/tokens/access-token.issuer';
 import { AccessTokensRepository } from '../../src/auth/tokens/access-tokens.repository';
 import { LogCapture } from '../support/log-capture';
 import { sendRaw } from '../support/raw-request';
@@ -32,7 +32,7 @@ describe('Security checklist: tokens, guard and logout', () => {
   });
 
   it('item 15: 256 random bits, base64url with a fixed prefix: 1,000 tokens are distinct, of one length and alphabet', async () => {
-    const service = t.app.get(AccessTokenService);
+    const service = t.app.get(AccessTokenIssuer);
     const issued = [token];
     // A fresh account's security stamp is 0.
     for (let i = 0; i < 999; i++) issued.push((await service.issue(userId, ['account'], 0)).token);

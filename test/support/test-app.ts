@@ -1,4 +1,4 @@
-import { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request, { type Response } from 'supertest';
@@ -8,7 +8,10 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
+import { AccountStandingService, ScopeRegistry } from '../../src/auth/internal';
+import { joinScopes } from '../../src/auth/scopes/scopes';
 import { RevocationFeed } from '../../src/auth/tokens/revocation-feed';
+import type { UserRole } from '../../src/users/user.entity';
 import { OutboxSender } from '../../src/mail/outbox.sender';
 import { LOG_DESTINATION } from '../../src/common/logging/root-logger.module';
 import { Clock } from '../../src/common/time/clock';
@@ -33,6 +36,7 @@ import {
   WebAuthnConfig,
 } from '../../src/config/app.config';
 import { validateEnvironment } from '../../src/config/environment';
+import { NotesModule } from '../fixtures/notes/notes.module';
 import { eventually } from './eventually';
 import { FakeClock } from './fake-clock';
 import { LogCapture, testLogDestination } from './log-capture';
@@ -76,11 +80,31 @@ export interface TestAppOptions {
   keepOutbox?: boolean;
 }
 
+/**
+ * Another team's modules that `npm run test:extension` (TEST_MOUNT=notes)
+ * mounts in AppModule's own imports, as its one line there would: the shared
+ * suites then run beside a module that is not the service's.
+ */
+const MOUNTABLE: Record<string, DynamicModule['imports']> = { notes: [NotesModule] };
+
+function appModule(environment: ReturnType<typeof validateEnvironment>): DynamicModule {
+  const root = AppModule.withEnvironment(environment);
+  const mounted = (process.env.TEST_MOUNT ?? '')
+    .split(',')
+    .filter((name) => name !== '')
+    .flatMap((name) => {
+      const modules = MOUNTABLE[name];
+      if (!modules) throw new Error(`TEST_MOUNT names ${name}: none of ${Object.keys(MOUNTABLE).join(', ')}`);
+      return modules;
+    });
+  return { ...root, imports: [...(root.imports ?? []), ...mounted] };
+}
+
 /** The production AppModule and server settings on the worker's test database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = new FakeClock(new Date());
   const environment = validateEnvironment(process.env);
-  let builder = Test.createTestingModule({ imports: [AppModule.withEnvironment(environment), ...(options.imports ?? [])] });
+  let builder = Test.createTestingModule({ imports: [appModule(environment), ...(options.imports ?? [])] });
   const namespaces = [
     [authConfig, options.auth],
     [httpConfig, options.http],
@@ -131,6 +155,40 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = app.get(DataSource);
   const mailbox = options.mailSink ?? (await EmlFolder.open(app.get<MailConfig>(mailConfig.KEY).outboxDir));
   return { app, http: request(app.getHttpServer()), db, clock, mailbox, close: () => app.close() };
+}
+
+/**
+ * One application for the enclosing describe block (or file): made in its
+ * beforeAll, closed in its afterAll. Read it inside tests and hooks only.
+ * `options` may be a function, for options made in an earlier beforeAll.
+ */
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await createTestApp(typeof options === 'function' ? options() : options);
+  });
+  afterAll(() => current?.close());
+  return new Proxy({} as TestApp, {
+    get(_, key) {
+      if (!current) throw new Error(`the test application is made in beforeAll: read t.${String(key)} inside a test or a hook`);
+      return Reflect.get(current, key) as unknown;
+    },
+  });
+}
+
+/** The scopes a login that asks for none gives a user of this role, as stored: those of every module mounted. */
+export function grantedScopes(t: TestApp, role: UserRole = 'user'): string {
+  return joinScopes(t.app.get(ScopeRegistry).grantable(role));
+}
+
+/** Every scope of the application, with its description, as the API docs list them. */
+export function allScopes(t: TestApp): Record<string, string> {
+  return Object.fromEntries(t.app.get(ScopeRegistry).all());
+}
+
+/** Makes the user an admin, as an operator does with `npm run users:set-role`. Tokens issued before get no admin scope. */
+export async function makeAdmin(t: TestApp, userId: number): Promise<void> {
+  await t.app.get(AccountStandingService).change(userId, { role: 'admin' }, null);
 }
 
 /** Empties the table of every entity the application has, whichever module brought it. */

@@ -3,12 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-/** The README's ```js snippet whose first line starts with `firstLine`, as front ends are told to use it. */
-export function readmeSnippet(firstLine: string): string {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('```js\n' + firstLine);
-  if (start === -1) throw new Error(`README.md has no snippet starting with "${firstLine}"`);
-  const body = readme.slice(start + '```js\n'.length);
+/** The ```js snippet of `docs/<page>` whose first line starts with `firstLine`, as front ends are told to use it. */
+export function docSnippet(page: string, firstLine: string): string {
+  const text = readFileSync(join(__dirname, '..', '..', 'docs', page), 'utf8');
+  const start = text.indexOf('```js\n' + firstLine);
+  if (start === -1) throw new Error(`docs/${page} has no snippet starting with "${firstLine}"`);
+  const body = text.slice(start + '```js\n'.length);
   return body.slice(0, body.indexOf('```'));
 }
 

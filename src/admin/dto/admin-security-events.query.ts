@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { SECURITY_EVENT_TYPES, SecurityEventType } from '../../auth/security-events/security-event.entity';
+import { SECURITY_EVENT_TYPES, SecurityEventType } from '../../auth/internal';
 import { PageQuery } from '../../common/pagination/page.query';
 import { IsDecimalInteger } from '../../common/validation/decimal-integer.decorator';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { cookieValues } from '../../common/http/raw-headers';
 import { sessionConfig, SessionConfig } from '../../config/app.config';
-import { IssuedAccessToken } from '../tokens/access-token.service';
+import { IssuedAccessToken } from '../tokens/access-token.issuer';
 import { CsrfTokens } from './csrf-tokens';
 
 /** The response header that hands the CSRF token to a page that cannot read the API's cookies. */

@@ -3,10 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, Not, Repository } from 'typeorm';
 import type { Transaction } from '../../database/unit-of-work';
 import { LinkPurpose, LinkToken } from './link-token.entity';
+import { DeadRowStep, PrunesDeadRows } from '../../database/dead-rows';
 
 /** The only place that queries `link_tokens`. */
+@PrunesDeadRows('linkTokens')
 @Injectable()
-export class LinkTokensRepository {
+export class LinkTokensRepository implements DeadRowStep {
   constructor(@InjectRepository(LinkToken) private readonly links: Repository<LinkToken>) {}
 
   private repository(transaction?: Transaction): Repository<LinkToken> {
@@ -33,7 +35,7 @@ export class LinkTokensRepository {
   }
 
   /** Deletes up to `limit` expired links; returns how many. */
-  async deleteExpired(now: Date, limit: number): Promise<number> {
+  async pruneDead(now: Date, limit: number): Promise<number> {
     const result: { affectedRows: number } = await this.links.query(
       'DELETE FROM link_tokens WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
       [now, limit],

@@ -29,7 +29,7 @@ const ALL_PURPOSES: LinkPurpose[] = ['verify-email', 'reset-password', 'change-e
  * Tokens are never logged.
  */
 @Injectable()
-export class LinkTokens {
+export class LinkTokensService {
   private readonly ttlSeconds: Record<LinkPurpose, number>;
 
   constructor(
@@ -99,10 +99,5 @@ export class LinkTokens {
   /** Every link of these purposes of the user dies (but `exceptId`). */
   revokeForUser(userId: number, purposes: LinkPurpose[], transaction: Transaction, exceptId?: number): Promise<void> {
     return this.repository.deleteForUser(userId, purposes, transaction, exceptId);
-  }
-
-  /** Deletes up to `limit` expired links; for the scheduled pruning. */
-  pruneExpired(limit: number): Promise<number> {
-    return this.repository.deleteExpired(this.clock.now(), limit);
   }
 }

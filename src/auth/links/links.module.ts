@@ -4,12 +4,12 @@ import { UsersModule } from '../../users/users.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { LinkToken } from './link-token.entity';
 import { LinkTokensRepository } from './link-tokens.repository';
-import { LinkTokens } from './link-tokens.service';
+import { LinkTokensService } from './link-tokens.service';
 
 // UsersModule brings the `users` table that links reference.
 @Module({
   imports: [TypeOrmModule.forFeature([LinkToken]), UsersModule, ThrottlingModule],
-  providers: [LinkTokensRepository, LinkTokens],
-  exports: [LinkTokens],
+  providers: [LinkTokensRepository, LinkTokensService],
+  exports: [LinkTokensService],
 })
 export class LinksModule {}

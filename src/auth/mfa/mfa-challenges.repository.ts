@@ -3,10 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import type { Transaction } from '../../database/unit-of-work';
 import { MfaChallenge } from './mfa-challenge.entity';
+import { DeadRowStep, PrunesDeadRows } from '../../database/dead-rows';
 
 /** The only place that queries `mfa_challenges`. */
+@PrunesDeadRows('mfaChallenges')
 @Injectable()
-export class MfaChallengesRepository {
+export class MfaChallengesRepository implements DeadRowStep {
   constructor(@InjectRepository(MfaChallenge) private readonly challenges: Repository<MfaChallenge>) {}
 
   private repository(transaction?: Transaction): Repository<MfaChallenge> {
@@ -34,7 +36,7 @@ export class MfaChallengesRepository {
   }
 
   /** Deletes up to `limit` expired challenges (used and spent ones are deleted at once); returns how many. */
-  async deleteExpired(now: Date, limit: number): Promise<number> {
+  async pruneDead(now: Date, limit: number): Promise<number> {
     const result: { affectedRows: number } = await this.challenges.query(
       'DELETE FROM mfa_challenges WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
       [now, limit],

@@ -4,17 +4,17 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
-import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { AttemptThrottleService } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { mfaTokens } from './mfa-challenge.codec';
 import { MfaChallenge } from './mfa-challenge.entity';
-import { MFA_CHALLENGE_MAX_FAILURES, MfaChallenges } from './mfa-challenges.service';
+import { MFA_CHALLENGE_MAX_FAILURES, MfaChallengesService } from './mfa-challenges.service';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
-import { SecondFactor } from './second-factor.service';
+import { SecondFactorService } from './second-factor.service';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 
-describe('MfaChallenges.finish', () => {
+describe('MfaChallengesService.finish', () => {
   const transaction = mock<Transaction>();
   const challengeWith = (failedAttempts: number) =>
     Object.assign(new MfaChallenge(), {
@@ -29,10 +29,10 @@ describe('MfaChallenges.finish', () => {
   const setup = (failedAttempts = 0) => {
     const challenges = mock<MfaChallengesRepository>();
     challenges.findLive.mockResolvedValue(challengeWith(failedAttempts));
-    const secondFactor = mock<SecondFactor>();
+    const secondFactor = mock<SecondFactorService>();
     const users = mock<UsersService>();
     users.findById.mockResolvedValue(Object.assign(new User(), { id: 7, email: 'ada@example.com', isActive: true, role: 'user' }));
-    const throttle = mock<AttemptThrottle>();
+    const throttle = mock<AttemptThrottleService>();
     // What the check answered, as the throttle saw it: a verdict it counts, or no verdict.
     const verdicts: unknown[] = [];
     throttle.checkSecret.mockImplementation(async (_email, _client, check) => {
@@ -47,7 +47,15 @@ describe('MfaChallenges.finish', () => {
     });
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(transaction));
-    const service = new MfaChallenges(challenges, secondFactor, users, throttle, mock<BearerSecretAttempts>(), unitOfWork, new FakeClock());
+    const service = new MfaChallengesService(
+      challenges,
+      secondFactor,
+      users,
+      throttle,
+      mock<BearerSecretAttempts>(),
+      unitOfWork,
+      new FakeClock(),
+    );
     return { service, challenges, secondFactor, verdicts };
   };
   const mfaToken = mfaTokens.generate();

@@ -6,12 +6,12 @@ import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { joinScopes, splitScopes } from '../scopes/scopes';
 import type { RequestClient } from '../../common/http/request-client.decorator';
-import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { AttemptThrottleService } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { mfaTokens } from './mfa-challenge.codec';
 import { LoginTransport } from './mfa-challenge.entity';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
-import { CodeOwner, SecondFactor, SecondFactorKind } from './second-factor.service';
+import { CodeOwner, SecondFactorService, SecondFactorKind } from './second-factor.service';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 300;
 /** Wrong codes a challenge takes; the next login starts a new one, on the same account's failure counter. */
@@ -39,15 +39,15 @@ type Attempt = FinishedChallenge | 'expired' | 'wrong';
  * Logins waiting for their second factor. A challenge is started after the
  * right password only, and finished by a code of that user: once, within
  * five minutes, and before five wrong codes. Each code is a check of a secret
- * of the account (AttemptThrottle): wrong ones count as failed logins.
+ * of the account (AttemptThrottleService): wrong ones count as failed logins.
  */
 @Injectable()
-export class MfaChallenges {
+export class MfaChallengesService {
   constructor(
     private readonly challenges: MfaChallengesRepository,
-    private readonly secondFactor: SecondFactor,
+    private readonly secondFactor: SecondFactorService,
     private readonly users: UsersService,
-    private readonly throttle: AttemptThrottle,
+    private readonly throttle: AttemptThrottleService,
     private readonly unknownTokens: BearerSecretAttempts,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,

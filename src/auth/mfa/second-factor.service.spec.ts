@@ -9,7 +9,7 @@ import { SecurityEventLog } from '../security-events/security-event-log';
 import { MfaMails } from './mfa.mails';
 import { EncryptedSecret, MfaSecretCipher } from './mfa-secret.cipher';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
-import { SecondFactor } from './second-factor.service';
+import { SecondFactorService } from './second-factor.service';
 import { TotpFactor } from './totp-factor.entity';
 import { TotpFactorsRepository } from './totp-factors.repository';
 
@@ -43,14 +43,14 @@ class InMemoryTotpFactors {
   }
 }
 
-describe('SecondFactor: the TOTP window and replay, on an injected clock', () => {
+describe('SecondFactorService: the TOTP window and replay, on an injected clock', () => {
   const owner = { id: 7, email: 'ada@example.com' };
   const transaction = mock<Transaction>();
   // 2026-01-01T00:00:00Z is the start of a 30-second step.
   const clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
   const step = () => Math.floor(clock.now().getTime() / 30_000);
   let factors: InMemoryTotpFactors;
-  let secondFactor: SecondFactor;
+  let secondFactor: SecondFactorService;
   let secret: Buffer;
 
   beforeEach(async () => {
@@ -66,7 +66,7 @@ describe('SecondFactor: the TOTP window and replay, on an injected clock', () =>
       issuer: 'Test',
       unreadableSecretsStopStartup: false,
     });
-    secondFactor = new SecondFactor(
+    secondFactor = new SecondFactorService(
       repository,
       mock<RecoveryCodesRepository>(),
       cipher,

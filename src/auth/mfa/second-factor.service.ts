@@ -25,8 +25,8 @@ export interface CodeOwner {
  * and the one check of a `code` every route that takes one goes through.
  */
 @Injectable()
-export class SecondFactor {
-  private readonly logger = new Logger(SecondFactor.name);
+export class SecondFactorService {
+  private readonly logger = new Logger(SecondFactorService.name);
 
   constructor(
     private readonly factors: TotpFactorsRepository,

@@ -13,7 +13,7 @@ import { webAuthnConfig, WebAuthnConfig } from '../../config/app.config';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
-import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { AttemptThrottleService } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { answeredChallenge, asAuthenticationResponse, credentialIdBytes } from './passkey-response';
 import { Passkey } from './passkey.entity';
@@ -27,13 +27,13 @@ import { WEBAUTHN_CHALLENGE_TTL_SECONDS, WebAuthnChallenges } from './webauthn-c
  * against the client like an unknown link (BearerSecretAttempts).
  */
 @Injectable()
-export class PasskeyAssertions {
-  private readonly logger = new Logger(PasskeyAssertions.name);
+export class PasskeyAssertionsService {
+  private readonly logger = new Logger(PasskeyAssertionsService.name);
 
   constructor(
     private readonly passkeys: PasskeysRepository,
     private readonly challenges: WebAuthnChallenges,
-    private readonly throttle: AttemptThrottle,
+    private readonly throttle: AttemptThrottleService,
     private readonly failures: BearerSecretAttempts,
     private readonly events: SecurityEventLog,
     private readonly users: UsersService,

@@ -15,10 +15,10 @@ import { UnitOfWork } from '../../database/unit-of-work';
 import { Outbox } from '../../mail/outbox';
 import { UsersService } from '../../users/users.service';
 import type { AuthContext, AuthenticatedUser } from '../authenticated-user';
-import { SecondFactor } from '../mfa/second-factor.service';
-import { PasswordConfirmation } from '../passwords/password-confirmation.service';
+import { SecondFactorService } from '../mfa/second-factor.service';
+import { PasswordConfirmationService } from '../passwords/password-confirmation.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
-import { AccessTokenService } from '../tokens/access-token.service';
+import { AccessTokenRevoker } from '../tokens/access-token.revoker';
 import { defaultPasskeyName } from './passkey-names';
 import { answeredChallenge, asRegistrationResponse } from './passkey-response';
 import { Passkey } from './passkey.entity';
@@ -38,16 +38,16 @@ const USER_HANDLE_BYTES = 32;
  * MFA is on (the routes add a verified email and a session token).
  */
 @Injectable()
-export class Passkeys {
-  private readonly logger = new Logger(Passkeys.name);
+export class PasskeysService {
+  private readonly logger = new Logger(PasskeysService.name);
 
   constructor(
     private readonly passkeys: PasskeysRepository,
     private readonly challenges: WebAuthnChallenges,
     private readonly users: UsersService,
-    private readonly confirmation: PasswordConfirmation,
-    private readonly secondFactor: SecondFactor,
-    private readonly tokens: AccessTokenService,
+    private readonly confirmation: PasswordConfirmationService,
+    private readonly secondFactor: SecondFactorService,
+    private readonly tokens: AccessTokenRevoker,
     private readonly outbox: Outbox,
     private readonly mails: PasskeyMails,
     private readonly events: SecurityEventLog,

@@ -3,10 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import type { Transaction } from '../../database/unit-of-work';
 import { WebAuthnCeremony, WebAuthnChallenge } from './webauthn-challenge.entity';
+import { DeadRowStep, PrunesDeadRows } from '../../database/dead-rows';
 
 /** The only place that queries `webauthn_challenges`. */
+@PrunesDeadRows('webAuthnChallenges')
 @Injectable()
-export class WebAuthnChallengesRepository {
+export class WebAuthnChallengesRepository implements DeadRowStep {
   constructor(@InjectRepository(WebAuthnChallenge) private readonly challenges: Repository<WebAuthnChallenge>) {}
 
   async insert(challenge: Omit<WebAuthnChallenge, 'id' | 'user'>): Promise<void> {
@@ -40,7 +42,7 @@ export class WebAuthnChallengesRepository {
   }
 
   /** Deletes up to `limit` expired challenges (used ones are deleted at once); returns how many. */
-  async deleteExpired(now: Date, limit: number): Promise<number> {
+  async pruneDead(now: Date, limit: number): Promise<number> {
     const result: { affectedRows: number } = await this.challenges.query(
       'DELETE FROM webauthn_challenges WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
       [now, limit],

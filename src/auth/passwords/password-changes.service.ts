@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
-import { LinkTokens } from '../links/link-tokens.service';
-import { AccessTokenService } from '../tokens/access-token.service';
+import { LinkTokensService } from '../links/link-tokens.service';
+import { AccessTokenRevoker } from '../tokens/access-token.revoker';
 
 /**
  * What a new password brings with it, whether the user changed it or reset
@@ -12,11 +12,11 @@ import { AccessTokenService } from '../tokens/access-token.service';
  * its link, in the transaction that sets the hash. `forgetSessions` follows the commit.
  */
 @Injectable()
-export class PasswordChanges {
+export class PasswordChangesService {
   constructor(
     private readonly users: UsersService,
-    private readonly links: LinkTokens,
-    private readonly tokens: AccessTokenService,
+    private readonly links: LinkTokensService,
+    private readonly tokens: AccessTokenRevoker,
   ) {}
 
   /** Stores `hashedPassword`; `keepTokenId`, when given, is the one session that stays (the caller's own). */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
-import { AttemptThrottle } from '../throttling/attempt-throttle.service';
+import { AttemptThrottleService } from '../throttling/attempt-throttle.service';
 import { PasswordHasher } from './password-hasher';
 
 /**
@@ -14,13 +14,13 @@ import { PasswordHasher } from './password-hasher';
  * `password.check_failed`; past the limits, 429 with Retry-After.
  */
 @Injectable()
-export class PasswordConfirmation {
-  private readonly logger = new Logger(PasswordConfirmation.name);
+export class PasswordConfirmationService {
+  private readonly logger = new Logger(PasswordConfirmationService.name);
 
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly throttle: AttemptThrottle,
+    private readonly throttle: AttemptThrottleService,
   ) {}
 
   /**

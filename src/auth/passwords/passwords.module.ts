@@ -3,14 +3,14 @@ import { UsersModule } from '../../users/users.module';
 import { LinksModule } from '../links/links.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { AccessTokensModule } from '../tokens/access-tokens.module';
-import { PasswordChanges } from './password-changes.service';
-import { PasswordConfirmation } from './password-confirmation.service';
+import { PasswordChangesService } from './password-changes.service';
+import { PasswordConfirmationService } from './password-confirmation.service';
 import { PasswordHasher } from './password-hasher';
 import { PasswordWorkLimiter } from './password-work-limiter';
 
 @Module({
   imports: [UsersModule, ThrottlingModule, LinksModule, AccessTokensModule],
-  providers: [PasswordWorkLimiter, PasswordHasher, PasswordConfirmation, PasswordChanges],
-  exports: [PasswordHasher, PasswordConfirmation, PasswordChanges],
+  providers: [PasswordWorkLimiter, PasswordHasher, PasswordConfirmationService, PasswordChangesService],
+  exports: [PasswordHasher, PasswordConfirmationService, PasswordChangesService],
 })
 export class PasswordsModule {}

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { mock } from 'jest-mock-extended';
-import { RequireScopes } from './scope.decorators';
+import { RequireScopes } from '../decorators/require-scopes.decorator';
 import { ScopeRegistry } from './scope-registry';
 
 @RequireScopes('reports:read')
@@ -66,5 +66,53 @@ describe('ScopeRegistry', () => {
       }
     }
     expect(() => registryOf(BadController)).toThrow(/@RequireScopes\('two words'\) on BadController/);
+  });
+
+  it('describes a scope declared with its description, wherever a bare use of it comes first', () => {
+    const REPORTS_EXPORT = { scope: 'reports:export', description: 'Export reports as CSV' };
+    @Controller('exports')
+    class ExportsController {
+      @RequireScopes('reports:export')
+      @Get()
+      bare(): string {
+        return '';
+      }
+
+      @RequireScopes(REPORTS_EXPORT)
+      @Get('described')
+      described(): string {
+        return '';
+      }
+    }
+    const scopes = registryOf(ReportsController, ExportsController).all();
+    expect(scopes.get('reports:export')).toBe('Export reports as CSV');
+    expect(scopes.get('reports:read')).toBe('Declared by ReportsController');
+  });
+
+  it('refuses to start when one scope is described two ways, or a built-in one is described again', () => {
+    @Controller('twice')
+    class TwiceController {
+      @RequireScopes({ scope: 'reports:share', description: 'Share reports' })
+      @Get('a')
+      a(): string {
+        return '';
+      }
+
+      @RequireScopes({ scope: 'reports:share', description: 'Share a report' })
+      @Get('b')
+      b(): string {
+        return '';
+      }
+    }
+    @Controller('builtin')
+    class BuiltInController {
+      @RequireScopes({ scope: 'account', description: 'Mine' })
+      @Get()
+      get(): string {
+        return '';
+      }
+    }
+    expect(() => registryOf(TwiceController)).toThrow(/describes 'reports:share' otherwise/);
+    expect(() => registryOf(BuiltInController)).toThrow(/describes the built-in scope 'account'/);
   });
 });

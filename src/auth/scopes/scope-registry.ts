@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DomainError } from '../../common/errors/domain-error';
 import type { UserRole } from '../../users/user.entity';
-import { REQUIRED_SCOPES_KEY } from './scope.decorators';
+import { REQUIRED_SCOPES_KEY, SCOPE_DESCRIPTIONS_KEY, type DescribedScope } from '../decorators/require-scopes.decorator';
 import { BUILT_IN_SCOPES, mayHold, SCOPE_TOKEN } from './scopes';
 
 /** Longer than every scope of an application together can only be junk. */
@@ -17,6 +17,7 @@ const MAX_PARAMETER_LENGTH = 1000;
 @Injectable()
 export class ScopeRegistry implements OnModuleInit {
   private readonly known = new Map<string, string>(Object.entries(BUILT_IN_SCOPES));
+  private readonly described = new Map<string, string>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -31,6 +32,9 @@ export class ScopeRegistry implements OnModuleInit {
       const handlers = this.scanner.getAllMethodNames(prototype).map((name) => prototype[name]);
       for (const target of [metatype, ...handlers]) {
         if (typeof target !== 'function') continue;
+        for (const { scope, description } of this.reflector.get<DescribedScope[] | undefined>(SCOPE_DESCRIPTIONS_KEY, target) ?? []) {
+          this.describe(scope, description, metatype.name);
+        }
         for (const scope of this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_KEY, target) ?? []) {
           if (!SCOPE_TOKEN.test(scope))
             throw new Error(`@RequireScopes('${scope}') on ${metatype.name}: a scope is 1-64 printable characters, no space, " or \\`);
@@ -38,6 +42,16 @@ export class ScopeRegistry implements OnModuleInit {
         }
       }
     }
+  }
+
+  /** A scope's description wins over "Declared by", wherever the scope was met first; two different ones are a mistake. */
+  private describe(scope: string, description: string, declaredBy: string): void {
+    const known = this.described.get(scope);
+    if (known !== undefined && known !== description)
+      throw new Error(`@RequireScopes on ${declaredBy} describes '${scope}' otherwise than before: declare the scope once, as a constant`);
+    if (BUILT_IN_SCOPES[scope] !== undefined) throw new Error(`@RequireScopes on ${declaredBy} describes the built-in scope '${scope}'`);
+    this.described.set(scope, description);
+    this.known.set(scope, description);
   }
 
   /** Every scope, with its description, for the API docs. */

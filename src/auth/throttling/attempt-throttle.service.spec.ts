@@ -2,7 +2,7 @@ import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../../test/support/default-settings';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
-import { AttemptThrottle } from './attempt-throttle.service';
+import { AttemptThrottleService } from './attempt-throttle.service';
 import { ThrottleCountersRepository } from './throttle-counters.repository';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -20,7 +20,7 @@ function heldCheck<T>(outcome: () => Promise<T>) {
   return { check, release };
 }
 
-describe('AttemptThrottle.checkSecret', () => {
+describe('AttemptThrottleService.checkSecret', () => {
   const setup = (hits = 1) => {
     const counters = mock<ThrottleCountersRepository>();
     counters.increment.mockResolvedValue(hits);
@@ -28,7 +28,7 @@ describe('AttemptThrottle.checkSecret', () => {
     counters.delete.mockResolvedValue(undefined);
     counters.deleteClosed.mockResolvedValue(0);
     counters.findOpen.mockResolvedValue([]);
-    const throttle = new AttemptThrottle(counters, new Clock(), { ...defaultSettings.throttling, loginFailuresPerAccount: 1 });
+    const throttle = new AttemptThrottleService(counters, new Clock(), { ...defaultSettings.throttling, loginFailuresPerAccount: 1 });
     return { throttle, counters };
   };
 

@@ -63,8 +63,8 @@ function counterKey(kind: CounterKind, value: string): Buffer {
  * count every attempt.
  */
 @Injectable()
-export class AttemptThrottle {
-  private readonly logger = new Logger(AttemptThrottle.name);
+export class AttemptThrottleService {
+  private readonly logger = new Logger(AttemptThrottleService.name);
   private nextPruneAt = 0;
   private readonly accountGate: AccountAttemptGate;
 

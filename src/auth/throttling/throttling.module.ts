@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AttemptThrottle } from './attempt-throttle.service';
+import { AttemptThrottleService } from './attempt-throttle.service';
 import { BearerSecretAttempts } from './bearer-secret-attempts';
 import { ThrottleCounter } from './throttle-counter.entity';
 import { ThrottleCountersRepository } from './throttle-counters.repository';
@@ -8,7 +8,7 @@ import { UnknownTokenAttempts } from './unknown-token-attempts';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ThrottleCounter])],
-  providers: [ThrottleCountersRepository, AttemptThrottle, BearerSecretAttempts, UnknownTokenAttempts],
-  exports: [AttemptThrottle, BearerSecretAttempts, UnknownTokenAttempts],
+  providers: [ThrottleCountersRepository, AttemptThrottleService, BearerSecretAttempts, UnknownTokenAttempts],
+  exports: [AttemptThrottleService, BearerSecretAttempts, UnknownTokenAttempts],
 })
 export class ThrottlingModule {}

@@ -1,43 +1,37 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../../users/users.module';
-import { LinksModule } from '../links/links.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
-import { MfaChallengeStoreModule } from '../mfa/mfa-challenge-store.module';
-import { WebAuthnChallengeStoreModule } from '../passkeys/webauthn-challenge-store.module';
-import { SecurityEventsModule } from '../security-events/security-events.module';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AccessTokenCache } from './access-token.cache';
 import { AccessToken } from './access-token.entity';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AccessTokenRevoker } from './access-token.revoker';
 import { AccessTokensRepository } from './access-tokens.repository';
-import { DeadTokenPruner } from './dead-token.pruner';
-import { PersonalTokens } from './personal-tokens.service';
+import { AccessTokensPruningStep } from './access-tokens.pruning-step';
+import { PersonalTokensService } from './personal-tokens.service';
 import { RevocationFeed } from './revocation-feed';
 import { TokenRevocation } from './token-revocation.entity';
+import { TokenRevocationsPruningStep } from './token-revocations.pruning-step';
 import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([AccessToken, TokenRevocation]),
-    UsersModule,
-    LinksModule,
-    MfaChallengeStoreModule,
-    WebAuthnChallengeStoreModule,
-    SecurityEventsModule,
-    ThrottlingModule,
-  ],
+  imports: [TypeOrmModule.forFeature([AccessToken, TokenRevocation]), UsersModule, ThrottlingModule],
   providers: [
     AccessTokensRepository,
     TokenRevocationsRepository,
     AccessTokenCache,
     RevocationFeed,
-    AccessTokenService,
-    PersonalTokens,
+    AccessTokenIssuer,
+    AccessTokenAuthenticator,
+    AccessTokenRevoker,
+    PersonalTokensService,
     TokenUsageRecorder,
-    DeadTokenPruner,
+    AccessTokensPruningStep,
+    TokenRevocationsPruningStep,
   ],
-  exports: [AccessTokenService, PersonalTokens, DeadTokenPruner],
+  exports: [AccessTokenIssuer, AccessTokenAuthenticator, AccessTokenRevoker, PersonalTokensService],
 })
 export class AccessTokensModule {}

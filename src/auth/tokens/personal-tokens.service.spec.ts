@@ -6,9 +6,9 @@ import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import type { AuthContext } from '../authenticated-user';
 import { AccessTokensRepository } from './access-tokens.repository';
-import { PersonalTokens } from './personal-tokens.service';
+import { PersonalTokensService } from './personal-tokens.service';
 
-describe('PersonalTokens.create, checked again under the lock on the user', () => {
+describe('PersonalTokensService.create, checked again under the lock on the user', () => {
   const session: AuthContext = {
     tokenId: 4,
     tokenKind: 'session',
@@ -32,7 +32,7 @@ describe('PersonalTokens.create, checked again under the lock on the user', () =
     users.lockById.mockResolvedValue(Object.assign(new User(), { id: 1, role: 'admin', isActive: true, ...stored }));
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(mock<Transaction>()));
-    return { service: new PersonalTokens(repository, users, unitOfWork, new FakeClock(), defaultSettings.auth), repository };
+    return { service: new PersonalTokensService(repository, users, unitOfWork, new FakeClock(), defaultSettings.auth), repository };
   };
   const request = { name: 'ops', scopes: ['admin'], expiresInDays: 30 };
 

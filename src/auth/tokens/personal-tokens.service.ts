@@ -34,8 +34,8 @@ const DAY_MS = 86_400_000;
  * session that makes them, and a personal token makes none.
  */
 @Injectable()
-export class PersonalTokens {
-  private readonly logger = new Logger(PersonalTokens.name);
+export class PersonalTokensService {
+  private readonly logger = new Logger(PersonalTokensService.name);
 
   constructor(
     private readonly repository: AccessTokensRepository,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AccessTokenSummary } from '../../auth/tokens/access-token.service';
+import { AccessTokenSummary } from '../../auth/internal';
 
 export class AccessTokenSummaryResponse {
   @ApiProperty({ example: 7 })

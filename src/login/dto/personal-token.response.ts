@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IssuedPersonalToken } from '../../auth/tokens/personal-tokens.service';
+import { IssuedPersonalToken } from '../../auth/internal';
 
 /** A new personal access token: the only answer that ever shows it. */
 export class PersonalTokenResponse {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IssuedAccessToken } from '../../auth/tokens/access-token.service';
+import { IssuedAccessToken } from '../../auth/internal';
 
 /** RFC 6749 §5.1 access token response. */
 export class TokenResponse {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Passkey } from '../../auth/passkeys/passkey.entity';
+import { type Passkey } from '../../auth/internal';
 
 /** A passkey as its owner sees it: no key, no credential id, no counter. */
 export class PasskeyResponse {

@@ -3,11 +3,11 @@ import { UsersModule } from '../../users/users.module';
 import { LinksModule } from '../links/links.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
 import { AccessTokensModule } from '../tokens/access-tokens.module';
-import { AccountStanding } from './account-standing.service';
+import { AccountStandingService } from './account-standing.service';
 
 @Module({
   imports: [UsersModule, AccessTokensModule, LinksModule, SecurityEventsModule],
-  providers: [AccountStanding],
-  exports: [AccountStanding],
+  providers: [AccountStandingService],
+  exports: [AccountStandingService],
 })
-export class RolesModule {}
+export class AccountStandingModule {}

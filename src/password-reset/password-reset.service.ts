@@ -1,33 +1,29 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { LinkTokens } from '../auth/links/link-tokens.service';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
+import { AttemptThrottleService, LinkTokensService, PasswordChangesService, PasswordHasher, SecurityEventLog } from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
-import { PasswordChanges } from '../auth/passwords/password-changes.service';
-import { PasswordHasher } from '../auth/passwords/password-hasher';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
 import { Clock } from '../common/time/clock';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
 import { accountConfig, AccountConfig } from '../config/app.config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Outbox } from '../mail/outbox';
 import { UsersService } from '../users/users.service';
-import { RecoveryMails } from './recovery.mails';
+import { PasswordResetMails } from './password-reset.mails';
 
 /** A forgotten password: a link mailed to the account's address, and a new password set with it. */
 @Injectable()
-export class RecoveryService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(RecoveryService.name);
+export class PasswordResetService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(PasswordResetService.name);
   /** Links being written after their answer: finished before the pool closes at shutdown, or a 202 would have mailed nothing. */
   private readonly linksInFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly throttle: AttemptThrottle,
-    private readonly links: LinkTokens,
-    private readonly passwordChanges: PasswordChanges,
+    private readonly throttle: AttemptThrottleService,
+    private readonly links: LinkTokensService,
+    private readonly passwordChanges: PasswordChangesService,
     private readonly outbox: Outbox,
-    private readonly mails: RecoveryMails,
+    private readonly mails: PasswordResetMails,
     private readonly unitOfWork: UnitOfWork,
     private readonly events: SecurityEventLog,
     private readonly clock: Clock,

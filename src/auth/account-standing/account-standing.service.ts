@@ -3,9 +3,9 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { User, UserRole } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
-import { LinkTokens } from '../links/link-tokens.service';
+import { LinkTokensService } from '../links/link-tokens.service';
 import { SecurityEventLog } from '../security-events/security-event-log';
-import { AccessTokenService } from '../tokens/access-token.service';
+import { AccessTokenRevoker } from '../tokens/access-token.revoker';
 import type { RequestClient } from '../../common/http/request-client.decorator';
 
 export interface StandingChanges {
@@ -25,13 +25,13 @@ export interface StandingChanges {
  * LAST_ADMIN for the rest.
  */
 @Injectable()
-export class AccountStanding {
-  private readonly logger = new Logger(AccountStanding.name);
+export class AccountStandingService {
+  private readonly logger = new Logger(AccountStandingService.name);
 
   constructor(
     private readonly users: UsersService,
-    private readonly tokens: AccessTokenService,
-    private readonly links: LinkTokens,
+    private readonly tokens: AccessTokenRevoker,
+    private readonly links: LinkTokensService,
     private readonly unitOfWork: UnitOfWork,
     private readonly events: SecurityEventLog,
   ) {}

@@ -2,16 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../../mail/mail.module';
 import { UsersModule } from '../../users/users.module';
-import { MfaModule } from '../mfa/mfa.module';
+import { MfaCoreModule } from '../mfa/mfa-core.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
 import { AccessTokensModule } from '../tokens/access-tokens.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
-import { PasskeyAssertions } from './passkey-assertions.service';
+import { PasskeyAssertionsService } from './passkey-assertions.service';
 import { Passkey } from './passkey.entity';
 import { PasskeyMails } from './passkey.mails';
 import { PasskeysRepository } from './passkeys.repository';
-import { Passkeys } from './passkeys.service';
+import { PasskeysService } from './passkeys.service';
 import { WebAuthnChallengeStoreModule } from './webauthn-challenge-store.module';
 import { WebAuthnChallenges } from './webauthn-challenges';
 
@@ -25,10 +25,10 @@ import { WebAuthnChallenges } from './webauthn-challenges';
     MailModule,
     SecurityEventsModule,
     PasswordsModule,
-    MfaModule,
+    MfaCoreModule,
     AccessTokensModule,
   ],
-  providers: [PasskeysRepository, WebAuthnChallenges, Passkeys, PasskeyAssertions, PasskeyMails],
-  exports: [Passkeys, PasskeyAssertions],
+  providers: [PasskeysRepository, WebAuthnChallenges, PasskeysService, PasskeyAssertionsService, PasskeyMails],
+  exports: [PasskeysService, PasskeyAssertionsService],
 })
-export class WebAuthnModule {}
+export class PasskeysCoreModule {}

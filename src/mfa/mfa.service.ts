@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { toString as qrCodeSvg } from 'qrcode';
-import { AuthContext } from '../auth/authenticated-user';
-import { MfaMails } from '../auth/mfa/mfa.mails';
-import { SecondFactor } from '../auth/mfa/second-factor.service';
-import { totpSecretBase32, totpUrl } from '../auth/mfa/totp';
-import { PasswordConfirmation } from '../auth/passwords/password-confirmation.service';
-import { SecurityEventLog } from '../auth/security-events/security-event-log';
-import { AttemptThrottle } from '../auth/throttling/attempt-throttle.service';
+import {
+  AccessTokenRevoker,
+  AttemptThrottleService,
+  AuthContext,
+  MfaMails,
+  PasswordConfirmationService,
+  SecondFactorService,
+  SecurityEventLog,
+  totpSecretBase32,
+  totpUrl,
+} from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
-import { AccessTokenService } from '../auth/tokens/access-token.service';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { mfaConfig, MfaConfig } from '../config/app.config';
@@ -28,15 +31,15 @@ export interface TotpEnrolment {
  * the way a login does: throttled on that account's failure counter.
  */
 @Injectable()
-export class TwoFactorService {
-  private readonly logger = new Logger(TwoFactorService.name);
+export class MfaService {
+  private readonly logger = new Logger(MfaService.name);
 
   constructor(
     private readonly users: UsersService,
-    private readonly secondFactor: SecondFactor,
-    private readonly confirmation: PasswordConfirmation,
-    private readonly throttle: AttemptThrottle,
-    private readonly tokens: AccessTokenService,
+    private readonly secondFactor: SecondFactorService,
+    private readonly confirmation: PasswordConfirmationService,
+    private readonly throttle: AttemptThrottleService,
+    private readonly tokens: AccessTokenRevoker,
     private readonly outbox: Outbox,
     private readonly mails: MfaMails,
     private readonly unitOfWork: UnitOfWork,

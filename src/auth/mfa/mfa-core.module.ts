@@ -5,13 +5,13 @@ import { UsersModule } from '../../users/users.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { MfaChallengeStoreModule } from './mfa-challenge-store.module';
-import { MfaChallenges } from './mfa-challenges.service';
+import { MfaChallengesService } from './mfa-challenges.service';
 import { MfaKeysCheck } from './mfa-keys.check';
 import { MfaMails } from './mfa.mails';
 import { MfaSecretCipher } from './mfa-secret.cipher';
 import { RecoveryCode } from './recovery-code.entity';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
-import { SecondFactor } from './second-factor.service';
+import { SecondFactorService } from './second-factor.service';
 import { TotpFactor } from './totp-factor.entity';
 import { TotpFactorsRepository } from './totp-factors.repository';
 
@@ -25,7 +25,15 @@ import { TotpFactorsRepository } from './totp-factors.repository';
     MailModule,
     SecurityEventsModule,
   ],
-  providers: [MfaSecretCipher, TotpFactorsRepository, RecoveryCodesRepository, SecondFactor, MfaChallenges, MfaMails, MfaKeysCheck],
-  exports: [SecondFactor, MfaChallenges, MfaMails, MfaSecretCipher],
+  providers: [
+    MfaSecretCipher,
+    TotpFactorsRepository,
+    RecoveryCodesRepository,
+    SecondFactorService,
+    MfaChallengesService,
+    MfaMails,
+    MfaKeysCheck,
+  ],
+  exports: [SecondFactorService, MfaChallengesService, MfaMails, MfaSecretCipher],
 })
-export class MfaModule {}
+export class MfaCoreModule {}

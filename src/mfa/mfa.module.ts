@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { AuthModule } from '../auth/internal';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
-import { TwoFactorController } from './two-factor.controller';
-import { TwoFactorService } from './two-factor.service';
+import { MfaController } from './mfa.controller';
+import { MfaService } from './mfa.service';
 
 /** A user's own second factor: TOTP enrolment, turning it off, recovery codes (`/auth/mfa/*`; the login's step is in login/). */
 @Module({
   imports: [UsersModule, AuthModule, MailModule],
-  controllers: [TwoFactorController],
-  providers: [TwoFactorService],
+  controllers: [MfaController],
+  providers: [MfaService],
 })
-export class TwoFactorModule {}
+export class MfaModule {}

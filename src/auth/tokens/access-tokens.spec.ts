@@ -6,7 +6,9 @@ import { AccessTokenCache } from './access-token.cache';
 import * as codecModule from './access-token.codec';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
 import { AccessToken } from './access-token.entity';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AccessTokenRevoker } from './access-token.revoker';
 import { AccessTokensRepository, NewAccessToken, TokenWithOwner } from './access-tokens.repository';
 import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
 import { RevocationFeed } from './revocation-feed';
@@ -94,7 +96,12 @@ class InMemoryAccessTokens {
   }
 }
 
-describe('AccessTokenService', () => {
+/** The three jobs on one store and one cache, as the module wires them. */
+type AccessTokens = Pick<AccessTokenIssuer, 'issue'> &
+  Pick<AccessTokenAuthenticator, 'authenticate' | 'list'> &
+  Pick<AccessTokenRevoker, 'revoke' | 'revokeOwned' | 'revokeAllExcept' | 'forgetOwner'>;
+
+describe('Access tokens: AccessTokenIssuer, AccessTokenAuthenticator and AccessTokenRevoker together', () => {
   const config = (overrides: Partial<AuthConfig> = {}): AuthConfig => ({
     ...defaultSettings.auth,
     accessTokenTtlSeconds: 5,
@@ -134,7 +141,19 @@ describe('AccessTokenService', () => {
     users.findCredentialStanding.mockImplementation(() =>
       Promise.resolve({ credentialVersion: repository.owner.credentialVersion, isActive: repository.owner.isActive }),
     );
-    return new AccessTokenService(asRepository, recorder, cache, feed, revocations, unitOfWork, unknownTokens, users, clock, settings);
+    const revoker = new AccessTokenRevoker(asRepository, cache, revocations, unitOfWork, users, clock);
+    const issuer = new AccessTokenIssuer(asRepository, cache, revoker, users, clock, settings);
+    const authenticator = new AccessTokenAuthenticator(asRepository, recorder, cache, feed, unknownTokens, clock, settings);
+    const tokens: AccessTokens = {
+      issue: issuer.issue.bind(issuer),
+      authenticate: authenticator.authenticate.bind(authenticator),
+      list: authenticator.list.bind(authenticator),
+      revoke: revoker.revoke.bind(revoker),
+      revokeOwned: revoker.revokeOwned.bind(revoker),
+      revokeAllExcept: revoker.revokeAllExcept.bind(revoker),
+      forgetOwner: revoker.forgetOwner.bind(revoker),
+    };
+    return tokens;
   };
 
   it('issues a token whose digest, never the text, is stored, with expiry from the clock', async () => {
@@ -308,9 +327,9 @@ describe('AccessTokenService', () => {
     });
 
     it.each([
-      ['a logout', (service: AccessTokenService, id: number) => service.revoke(7, id)],
-      ['a revocation by id', (service: AccessTokenService, id: number) => service.revokeOwned(7, id)],
-      ['revoking the other sessions (a password change)', (service: AccessTokenService) => service.revokeAllExcept(7, 999)],
+      ['a logout', (service: AccessTokens, id: number) => service.revoke(7, id)],
+      ['a revocation by id', (service: AccessTokens, id: number) => service.revokeOwned(7, id)],
+      ['revoking the other sessions (a password change)', (service: AccessTokens) => service.revokeAllExcept(7, 999)],
     ])('forgets a token at once after %s', async (_case, revoke) => {
       const service = cached();
       const { token, id } = await service.issue(7, ['account'], 0);

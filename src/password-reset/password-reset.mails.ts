@@ -4,7 +4,7 @@ import { composeMail, MailMessage } from '../mail/mail-message';
 
 /** The messages of a password reset. The link carries its token in the fragment: it never reaches a server log or a Referer. */
 @Injectable()
-export class RecoveryMails {
+export class PasswordResetMails {
   constructor(@Inject(mailConfig.KEY) private readonly config: MailConfig) {}
 
   resetLink(to: string, token: string, validMinutes: number): MailMessage {

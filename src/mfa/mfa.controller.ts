@@ -7,7 +7,7 @@ import { PasswordAndCodeRequest } from './dto/password-and-code.request';
 import { RecoveryCodesResponse } from './dto/recovery-codes.response';
 import { StartEnrolmentRequest } from './dto/start-enrolment.request';
 import { TotpEnrolmentResponse } from './dto/totp-enrolment.response';
-import { TwoFactorService } from './two-factor.service';
+import { MfaService } from './mfa.service';
 
 const BODY_ERRORS = [
   'VALIDATION_FAILED',
@@ -20,8 +20,8 @@ const BODY_ERRORS = [
 @ApiTags('Two-factor authentication')
 @RequireScopes('account')
 @Controller('auth/mfa')
-export class TwoFactorController {
-  constructor(private readonly twoFactor: TwoFactorService) {}
+export class MfaController {
+  constructor(private readonly twoFactor: MfaService) {}
 
   @ApiOperation({
     summary: 'Start a TOTP enrolment: a new secret for the authenticator app (current password required)',

@@ -4,12 +4,12 @@ import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { ApiErrors, Public } from '../auth';
 import { PasswordResetConfirmRequest } from './dto/password-reset-confirm.request';
 import { PasswordResetRequest } from './dto/password-reset.request';
-import { RecoveryService } from './recovery.service';
+import { PasswordResetService } from './password-reset.service';
 
 @ApiTags('Auth')
 @Controller('auth/password-reset')
-export class RecoveryController {
-  constructor(private readonly recovery: RecoveryService) {}
+export class PasswordResetController {
+  constructor(private readonly recovery: PasswordResetService) {}
 
   @ApiOperation({
     summary: 'Ask for a password-reset link',
