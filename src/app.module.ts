@@ -35,6 +35,7 @@ import { PasskeysModule } from './passkeys/passkeys.module';
     AdminModule,
     HealthModule,
     ApiDocsModule,
+    // Modules of other teams: one line each, below this one (the README's Layout map does not name their folders).
   ],
 })
 export class AppModule {
