@@ -6,7 +6,17 @@ import { SENT_MAIL_RETENTION_MS } from '../src/mail/sent-mail.pruning-step';
 import { LogCapture } from './support/log-capture';
 import { cookieLogin } from './support/session-cookies';
 import { linkTokenOf, ReceivedMail, SmtpSink } from './support/smtp-sink';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp, TestAppOptions } from './support/test-app';
+import {
+  bearer,
+  createTestApp,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  resetDatabase,
+  TestApp,
+  TestAppOptions,
+  useApp,
+} from './support/test-app';
 
 /**
  * The account's lifecycle, end to end through a real SMTP server (the
@@ -41,11 +51,7 @@ const headersOf = (mail: ReceivedMail) =>
     .split('\r\n');
 
 describe('Registration and the verification of the address', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp());
 
   it('item 39: mails a verification link: multipart text and HTML, from MAIL_FROM, the address in no header but To, the token in the fragment', async () => {
     await t.http.post('/auth/register').send({ email: 'vera@example.com', password: PASSWORD }).expect(201);
@@ -129,11 +135,7 @@ describe('Registration and the verification of the address', () => {
 });
 
 describe('Password reset', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp());
 
   it('item 32: answers a registered, an unknown and a deactivated address alike, and mails only the active account', async () => {
     await t.http.post('/auth/register').send({ email: 'off@example.com', password: PASSWORD }).expect(201);
@@ -235,11 +237,7 @@ describe('Password reset', () => {
 });
 
 describe('Password reset requests are throttled', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp({ throttling: { loginFailuresPerAccount: 3 } });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp({ throttling: { loginFailuresPerAccount: 3 } }));
 
   it('per address, like failed logins: the fourth within the window gets 429 with Retry-After and no counting header', async () => {
     for (let i = 0; i < 3; i++) await requestReset(t, 'many@example.com').expect(202);
@@ -254,11 +252,7 @@ describe('Password reset requests are throttled', () => {
 });
 
 describe('Email change', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp());
 
   it('item 35: changes nothing until the link mailed to the new address is used; the current address gets a notice without a link', async () => {
     const { token: access } = await registerAndLogin(t.http, 'first@example.com');
@@ -330,11 +324,7 @@ describe('Email change', () => {
 });
 
 describe('Account deletion', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp());
 
   it('item 36: needs the current password, then deletes the user and everything of theirs, and mails a notice', async () => {
     const { userId, token: access } = await registerAndLogin(t.http, 'leaving@example.com');
@@ -402,11 +392,7 @@ describe('Item 38: the new checks of a secret are throttled', () => {
 });
 
 describe('EMAIL_VERIFICATION=required', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp({ account: { emailVerification: 'required' } });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp({ account: { emailVerification: 'required' } }));
 
   it('refuses an unverified account’s right password with 403 EMAIL_NOT_VERIFIED on both login routes; a wrong one still gets 401', async () => {
     await t.http.post('/auth/register').send({ email: 'unproven@example.com', password: PASSWORD }).expect(201);
@@ -432,11 +418,7 @@ describe('EMAIL_VERIFICATION=required', () => {
 });
 
 describe('The outbox', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await lifecycleApp({ mail: { retryBaseMs: 100 } });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => lifecycleApp({ mail: { retryBaseMs: 100 } }));
 
   const outboxRows = () =>
     t.db.query<Array<{ recipient: string; status: string; attempts: number; textBody: string | null; htmlBody: string | null }>>(

@@ -1,12 +1,8 @@
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { bearer, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, useTestApp } from './support/test-app';
 
 describe('Accounts: POST /auth/register, GET and PATCH /users/me', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   describe('POST /auth/register', () => {

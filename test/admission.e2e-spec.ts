@@ -1,5 +1,5 @@
 import { PasswordWorkLimiter } from '../src/auth/passwords/password-work-limiter';
-import { createTestApp, PASSWORD, resetDatabase, rowCounts, TestApp } from './support/test-app';
+import { createTestApp, PASSWORD, resetDatabase, rowCounts, TestApp, useTestApp } from './support/test-app';
 
 /**
  * Logins past the bounded bcrypt queue are shed at once. The queue is filled
@@ -46,14 +46,12 @@ describe('Admission control of bcrypt work', () => {
 });
 
 describe('A client flooding the bcrypt queue', () => {
-  let t: TestApp;
+  const t = useTestApp({ auth: { passwordHashingConcurrency: 1, passwordHashingQueue: 16, passwordHashingQueuePerClient: 4 } });
 
   beforeAll(async () => {
-    t = await createTestApp({ auth: { passwordHashingConcurrency: 1, passwordHashingQueue: 16, passwordHashingQueuePerClient: 4 } });
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: 'patient@example.com', password: PASSWORD }).expect(201);
   });
-  afterAll(() => t.close());
 
   it("sheds only its own jobs past its 4 places: another client's login still gets its turn", async () => {
     const limiter = t.app.get(PasswordWorkLimiter);
@@ -89,14 +87,12 @@ describe('A client flooding the bcrypt queue', () => {
  * src/auth/passwords/password-work-limiter.spec.ts's).
  */
 describe('Fair admission: another client beside a flood (security item 81)', () => {
-  let t: TestApp;
+  const t = useTestApp({ auth: { passwordHashingConcurrency: 1, passwordHashingQueue: 16, passwordHashingQueuePerClient: 4 } });
 
   beforeAll(async () => {
-    t = await createTestApp({ auth: { passwordHashingConcurrency: 1, passwordHashingQueue: 16, passwordHashingQueuePerClient: 4 } });
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: 'beside@example.com', password: PASSWORD }).expect(201);
   });
-  afterAll(() => t.close());
 
   it("runs each of another client's logins next, ahead of the flood's queued jobs, and answers it 200", async () => {
     const limiter = t.app.get(PasswordWorkLimiter);

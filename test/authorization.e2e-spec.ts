@@ -17,6 +17,7 @@ import {
   resetDatabase,
   TestApp,
   turnMfaOn,
+  useTestApp,
 } from './support/test-app';
 
 /**
@@ -45,13 +46,11 @@ function insufficientScope(response: { status: number; body: unknown; headers: R
 }
 
 describe('Scopes on every token', () => {
-  let t: TestApp;
+  const t = useTestApp({ imports: [NotesModule], http: { corsOrigins: new Set([ORIGIN]) } });
   beforeAll(async () => {
-    t = await createTestApp({ imports: [NotesModule], http: { corsOrigins: new Set([ORIGIN]) } });
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: 'scoped@example.com', password: PASSWORD }).expect(201);
   });
-  afterAll(() => t.close());
 
   it('gives a login that asks for no scope (or an empty one) every scope its user may have, and names none in the answer', async () => {
     // One after the other: each ends with DELETE /auth/tokens, which revokes every other token.
@@ -301,13 +300,11 @@ describe('Roles', () => {
 });
 
 describe('npm run users:set-role', () => {
-  let t: TestApp;
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: 'first.admin@example.com', password: PASSWORD }).expect(201);
   });
-  afterAll(() => t.close());
 
   /** The command's own entry point, from the sources, on the worker's database. */
   const setRole = (...args: string[]) =>

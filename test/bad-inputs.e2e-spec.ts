@@ -23,6 +23,7 @@ import {
   rowCounts,
   TestApp,
   turnMfaOn,
+  useTestApp,
 } from './support/test-app';
 
 /**
@@ -370,12 +371,8 @@ describe('Bad inputs (docs/bad-inputs.md)', () => {
 });
 
 describe('Bad inputs with a documented outcome (rows 8, 15, 17)', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   it('row 8: duplicate keys follow JSON.parse, the last one wins', async () => {

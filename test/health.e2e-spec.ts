@@ -1,12 +1,7 @@
-import { createTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 describe('GET /health', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('answers 200 with the database up, without a token', async () => {
     const response = await t.http.get('/health').expect(200);

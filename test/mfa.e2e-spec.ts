@@ -15,6 +15,7 @@ import {
   TestApp,
   TestAppOptions,
   turnMfaOn,
+  useApp,
 } from './support/test-app';
 
 /**
@@ -100,11 +101,7 @@ describe('The tests’ own RFC 6238', () => {
 });
 
 describe('Enrolment', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await mfaApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => mfaApp());
 
   it('answers the secret (160 bits), the otpauth:// URL of the contract and a QR code, and changes nothing for logins yet', async () => {
     const { token } = await registerVerified(t, 'enrol@example.com');
@@ -190,11 +187,7 @@ describe('Enrolment', () => {
 
 describe('Secrets at rest and in logs (items 37 and 42)', () => {
   const logs = new LogCapture();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await mfaApp({ logs });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => mfaApp({ logs }));
 
   it('keeps the secret in no column of any table, in base32, hex, base64 or raw bytes, and in no log line with the codes and mfaToken', async () => {
     const user = await userWithMfa(t, 'at-rest@example.com');
@@ -378,11 +371,7 @@ describe('Logging in with MFA on (items 43 and 44)', () => {
 });
 
 describe('TOTP window and replay (item 41)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await mfaApp({ throttling: { loginFailuresPerAccount: 1000 } });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => mfaApp({ throttling: { loginFailuresPerAccount: 1000 } }));
 
   it('accepts the codes of one step before and after now, and refuses those two steps away', async () => {
     const user = await userWithMfa(t, 'window@example.com');
@@ -437,11 +426,7 @@ describe('TOTP window and replay (item 41)', () => {
 });
 
 describe('Throttling of codes (security item 38)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await mfaApp({ throttling: { loginFailuresPerAccount: 3 } });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => mfaApp({ throttling: { loginFailuresPerAccount: 3 } }));
 
   it('counts wrong codes as failed logins of the account, which the right password alone does not clear', async () => {
     const user = await userWithMfa(t, 'guesser@example.com');
@@ -467,11 +452,7 @@ describe('Throttling of codes (security item 38)', () => {
 
 describe('Recovery codes (item 45)', () => {
   const logs = new LogCapture();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await mfaApp({ logs });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => mfaApp({ logs }));
 
   it('finishes a login with a recovery code, once; its use is logged and a notice mailed', async () => {
     const user = await userWithMfa(t, 'recover@example.com');
@@ -539,11 +520,7 @@ describe('Recovery codes (item 45)', () => {
 });
 
 describe('Turning MFA off (item 47), deleting the account, resetting the password', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await mfaApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => mfaApp());
 
   const disable = (token: string, body: object) => t.http.delete('/auth/mfa').set(bearer(token)).send(body);
 

@@ -11,6 +11,7 @@ import {
   resetDatabase,
   TestApp,
   TestAppOptions,
+  useApp,
 } from './support/test-app';
 
 /** Personal access tokens: docs/api.md "Scopes, personal access tokens and roles"; bad-input rows 37 and 38. */
@@ -34,11 +35,7 @@ async function personalApp(options: TestAppOptions = {}): Promise<TestApp> {
 const create = (t: TestApp, token: string, body: object) => t.http.post('/auth/tokens').set(bearer(token)).send(body);
 
 describe('Personal access tokens', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await personalApp({ auth: { maxTokensPerUser: 2, accessTokenIdleTtlSeconds: 1800, maxPersonalTokensPerUser: 3 } });
-  });
-  afterAll(() => t.close());
+  const t = useApp(() => personalApp({ auth: { maxTokensPerUser: 2, accessTokenIdleTtlSeconds: 1800, maxPersonalTokensPerUser: 3 } }));
 
   it('makes a named token with the scopes asked for, shown once, expiring in the days asked for (30 by default)', async () => {
     const { token } = await registerVerified(t, 'maker@example.com');

@@ -7,7 +7,7 @@ import { REQUIRED_ROLES_KEY } from '../src/auth/decorators/roles.decorator';
 import { REQUIRED_SCOPES_KEY } from '../src/auth/decorators/require-scopes.decorator';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { servedRoutes } from './support/served-routes';
-import { createTestApp, TestApp } from './support/test-app';
+import { TestApp, useTestApp } from './support/test-app';
 
 /**
  * Every handler of every controller of the application, as
@@ -49,12 +49,7 @@ function routeAccess(t: TestApp): string[] {
  * review it as a permission change.
  */
 describe('Route access', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ imports: [NotesModule] });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ imports: [NotesModule] });
 
   it('leaves only registration, login (password, MFA step, passkey), the mailed links, health and what is marked @Public() open; everything else needs a token, and what adds a credential a verified email', () => {
     expect(routeAccess(t)).toEqual([

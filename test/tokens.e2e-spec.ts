@@ -11,18 +11,14 @@ import {
   registerAndLogin,
   resetDatabase,
   rowCounts,
-  TestApp,
+  useTestApp,
 } from './support/test-app';
 
 const TOKEN_FORMAT = /^nat_[A-Za-z0-9_-]{49}$/;
 
 describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   describe('POST /auth/token', () => {
@@ -167,12 +163,8 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 });
 
 describe('Token lifetime, last use and the per-user cap (injected clock)', () => {
-  let t: TestApp;
+  const t = useTestApp({ auth: { accessTokenTtlSeconds: 5, accessTokenIdleTtlSeconds: 0, maxTokensPerUser: 3 } });
 
-  beforeAll(async () => {
-    t = await createTestApp({ auth: { accessTokenTtlSeconds: 5, accessTokenIdleTtlSeconds: 0, maxTokensPerUser: 3 } });
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   it('reports expires_in and stores expires_at from the same clock', async () => {
@@ -201,12 +193,8 @@ describe('Token lifetime, last use and the per-user cap (injected clock)', () =>
 });
 
 describe('The per-user token cap', () => {
-  let t: TestApp;
+  const t = useTestApp({ auth: { accessTokenTtlSeconds: 86_400, accessTokenIdleTtlSeconds: 0, maxTokensPerUser: 3 } });
 
-  beforeAll(async () => {
-    t = await createTestApp({ auth: { accessTokenTtlSeconds: 86_400, accessTokenIdleTtlSeconds: 0, maxTokensPerUser: 3 } });
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   it('past the cap, a login revokes the least recently used token and never locks the user out', async () => {
@@ -238,13 +226,9 @@ describe('The per-user token cap', () => {
 });
 
 describe('The token cache', () => {
-  let t: TestApp;
   const ttlMs = 60_000;
+  const t = useTestApp({ auth: { tokenCacheTtlMs: ttlMs } });
 
-  beforeAll(async () => {
-    t = await createTestApp({ auth: { tokenCacheTtlMs: ttlMs } });
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   /** A token the cache holds: it was just used. */
@@ -323,13 +307,9 @@ describe('The token cache', () => {
 });
 
 describe('Idle timeout and last use', () => {
-  let t: TestApp;
+  const t = useTestApp({ auth: { accessTokenTtlSeconds: 86_400, accessTokenIdleTtlSeconds: 600, maxTokensPerUser: 50 } });
   const minute = 60_000;
 
-  beforeAll(async () => {
-    t = await createTestApp({ auth: { accessTokenTtlSeconds: 86_400, accessTokenIdleTtlSeconds: 600, maxTokensPerUser: 50 } });
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   const lastUsedAt = async () => new Date((await t.db.query('SELECT last_used_at FROM access_tokens'))[0].last_used_at).getTime();

@@ -11,7 +11,7 @@ import {
   SecurityEventLog,
 } from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
-import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -62,7 +62,7 @@ export class AccountService {
     const { user } = session;
     const newEmail = changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
     if (newEmail === undefined && changes.password === undefined) {
-      throw validationFailed([{ field: 'body', message: 'give a new email, a new password, or both' }]);
+      throw DomainError.invalidFields([{ field: 'body', message: 'give a new email, a new password, or both' }]);
     }
     if (changes.password !== undefined) {
       assertPasswordIsNotPersonal(changes.password, [user.email, newEmail]);
@@ -96,12 +96,10 @@ export class AccountService {
     });
     if (hashedPassword !== undefined) {
       this.passwordChanges.forgetSessions(user.id, session.tokenId);
-      this.logger.log({ event: 'user.password_changed', userId: user.id });
       this.events.record('password.changed', user.id, { client });
     }
     if (newEmail !== undefined) {
       this.tokens.forgetOwner(user.id);
-      this.logger.log({ event: 'email.change_requested', userId: user.id });
       this.events.record('email.change_requested', user.id, { client });
     }
     return this.users.getById(user.id);
@@ -123,7 +121,6 @@ export class AccountService {
       return this.users.getById(current.id, transaction);
     });
     this.tokens.forgetOwner(user.id);
-    this.logger.log({ event: 'email.changed', userId: user.id });
     this.events.record('email.changed', user.id, { client });
     return user;
   }

@@ -205,7 +205,7 @@ export class LoginController {
       scopes: body.scopes,
       expiresInDays: body.expiresInDays ?? DEFAULT_PERSONAL_TOKEN_DAYS,
     });
-    this.events.record('token.created', session.user.id, { client });
+    this.events.record('token.created', session.user.id, { client }, { tokenId: issued.id, kind: 'personal' });
     return toPersonalTokenResponse(issued);
   }
 
@@ -221,7 +221,7 @@ export class LoginController {
     @Client() client: RequestClient,
   ): Promise<void> {
     await this.revoker.revokeOwned(session.user.id, id);
-    this.events.record('token.revoked', session.user.id, { client });
+    this.events.record('token.revoked', session.user.id, { client }, { tokenId: id });
   }
 
   @ApiOperation({ summary: 'Revoke every token of the caller but this one' })

@@ -258,7 +258,7 @@ describe('LoginService.loginWithPasskey', () => {
       narrowed: false,
     });
     expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 2);
-    expect(events.record).toHaveBeenCalledWith('login.succeeded', 1, { client: CLIENT });
+    expect(events.record).toHaveBeenCalledWith('login.succeeded', 1, { client: CLIENT }, expect.objectContaining({ tokenId: 9 }));
   });
 
   it('narrows the token to the scopes asked for, and refuses an unknown one before the assertion is checked', async () => {

@@ -76,8 +76,8 @@ export class LoginService {
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null, clientAddress);
     if (!user || !passwordMatches || !user.isActive) {
-      this.logger.log({ event: 'login.failed', userId: user?.id ?? null });
       if (user) this.events.record('login.failed', user.id, { client });
+      else this.logger.log({ event: 'login.failed', userId: null });
       throw new DomainError('INVALID_CREDENTIALS');
     }
     // Only after the right password: a wrong one says nothing about the address.
@@ -125,8 +125,7 @@ export class LoginService {
     const requested = this.scopes.parse(scope);
     const user = await this.passkeys.verify(response, client);
     if (!user.isActive) {
-      this.logger.log({ event: 'login.failed', method: 'passkey', userId: user.id });
-      this.events.record('login.failed', user.id, { client });
+      this.events.record('login.failed', user.id, { client }, { method: 'passkey' });
       throw new DomainError('INVALID_CREDENTIALS', 'The passkey could not sign you in');
     }
     if (this.config.emailVerification === 'required' && user.emailVerifiedAt === null) throw new DomainError('EMAIL_NOT_VERIFIED');
@@ -148,8 +147,7 @@ export class LoginService {
     const userId = user.id;
     const issued = await this.issuer.issue(userId, scopes, user.credentialVersion);
     await this.users.recordLogin(userId);
-    this.logger.log({ event: 'login.succeeded', userId, tokenId: issued.id, ...logged });
-    this.events.record('login.succeeded', userId, { client });
+    this.events.record('login.succeeded', userId, { client }, { tokenId: issued.id, ...logged });
     return issued;
   }
 
@@ -165,7 +163,6 @@ export class LoginService {
 
   async logout(userId: number, tokenId: number, client: RequestClient): Promise<void> {
     await this.revoker.revoke(userId, tokenId);
-    this.logger.log({ event: 'logout', userId, tokenId });
-    this.events.record('logout', userId, { client });
+    this.events.record('logout', userId, { client }, { tokenId });
   }
 }

@@ -19,7 +19,7 @@ interface ClaimableRow {
   attempts: number;
 }
 
-/** The only place that queries `mail_outbox`. */
+/** Reads and writes `mail_outbox`. */
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>) {}

@@ -89,7 +89,6 @@ export class MfaService {
     );
     // Every cached session of the user, this one included: its user now has MFA on.
     this.tokens.forgetOwner(user.id);
-    this.logger.log({ event: 'mfa.enabled', userId: user.id });
     this.events.record('mfa.enabled', user.id, { client });
     return recoveryCodes;
   }
@@ -109,7 +108,6 @@ export class MfaService {
       }),
     );
     this.tokens.forgetOwner(user.id);
-    this.logger.log({ event: 'mfa.disabled', userId: user.id });
     this.events.record('mfa.disabled', user.id, { client });
   }
 

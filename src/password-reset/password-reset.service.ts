@@ -89,7 +89,6 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       return current;
     });
     this.passwordChanges.forgetSessions(user.id, null);
-    this.logger.log({ event: 'password.reset', userId: user.id });
     this.events.record('password.reset', user.id, { client });
   }
 }

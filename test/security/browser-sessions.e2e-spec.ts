@@ -1,6 +1,6 @@
 import { sendRaw } from '../support/raw-request';
 import { CSRF_COOKIE, cookieLogin, cookieValue, SESSION_COOKIE, setCookies } from '../support/session-cookies';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
+import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, useTestApp } from '../support/test-app';
 
 /** docs/security.md, "Cookie transport, CSRF, CORS" (items 25-31), against the running service. */
 const APP_ORIGIN = 'https://app.example.com';
@@ -8,12 +8,8 @@ const EMAIL = 'ada@example.com';
 const json = { 'Content-Type': 'application/json' };
 
 describe('Security checklist: cookie transport, CSRF, CORS', () => {
-  let t: TestApp;
+  const t = useTestApp({ http: { corsOrigins: new Set([APP_ORIGIN]) } });
 
-  beforeAll(async () => {
-    t = await createTestApp({ http: { corsOrigins: new Set([APP_ORIGIN]) } });
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: EMAIL, password: PASSWORD }).expect(201);

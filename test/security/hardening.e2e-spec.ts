@@ -1,7 +1,17 @@
 import { connect, Socket } from 'node:net';
 import { LogCapture } from '../support/log-capture';
 import { OpenApiDocument } from '../support/served-routes';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, rowCounts, TestApp } from '../support/test-app';
+import {
+  bearer,
+  createTestApp,
+  login,
+  PASSWORD,
+  registerAndLogin,
+  resetDatabase,
+  rowCounts,
+  TestApp,
+  useTestApp,
+} from '../support/test-app';
 
 /**
  * The holes a black-box probe found (issue "Hardening"), each closed and
@@ -97,12 +107,8 @@ describe('A wrong current password counts as a failed login of that client', () 
 });
 
 describe('Emails: one normalisation, everywhere', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   it.each([
@@ -144,13 +150,11 @@ describe('Emails: one normalisation, everywhere', () => {
 });
 
 describe('Unknown fields, whatever their names', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
   beforeAll(async () => {
-    t = await createTestApp();
     await resetDatabase(t.db);
   });
-  afterAll(() => t.close());
 
   it.each([
     'toString',
@@ -174,12 +178,8 @@ describe('Unknown fields, whatever their names', () => {
 });
 
 describe('An email change and the password rules', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   it('refuses a new address whose local part the password kept contains, as registration does, and changes nothing', async () => {
@@ -207,14 +207,12 @@ describe('An email change and the password rules', () => {
 });
 
 describe('Login CSRF without an Origin', () => {
-  let t: TestApp;
+  const t = useTestApp({ http: { corsOrigins: new Set([ALLOWED_ORIGIN]) } });
 
   beforeAll(async () => {
-    t = await createTestApp({ http: { corsOrigins: new Set([ALLOWED_ORIGIN]) } });
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: 'carol@example.com', password: PASSWORD }).expect(201);
   });
-  afterAll(() => t.close());
 
   const cookieLogin = (headers: Record<string, string>) =>
     t.http.post('/auth/cookie/login').set(headers).send({ email: 'carol@example.com', password: PASSWORD });
@@ -236,12 +234,7 @@ describe('Login CSRF without an Origin', () => {
 });
 
 describe('The OpenAPI document', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('names the bearer format truthfully: an opaque token, not a JWT', async () => {
     const { components } = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;

@@ -1,16 +1,12 @@
 import bcrypt from 'bcrypt';
-import { bearer, createTestApp, login, PASSWORD, resetDatabase, rowCounts, TestApp } from '../support/test-app';
+import { bearer, login, PASSWORD, resetDatabase, rowCounts, useTestApp } from '../support/test-app';
 
 /** docs/security.md, "Passwords" and "Accounts and login" (items 1-12 and 14; 13 has its own suite). */
 const EMAIL = 'ada@example.com';
 
 describe('Security checklist: passwords and accounts', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(() => resetDatabase(t.db));
 
   const register = (email: string, password: unknown) => t.http.post('/auth/register').send({ email, password });

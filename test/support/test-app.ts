@@ -158,14 +158,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 /**
- * One application for the enclosing describe block (or file): made in its
- * beforeAll, closed in its afterAll. Read it inside tests and hooks only.
- * `options` may be a function, for options made in an earlier beforeAll.
+ * The application `make` builds, for the enclosing describe block (or file):
+ * made in its beforeAll, closed in its afterAll. Read it inside tests and
+ * hooks only.
  */
-export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): TestApp {
+export function useApp(make: () => Promise<TestApp>): TestApp {
   let current: TestApp | undefined;
   beforeAll(async () => {
-    current = await createTestApp(typeof options === 'function' ? options() : options);
+    current = await make();
   });
   afterAll(() => current?.close());
   return new Proxy({} as TestApp, {
@@ -174,6 +174,14 @@ export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}
       return Reflect.get(current, key) as unknown;
     },
   });
+}
+
+/**
+ * createTestApp(options) for the enclosing describe block (useApp). `options`
+ * may be a function, for options made in an earlier beforeAll.
+ */
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): TestApp {
+  return useApp(() => createTestApp(typeof options === 'function' ? options() : options));
 }
 
 /** The scopes a login that asks for none gives a user of this role, as stored: those of every module mounted. */

@@ -56,12 +56,10 @@ export class AccountStandingService {
     if (before === after) return after;
     this.tokens.forgetOwner(userId);
     if (before.role !== after.role) {
-      this.logger.log({ event: 'user.role_changed', userId, role: after.role, actorId });
-      this.events.record('user.role_changed', userId, { actorId, client });
+      this.events.record('user.role_changed', userId, { actorId, client }, { role: after.role });
     }
     if (before.isActive !== after.isActive) {
       const type = after.isActive ? 'user.activated' : 'user.deactivated';
-      this.logger.log({ event: type, userId, actorId });
       this.events.record(type, userId, { actorId, client });
     }
     return after;
@@ -74,8 +72,7 @@ export class AccountStandingService {
       return this.tokens.revokeAllInTransaction(userId, null, transaction);
     });
     this.tokens.forgetOwner(userId);
-    this.logger.log({ event: 'admin.tokens_revoked', userId, actorId, revoked });
-    this.events.record('admin.tokens_revoked', userId, { actorId, client });
+    this.events.record('admin.tokens_revoked', userId, { actorId, client }, { revoked });
   }
 
   /** The account and everything of it, unless it is the last active admin. */

@@ -5,7 +5,7 @@ import type { Transaction } from '../../database/unit-of-work';
 import { LinkPurpose, LinkToken } from './link-token.entity';
 import { DeadRowStep, PrunesDeadRows } from '../../database/dead-rows';
 
-/** The only place that queries `link_tokens`. */
+/** Reads and writes `link_tokens`. */
 @PrunesDeadRows('linkTokens')
 @Injectable()
 export class LinkTokensRepository implements DeadRowStep {

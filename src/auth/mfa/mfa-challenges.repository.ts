@@ -5,7 +5,7 @@ import type { Transaction } from '../../database/unit-of-work';
 import { MfaChallenge } from './mfa-challenge.entity';
 import { DeadRowStep, PrunesDeadRows } from '../../database/dead-rows';
 
-/** The only place that queries `mfa_challenges`. */
+/** Reads and writes `mfa_challenges`. */
 @PrunesDeadRows('mfaChallenges')
 @Injectable()
 export class MfaChallengesRepository implements DeadRowStep {

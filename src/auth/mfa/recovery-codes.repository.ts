@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import type { Transaction } from '../../database/unit-of-work';
 import { RecoveryCode } from './recovery-code.entity';
 
-/** The only place that queries `mfa_recovery_codes`. */
+/** Reads and writes `mfa_recovery_codes`. */
 @Injectable()
 export class RecoveryCodesRepository {
   constructor(@InjectRepository(RecoveryCode) private readonly codes: Repository<RecoveryCode>) {}

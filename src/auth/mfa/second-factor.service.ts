@@ -63,14 +63,12 @@ export class SecondFactorService {
 
   /** A wrong code, wherever one was asked: a security event. */
   reportFailure(userId: number, origin: EventOrigin): void {
-    this.logger.log({ event: 'mfa.failed', userId });
     this.events.record('mfa.failed', userId, origin);
   }
 
   /** Logs a code accepted by `check`, after its transaction committed: a recovery code's use is a security event. */
   reportUse(userId: number, kind: SecondFactorKind, origin: EventOrigin = {}): void {
     if (kind !== 'recovery_code') return;
-    this.logger.log({ event: 'mfa.recovery_code_used', userId });
     this.events.record('mfa.recovery_code_used', userId, origin);
   }
 

@@ -5,7 +5,7 @@ import type { Transaction } from '../../database/unit-of-work';
 import type { EncryptedSecret } from './mfa-secret.cipher';
 import { TotpFactor } from './totp-factor.entity';
 
-/** The only place that queries `totp_factors`. */
+/** Reads and writes `totp_factors`. */
 @Injectable()
 export class TotpFactorsRepository {
   constructor(@InjectRepository(TotpFactor) private readonly factors: Repository<TotpFactor>) {}

@@ -106,21 +106,19 @@ export class PasskeyAssertionsService {
   private async recordUse(passkey: Passkey, signCount: number, client: RequestClient): Promise<void> {
     const movesForward = signCount > passkey.signCount || (signCount === 0 && passkey.signCount === 0);
     if (movesForward && (await this.passkeys.recordUse(passkey.id, signCount, this.clock.now()))) return;
-    this.logger.warn({
-      event: 'passkey.counter_mismatch',
-      userId: passkey.userId,
-      passkeyId: passkey.id,
-      signCount,
-      stored: passkey.signCount,
-    });
-    this.events.record('passkey.counter_mismatch', passkey.userId, { client });
+    this.events.record(
+      'passkey.counter_mismatch',
+      passkey.userId,
+      { client },
+      { passkeyId: passkey.id, signCount, stored: passkey.signCount },
+    );
     throw this.refused(client, 'counter did not move forward', passkey);
   }
 
   private refused(client: RequestClient, reason: string, passkey?: Passkey): DomainError {
     this.failures.failed(client.ip);
-    this.logger.log({ event: 'login.failed', method: 'passkey', userId: passkey?.userId ?? null, reason });
-    if (passkey) this.events.record('login.failed', passkey.userId, { client });
+    if (passkey) this.events.record('login.failed', passkey.userId, { client }, { method: 'passkey', reason });
+    else this.logger.log({ event: 'login.failed', method: 'passkey', userId: null, reason });
     return new DomainError('INVALID_CREDENTIALS', 'The passkey could not sign you in');
   }
 }

@@ -6,7 +6,7 @@ import { Passkey } from './passkey.entity';
 
 export type NewPasskey = Omit<Passkey, 'id' | 'user' | 'lastUsedAt'>;
 
-/** The only place that queries `passkeys`. */
+/** Reads and writes `passkeys`. */
 @Injectable()
 export class PasskeysRepository {
   constructor(@InjectRepository(Passkey) private readonly passkeys: Repository<Passkey>) {}

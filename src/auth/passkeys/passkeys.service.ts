@@ -132,8 +132,7 @@ export class PasskeysService {
       name: name ?? defaultPasskeyName(aaguid),
       createdAt: this.clock.now(),
     });
-    this.logger.log({ event: 'passkey.added', userId: user.id, passkeyId: passkey.id });
-    this.events.record('passkey.added', user.id, { client });
+    this.events.record('passkey.added', user.id, { client }, { passkeyId: passkey.id });
     return passkey;
   }
 
@@ -178,8 +177,7 @@ export class PasskeysService {
       await this.outbox.enqueue(this.mails.removedNotice(owner.email, passkey.name), transaction);
       return passkey;
     });
-    this.logger.log({ event: 'passkey.removed', userId: user.id, passkeyId: removed.id });
-    this.events.record('passkey.removed', user.id, { client });
+    this.events.record('passkey.removed', user.id, { client }, { passkeyId: removed.id });
   }
 
   private refused(userId: number, reason: string): DomainError {

@@ -5,7 +5,7 @@ import type { Transaction } from '../../database/unit-of-work';
 import { WebAuthnCeremony, WebAuthnChallenge } from './webauthn-challenge.entity';
 import { DeadRowStep, PrunesDeadRows } from '../../database/dead-rows';
 
-/** The only place that queries `webauthn_challenges`. */
+/** Reads and writes `webauthn_challenges`. */
 @PrunesDeadRows('webAuthnChallenges')
 @Injectable()
 export class WebAuthnChallengesRepository implements DeadRowStep {

@@ -9,8 +9,7 @@ const RETRY_AFTER_SECONDS = 1;
 /** Weight of the newest job in the running average of job times. */
 const AVERAGE_WEIGHT = 0.2;
 
-const overloaded = () =>
-  new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once: try again shortly', undefined, RETRY_AFTER_SECONDS);
+const overloaded = () => DomainError.retryLater('SERVICE_UNAVAILABLE', RETRY_AFTER_SECONDS, 'Too many sign-ins at once: try again shortly');
 
 /**
  * Admission control for bcrypt: at most one job per core runs (leaving libuv's

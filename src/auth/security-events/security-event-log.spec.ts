@@ -38,4 +38,20 @@ describe('SecurityEventLog', () => {
     await log.flush();
     expect(repository.insertMany).toHaveBeenCalledTimes(2);
   });
+
+  it('logs each event as it records it, with what the line says beyond the row; a sign of a cloned passkey as a warning', () => {
+    const log = new SecurityEventLog(mock<SecurityEventsRepository>(), new FakeClock());
+    const info = jest.spyOn(Logger.prototype, 'log').mockImplementation();
+    const warning = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
+
+    log.record('user.role_changed', 4, { actorId: 1 }, { role: 'admin' });
+    log.record('login.succeeded', 5, {}, { tokenId: 9 });
+    log.record('passkey.counter_mismatch', 6, {}, { passkeyId: 2 });
+
+    expect(info.mock.calls.map(([line]) => line as unknown)).toEqual([
+      { event: 'user.role_changed', userId: 4, actorId: 1, role: 'admin' },
+      { event: 'login.succeeded', userId: 5, tokenId: 9 },
+    ]);
+    expect(warning).toHaveBeenCalledWith({ event: 'passkey.counter_mismatch', userId: 6, passkeyId: 2 });
+  });
 });

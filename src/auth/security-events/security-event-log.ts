@@ -6,6 +6,9 @@ import { NewSecurityEvent, SecurityEventsRepository } from './security-events.re
 
 const BATCH = 500;
 
+/** Events that suggest an attack or a cloned credential: their log lines are warnings. */
+const WARNINGS: ReadonlySet<SecurityEventType> = new Set(['passkey.counter_mismatch']);
+
 export interface EventOrigin {
   /** The request's client; none for a change made from the command line. */
   client?: RequestClient;
@@ -14,8 +17,9 @@ export interface EventOrigin {
 }
 
 /**
- * Records security events off the request's path: `record` queues the event
- * and returns; what one turn of the event loop recorded is written in one
+ * Records security events off the request's path, each with its log line:
+ * `record` logs the event (with `logged`, what the line says beyond the
+ * stored row: never a secret), queues it and returns; what one turn of the event loop recorded is written in one
  * INSERT right after it. A failed write is logged at error, never fails the
  * request that caused the event. Shutdown writes what is still queued.
  */
@@ -30,7 +34,10 @@ export class SecurityEventLog implements BeforeApplicationShutdown {
     private readonly clock: Clock,
   ) {}
 
-  record(type: SecurityEventType, userId: number, origin: EventOrigin = {}): void {
+  record(type: SecurityEventType, userId: number, origin: EventOrigin = {}, logged: Record<string, unknown> = {}): void {
+    const line = { event: type, userId, ...(origin.actorId == null ? {} : { actorId: origin.actorId }), ...logged };
+    if (WARNINGS.has(type)) this.logger.warn(line);
+    else this.logger.log(line);
     this.queue.push({
       type,
       userId,

@@ -13,7 +13,7 @@ export interface SecurityEventQuery {
   limit: number;
 }
 
-/** The only place that queries `security_events`. */
+/** Reads and writes `security_events`. */
 @Injectable()
 export class SecurityEventsRepository {
   constructor(@InjectRepository(SecurityEvent) private readonly events: Repository<SecurityEvent>) {}

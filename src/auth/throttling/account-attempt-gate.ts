@@ -26,7 +26,7 @@ export class AccountAttemptGate {
     this.queues.set(key, queue);
     if (queue.tryTake()) return false;
     if (queue.waiting >= MAX_WAITING_PER_ACCOUNT) {
-      throw new DomainError('TOO_MANY_REQUESTS', undefined, undefined, RETRY_AFTER_SECONDS);
+      throw DomainError.retryLater('TOO_MANY_REQUESTS', RETRY_AFTER_SECONDS);
     }
     await queue.wait();
     return true;

@@ -276,6 +276,6 @@ export class AttemptThrottleService {
     const latestEnd = Math.max(now.getTime() + 1000, ...counters.map((counter) => counter.windowEndsAt.getTime()));
     const retryAfterSeconds = Math.ceil((latestEnd - now.getTime()) / 1000);
     this.logger.warn({ event: 'throttled', purpose, retryAfterSeconds });
-    throw new DomainError('TOO_MANY_REQUESTS', undefined, undefined, retryAfterSeconds);
+    throw DomainError.retryLater('TOO_MANY_REQUESTS', retryAfterSeconds);
   }
 }

@@ -35,7 +35,7 @@ export class ClientFailureWindow {
     const key = throttlingClientKey(clientAddress);
     if ((this.failures.get(key) ?? 0) >= this.limit) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.failures.getRemainingTTL(key) / 1000));
-      throw new DomainError('TOO_MANY_REQUESTS', undefined, undefined, retryAfterSeconds);
+      throw DomainError.retryLater('TOO_MANY_REQUESTS', retryAfterSeconds);
     }
   }
 

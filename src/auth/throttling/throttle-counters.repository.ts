@@ -11,7 +11,7 @@ export interface CounterState {
   windowEndsAt: Date;
 }
 
-/** The only place that queries `throttle_counters`. */
+/** Reads and writes `throttle_counters`. */
 @Injectable()
 export class ThrottleCountersRepository {
   constructor(@InjectRepository(ThrottleCounter) private readonly counters: Repository<ThrottleCounter>) {}

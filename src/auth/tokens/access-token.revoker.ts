@@ -40,7 +40,6 @@ export class AccessTokenRevoker {
   /** Revokes one of the user's tokens by id; another user's is "not found", never "forbidden". */
   async revokeOwned(userId: number, tokenId: number): Promise<void> {
     if (!(await this.revoke(userId, tokenId))) throw new DomainError('NOT_FOUND', 'No such token');
-    this.logger.log({ event: 'token.revoked', userId, tokenId });
   }
 
   /** Takes back tokens just issued or evicted by the per-user cap. */

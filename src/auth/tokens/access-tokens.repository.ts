@@ -51,7 +51,7 @@ const FIND_WITH_OWNER_BY_DIGEST = `
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
   WHERE t.token_hash = ?`;
 
-/** The only place that queries `access_tokens`. */
+/** Reads and writes `access_tokens`. */
 @Injectable()
 export class AccessTokensRepository {
   private promisePool?: Pool;

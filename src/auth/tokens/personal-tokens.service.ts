@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
@@ -35,8 +35,6 @@ const DAY_MS = 86_400_000;
  */
 @Injectable()
 export class PersonalTokensService {
-  private readonly logger = new Logger(PersonalTokensService.name);
-
   constructor(
     private readonly repository: AccessTokensRepository,
     private readonly users: UsersService,
@@ -72,7 +70,6 @@ export class PersonalTokensService {
         transaction,
       );
     });
-    this.logger.log({ event: 'token.created', userId, tokenId: id, kind: 'personal' });
     return { id, name: request.name, token, scopes: splitScopes(scopes), createdAt, expiresAt };
   }
 }

@@ -11,7 +11,7 @@ export interface Revocation {
   tokenId: number | null;
 }
 
-/** The only place that queries `token_revocations`. */
+/** Reads and writes `token_revocations`. */
 @Injectable()
 export class TokenRevocationsRepository {
   constructor(@InjectRepository(TokenRevocation) private readonly revocations: Repository<TokenRevocation>) {}

@@ -6,10 +6,19 @@ export interface FieldError {
 }
 
 /**
- * An expected failure, named by a stable code. Services throw these and never
- * speak HTTP: the exception filter maps the code to its status and the error body.
+ * An expected failure, named by a stable code. Services throw these instead
+ * of choosing a status: the exception filter maps the code to its status and
+ * the error body, and turns what the failure carries (a retry delay, headers,
+ * details) into the answer. The named factories below make the ones that
+ * carry more than a code and a message.
  */
 export class DomainError extends Error {
+  /** The fields that failed, sent as `errors` (VALIDATION_FAILED). */
+  fieldErrors?: FieldError[];
+
+  /** When to come back, sent as `Retry-After` (429, 503). */
+  retryAfterSeconds?: number;
+
   /** What the client needs to go on, sent beside the code and message (MFA_REQUIRED's `mfaToken`). */
   details?: Readonly<Record<string, string | number>>;
 
@@ -30,11 +39,23 @@ export class DomainError extends Error {
     return error;
   }
 
+  /** A refusal the client may try again after `seconds` (TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE). */
+  static retryLater(code: ErrorCode, seconds: number, message?: string): DomainError {
+    const error = new DomainError(code, message);
+    error.retryAfterSeconds = seconds;
+    return error;
+  }
+
+  /** VALIDATION_FAILED, naming each field that failed. */
+  static invalidFields(errors: FieldError[], message?: string): DomainError {
+    const error = new DomainError('VALIDATION_FAILED', message);
+    error.fieldErrors = errors;
+    return error;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string = errorCodeDefinition(code).message,
-    readonly fieldErrors?: FieldError[],
-    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -43,8 +64,4 @@ export class DomainError extends Error {
   get status(): number {
     return errorCodeDefinition(this.code).status;
   }
-}
-
-export function validationFailed(errors: FieldError[]): DomainError {
-  return new DomainError('VALIDATION_FAILED', undefined, errors);
 }

@@ -31,7 +31,7 @@ describe('AllExceptionsFilter', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('maps a domain error to its status, code and field errors', () => {
-    const answer = respond(new DomainError('VALIDATION_FAILED', 'The request is invalid', [{ field: 'email', message: 'bad' }]));
+    const answer = respond(DomainError.invalidFields([{ field: 'email', message: 'bad' }], 'The request is invalid'));
 
     expect(answer.statusCode).toBe(400);
     expect(answer.body).toEqual({

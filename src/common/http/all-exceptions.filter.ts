@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailableError, isValueTooLongError } from '../errors/database-errors';
-import { DomainError, validationFailed } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
 import { ErrorBody, errorBody } from '../errors/error-body';
 import { codeForStatus } from '../errors/error-codes';
 
@@ -57,7 +57,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { body: this.httpExceptionBody(exception) };
     }
     if (this.isUnparsableBody(exception)) {
-      return this.resolve(validationFailed([{ field: 'body', message: 'must be valid JSON or form data' }]));
+      return this.resolve(DomainError.invalidFields([{ field: 'body', message: 'must be valid JSON or form data' }]));
     }
     const clientError = this.clientErrorStatusOf(exception);
     if (clientError !== undefined) {
@@ -66,7 +66,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (isValueTooLongError(exception)) {
       // The request's fault, whatever check let it through: a 400, and a warning that a length check is missing.
       this.logger.warn({ event: 'request.value_too_long', error: this.describe(exception).message });
-      return this.resolve(validationFailed([{ field: 'body', message: 'a value is longer than the service stores' }]));
+      return this.resolve(DomainError.invalidFields([{ field: 'body', message: 'a value is longer than the service stores' }]));
     }
     if (isDatabaseUnavailableError(exception)) {
       this.logger.warn({ event: 'database.unavailable', error: this.describe(exception) });

@@ -1,6 +1,6 @@
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/internal';
-import { validationFailed } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
 
 const READS_BODY_KEY = 'readsBody';
 
@@ -35,5 +35,5 @@ export function handlerReadsBody(controller: object, handler: object & { name: s
 export function assertNoBodyContent(body: unknown): void {
   if (body === undefined) return;
   const hasContent = typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0;
-  if (hasContent) throw validationFailed([{ field: 'body', message: 'this route takes no body' }]);
+  if (hasContent) throw DomainError.invalidFields([{ field: 'body', message: 'this route takes no body' }]);
 }

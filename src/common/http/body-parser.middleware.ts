@@ -1,7 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { json, NextFunction, raw, Request, RequestHandler, Response, urlencoded } from 'express';
-import { DomainError, validationFailed } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
 
 /** Far above any legitimate body here (passwords stop at 72 bytes), far below harm. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -29,7 +29,7 @@ const sentFormKeys = new WeakMap<IncomingMessage, string[]>();
 
 function assertNoForbiddenKey(keys: Iterable<string>): void {
   for (const key of keys) {
-    if (FORBIDDEN_KEYS.has(key)) throw validationFailed([{ field: key, message: 'is a forbidden key' }]);
+    if (FORBIDDEN_KEYS.has(key)) throw DomainError.invalidFields([{ field: key, message: 'is a forbidden key' }]);
   }
 }
 
@@ -44,7 +44,7 @@ function assertSafeShape(root: unknown): void {
     const [value, depth] = pending.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_DEPTH) {
-      throw validationFailed([{ field: 'body', message: `must not be nested more than ${MAX_DEPTH} levels deep` }]);
+      throw DomainError.invalidFields([{ field: 'body', message: `must not be nested more than ${MAX_DEPTH} levels deep` }]);
     }
     assertNoForbiddenKey(Object.keys(value));
     for (const key of Object.keys(value)) pending.push([(value as Record<string, unknown>)[key], depth + 1]);

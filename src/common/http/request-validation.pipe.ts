@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { FieldError, validationFailed } from '../errors/domain-error';
+import { DomainError, FieldError } from '../errors/domain-error';
 import { canonicalNumber } from '../validation/decimal-integer.decorator';
 
 function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
@@ -38,18 +38,19 @@ export class RequestValidationPipe extends ValidationPipe {
       forbidUnknownValues: true,
       stopAtFirstError: true,
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => validationFailed(flatten(errors)),
+      exceptionFactory: (errors) => DomainError.invalidFields(flatten(errors)),
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw validationFailed([{ field: 'body', message: 'the body must be a JSON object' }]);
+        throw DomainError.invalidFields([{ field: 'body', message: 'the body must be a JSON object' }]);
       }
       const declared = declaredProperties(metadata.metatype);
       const unknown = Object.keys(value).filter((key) => !declared.has(key));
-      if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
+      if (unknown.length > 0)
+        throw DomainError.invalidFields(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
     }
     return super.transform(value, metadata);
   }

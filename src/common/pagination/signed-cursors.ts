@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sessionConfig, SessionConfig } from '../../config/app.config';
-import { validationFailed } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
 
 /** Where a list stopped, and what it was a list of: a cursor of one list or search is no cursor of another. */
 export interface CursorPosition {
@@ -50,6 +50,6 @@ export class SignedCursors {
   }
 
   private refusal() {
-    return validationFailed([{ field: 'cursor', message: 'must be a cursor this list gave out' }]);
+    return DomainError.invalidFields([{ field: 'cursor', message: 'must be a cursor this list gave out' }]);
   }
 }

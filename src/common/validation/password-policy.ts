@@ -1,5 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { validationFailed } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
 
 /**
  * The ~49,000 most common passwords of zxcvbn-ts's maintained list, folded the
@@ -30,6 +30,6 @@ export function containsEmail(password: string, email: string): boolean {
 /** 400 naming the password's field when the password holds one of the addresses (absent ones are skipped). */
 export function assertPasswordIsNotPersonal(password: string, emails: Array<string | undefined>, field = 'password'): void {
   if (emails.some((email) => email !== undefined && containsEmail(password, email))) {
-    throw validationFailed([{ field, message: `${field} must not contain your email address` }]);
+    throw DomainError.invalidFields([{ field, message: `${field} must not contain your email address` }]);
   }
 }

@@ -1,0 +1,42 @@
+import { IsIn, ValidateBy } from 'class-validator';
+import { IsIntegerSetting } from './setting-rules';
+import { isTrustProxy } from './trust-proxy';
+import { isOriginList } from './web-origins';
+
+/** The HTTP server: its port, deadlines and connections, CORS and proxies (the http namespace). */
+export class ServerSettings {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIntegerSetting(0, 65535)
+  PORT = 3000;
+
+  @IsIntegerSetting(0, 600_000)
+  REQUEST_TIMEOUT_MS = 10_000;
+
+  // A client gets this long to send its request's headers, and a new connection to begin sending them.
+  @IsIntegerSetting(1000, 600_000)
+  HEADERS_TIMEOUT_MS = 5000;
+
+  @IsIntegerSetting(1000, 600_000)
+  KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  @IsIntegerSetting(1, 1_000_000)
+  MAX_CONNECTIONS = 1000;
+
+  @ValidateBy(
+    { name: 'isOriginList', validator: { validate: isOriginList } },
+    {
+      message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (no path, no *, no null)',
+    },
+  )
+  CORS_ORIGINS = '';
+
+  @ValidateBy(
+    { name: 'isTrustProxy', validator: { validate: isTrustProxy } },
+    {
+      message: 'TRUST_PROXY must be false, a hop count, or a comma-separated list of proxy addresses/subnets (or loopback)',
+    },
+  )
+  TRUST_PROXY = 'false';
+}
