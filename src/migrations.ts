@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { databaseConfig } from './config/app.config';
 import { loadEnvironment } from './config/environment';
 import { buildCliDataSourceOptions } from './database/data-source-options';
+import { migrationSource } from './database/migration-source';
 
 const USAGE = `usage:
   npm run migration:run                       applies every pending migration, naming each
@@ -13,8 +14,6 @@ const USAGE = `usage:
   npm run migration:generate -- <module> <Name>
                                               writes src/<module>/migrations/<timestamp>-<Name>.ts`;
 
-/** What every table of the service is made with; TypeORM's generator writes the engine alone. */
-const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci';
 const SOURCE_ROOT = join(__dirname, '..', 'src');
 
 async function run(dataSource: DataSource): Promise<void> {
@@ -40,7 +39,7 @@ async function revert(dataSource: DataSource): Promise<void> {
  */
 async function generate(dataSource: DataSource, args: string[]): Promise<boolean> {
   const [moduleName, name] = args.length >= 2 ? args : ['database', args[0]];
-  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error(`a migration's name is PascalCase\n${USAGE}`);
+  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error(`a migration’s name is PascalCase\n${USAGE}`);
   const moduleFolder = join(SOURCE_ROOT, moduleName);
   if (!/^[a-z][a-z0-9-]*$/.test(moduleName) || !existsSync(moduleFolder)) throw new Error(`src/${moduleName}/ is no module folder`);
   if (await dataSource.showMigrations()) {
@@ -52,25 +51,7 @@ async function generate(dataSource: DataSource, args: string[]): Promise<boolean
     return false;
   }
   const timestamp = Date.now();
-  const statement = (query: { query: string; parameters?: unknown[] }) => {
-    const sql = /^CREATE TABLE /.test(query.query) ? query.query.replace(/ ENGINE=InnoDB$/, ` ${TABLE_OPTIONS}`) : query.query;
-    const parameters = query.parameters?.length ? `, ${JSON.stringify(query.parameters)}` : '';
-    return `    await queryRunner.query(${JSON.stringify(sql)}${parameters});`;
-  };
-  const source = `import { MigrationInterface, QueryRunner } from 'typeorm';
-
-export class ${name}${timestamp} implements MigrationInterface {
-  name = '${name}${timestamp}';
-
-  public async up(queryRunner: QueryRunner): Promise<void> {
-${upQueries.map(statement).join('\n')}
-  }
-
-  public async down(queryRunner: QueryRunner): Promise<void> {
-${[...downQueries].reverse().map(statement).join('\n')}
-  }
-}
-`;
+  const source = migrationSource(name, timestamp, upQueries, downQueries);
   mkdirSync(join(moduleFolder, 'migrations'), { recursive: true });
   const file = join(moduleFolder, 'migrations', `${timestamp}-${name}.ts`);
   writeFileSync(file, source);
