@@ -1,5 +1,4 @@
-import { AccountStandingService } from '../src/auth/account-standing/account-standing.service';
-import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp } from './support/test-app';
+import { bearer, createTestApp, login, makeAdmin, PASSWORD, registerAndLogin, resetDatabase, TestApp } from './support/test-app';
 
 /** docs/api.md "Administration" on real MySQL; bad-input row 36. */
 interface AdminUser {
@@ -30,7 +29,7 @@ describe('Administration', () => {
   beforeEach(async () => {
     await resetDatabase(t.db);
     ({ userId: adminId } = await registerAndLogin(t.http, 'boss@example.com'));
-    await t.app.get(AccountStandingService).change(adminId, { role: 'admin' }, null);
+    await makeAdmin(t, adminId);
     adminToken = await login(t.http, 'boss@example.com');
     ({ userId, token: userToken } = await registerAndLogin(t.http, 'worker@example.com'));
   });

@@ -11,6 +11,7 @@ import {
   createTestApp,
   grantedScopes,
   login,
+  makeAdmin,
   PASSWORD,
   registerAndLogin,
   registerVerified,
@@ -242,7 +243,7 @@ describe('Roles', () => {
     const refused = await t.http.get('/notes/all').set(bearer(token)).expect(403);
     expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });
 
-    await roles.change(userId, { role: 'admin' }, null);
+    await makeAdmin(t, userId);
     // Issued before the promotion: the role is there, the admin scope is not (the pattern of docs/extension.md).
     insufficientScope(await t.http.get('/notes/all').set(bearer(token)), 'admin notes:read');
     await t.http
@@ -257,7 +258,7 @@ describe('Roles', () => {
 
   it('gives an admin the admin scope at login, and none to the tokens issued before the promotion', async () => {
     const { userId } = await registerAndLogin(t.http, 'promoted@example.com');
-    await roles.change(userId, { role: 'admin' }, null);
+    await makeAdmin(t, userId);
 
     expect((await tokenLogin(t, 'promoted@example.com').expect(200)).body).not.toHaveProperty('scope');
     const rows = await t.db.query<Array<{ scopes: string }>>('SELECT scopes FROM access_tokens WHERE user_id = ? ORDER BY id', [userId]);
@@ -267,9 +268,9 @@ describe('Roles', () => {
 
   it('ends every token of a demoted admin at once', async () => {
     const { userId } = await registerAndLogin(t.http, 'keeper@example.com');
-    await roles.change(userId, { role: 'admin' }, null);
+    await makeAdmin(t, userId);
     const other = await registerAndLogin(t.http, 'demoted@example.com');
-    await roles.change(other.userId, { role: 'admin' }, null);
+    await makeAdmin(t, other.userId);
     const token = await login(t.http, 'demoted@example.com');
 
     await roles.change(other.userId, { role: 'user' }, userId);
@@ -280,8 +281,8 @@ describe('Roles', () => {
   it('keeps one active admin: of 20 parallel demotions of the last two, exactly one goes through (409 LAST_ADMIN for the rest)', async () => {
     const first = await registerAndLogin(t.http, 'admin.one@example.com');
     const second = await registerAndLogin(t.http, 'admin.two@example.com');
-    await roles.change(first.userId, { role: 'admin' }, null);
-    await roles.change(second.userId, { role: 'admin' }, null);
+    await makeAdmin(t, first.userId);
+    await makeAdmin(t, second.userId);
 
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { AccountStandingService } from '../src/auth/account-standing/account-standing.service';
 import { AccessTokensRepository } from '../src/auth/tokens/access-tokens.repository';
 import { NotesModule } from './fixtures/notes/notes.module';
 import { sendRaw } from './support/raw-request';
@@ -16,6 +15,7 @@ import {
   createTestApp,
   deliverMail,
   login,
+  makeAdmin,
   PASSWORD,
   registerAndLogin,
   registerVerified,
@@ -563,7 +563,7 @@ describe('Bad headers on every guarded route (rows 21-28)', () => {
     await resetDatabase(t.db);
     // An admin, so that the admin routes answer the good requests of these rows too.
     const { userId } = await registerAndLogin(t.http, 'owner@example.com');
-    await t.app.get(AccountStandingService).change(userId, { role: 'admin' }, null);
+    await makeAdmin(t, userId);
     token = await login(t.http, 'owner@example.com');
     session = await cookieLogin(t.http, 'owner@example.com');
     before = await rowCounts(t.db);
@@ -694,7 +694,7 @@ describe('Bad inputs on every route that takes a body (rows 10 and 14)', () => {
     await resetDatabase(t.db);
     // A verified admin, with every scope: the admin routes' bodies, and those that add a credential, are checked past their guard.
     const { userId } = await registerVerified(t, 'owner@example.com');
-    await t.app.get(AccountStandingService).change(userId, { role: 'admin' }, null);
+    await makeAdmin(t, userId);
     token = await login(t.http, 'owner@example.com');
     routes = bodyRoutesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument);
     before = await rowCounts(t.db);

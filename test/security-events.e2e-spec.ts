@@ -1,4 +1,3 @@
-import { AccountStandingService } from '../src/auth/account-standing/account-standing.service';
 import { SecurityEventLog } from '../src/auth/security-events/security-event-log';
 import { DeadRowPruner } from '../src/database/dead-row.pruner';
 import { totpOf } from './support/totp';
@@ -6,6 +5,7 @@ import {
   bearer,
   createTestApp,
   login,
+  makeAdmin,
   PASSWORD,
   registerAndLogin,
   registerVerified,
@@ -149,7 +149,7 @@ describe('Security events', () => {
     }
     // A cursor of the user's own list is none of the admins' list, even for the same user.
     const { userId: adminId } = await registerAndLogin(t.http, 'pages.admin@example.com');
-    await t.app.get(AccountStandingService).change(adminId, { role: 'admin' }, null);
+    await makeAdmin(t, adminId);
     const adminToken = await login(t.http, 'pages.admin@example.com');
     const own = await myEvents(token, '?limit=1');
     const { id: userId } = (await t.http.get('/users/me').set(bearer(token)).expect(200)).body as { id: number };
@@ -161,7 +161,7 @@ describe('Security events', () => {
 
   it('records what an admin does with the admin as actor, and lets only admins read every account’s events, by user and type', async () => {
     const { userId: adminId } = await registerAndLogin(t.http, 'events.admin@example.com');
-    await t.app.get(AccountStandingService).change(adminId, { role: 'admin' }, null);
+    await makeAdmin(t, adminId);
     const adminToken = await login(t.http, 'events.admin@example.com');
     const { userId, token: userToken } = await registerAndLogin(t.http, 'subject@example.com');
 

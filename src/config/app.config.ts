@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseDurationSeconds } from './duration';
-import { Environment, listItems, webAuthnOrigins } from './environment';
+import type { Environment } from './environment';
+import { listItems } from './settings/setting-rules';
+import { webAuthnOrigins } from './settings/web-origins';
 
 /**
  * A typed slice of the settings: its injection token and how it is read off

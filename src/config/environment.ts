@@ -12,9 +12,6 @@ import { SessionSettings } from './settings/session.settings';
 import { ThrottlingSettings } from './settings/throttling.settings';
 import { WebAuthnSettings } from './settings/webauthn.settings';
 
-export { isEncryptionKey, listItems } from './settings/setting-rules';
-export { webAuthnOrigins } from './settings/web-origins';
-
 /**
  * Every environment variable the service reads, with its default, one class
  * of settings a domain (as the config namespaces of app.config.ts read them).

@@ -24,8 +24,9 @@ import {
   createTestApp,
   deliverMail,
   login,
-  PASSWORD,
+  makeAdmin,
   passkeyLoginOptions,
+  PASSWORD,
   registerAndLogin,
   registerVerified,
   resetDatabase,
@@ -237,8 +238,8 @@ describe('item 79: a login, passkey sign-in, MFA step or personal-token creation
     if (options.admin) {
       // Another admin stays, so that this one may be demoted (LAST_ADMIN otherwise).
       const keeper = await registerAndLogin(t.http, 'keeper79@example.com');
-      await t.app.get(AccountStandingService).change(keeper.userId, { role: 'admin' }, null);
-      await t.app.get(AccountStandingService).change(userId, { role: 'admin' }, null);
+      await makeAdmin(t, keeper.userId);
+      await makeAdmin(t, userId);
     }
     return { userId, email, other: await login(t.http, email) };
   }
@@ -535,7 +536,7 @@ describe('item 84: canonical decimal numbers in paths and queries, and no body o
 
   beforeEach(async () => {
     admin = await registerVerified(t, 'admin84@example.com');
-    await t.app.get(AccountStandingService).change(admin.userId, { role: 'admin' }, null);
+    await makeAdmin(t, admin.userId);
     admin.token = await login(t.http, 'admin84@example.com');
     document = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
   });
@@ -715,7 +716,7 @@ describe('item 86: the address mailed is the address stored: quoted local parts 
 describe('issue 22 row 11: the admins’ search is normalised as emails are', () => {
   it('finds ada@example.com by ADA@EXAMPLE and by its fullwidth spelling', async () => {
     const admin = await registerVerified(t, 'admin11@example.com');
-    await t.app.get(AccountStandingService).change(admin.userId, { role: 'admin' }, null);
+    await makeAdmin(t, admin.userId);
     const token = await login(t.http, 'admin11@example.com');
     await registerAndLogin(t.http, 'ada@example.com');
 

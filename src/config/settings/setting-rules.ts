@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { DURATION_PATTERN, parseDurationSeconds } from '../duration';
 
 export function listItems(value: string): string[] {
@@ -45,9 +45,4 @@ export function isIdleTimeout(value: unknown): boolean {
   if (typeof value !== 'string' || !DURATION_PATTERN.test(value)) return false;
   const seconds = parseDurationSeconds(value);
   return seconds === 0 || seconds >= MIN_IDLE_SECONDS;
-}
-
-/** A string variable passing `validate`, with `message` when it does not. */
-export function IsSetting(name: string, validate: (value: unknown) => boolean, message: string): PropertyDecorator {
-  return ValidateBy({ name, validator: { validate } }, { message });
 }
