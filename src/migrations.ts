@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { databaseConfig } from './config/app.config';
+import { createRootLogger } from './common/logging/root-logger';
+import { databaseConfig, loggingConfig } from './config/app.config';
 import { loadEnvironment } from './config/environment';
 import { buildCliDataSourceOptions } from './database/data-source-options';
 import { migrationSource } from './database/migration-source';
@@ -16,20 +18,21 @@ const USAGE = `usage:
 
 const SOURCE_ROOT = join(__dirname, '..', 'src');
 
-async function run(dataSource: DataSource): Promise<void> {
+async function run(dataSource: DataSource, logger: Logger): Promise<void> {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
-  if (applied.length === 0) console.log('migrations: nothing pending');
-  for (const migration of applied) console.log(`migrations: applied ${migration.name}`);
+  if (applied.length === 0) logger.info({ event: 'migrations.none_pending' }, 'Nothing pending');
+  // `migration`, not `name`: pino's readable format takes a `name` for the logger's own.
+  for (const { name } of applied) logger.info({ event: 'migration.applied', migration: name });
 }
 
-async function revert(dataSource: DataSource): Promise<void> {
+async function revert(dataSource: DataSource, logger: Logger): Promise<void> {
   const [last] = await dataSource.query<Array<{ name: string }>>('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
   if (!last) {
-    console.log('migrations: none applied, nothing to revert');
+    logger.info({ event: 'migrations.none_applied' }, 'None applied, nothing to revert');
     return;
   }
   await dataSource.undoLastMigration({ transaction: 'each' });
-  console.log(`migrations: reverted ${last.name}`);
+  logger.info({ event: 'migration.reverted', migration: last.name });
 }
 
 /**
@@ -37,7 +40,7 @@ async function revert(dataSource: DataSource): Promise<void> {
  * migrations are pending: it would also hold every change they make.
  * Exit code 1 when there is nothing to generate.
  */
-async function generate(dataSource: DataSource, args: string[]): Promise<boolean> {
+async function generate(dataSource: DataSource, logger: Logger, args: string[]): Promise<boolean> {
   const [moduleName, name] = args.length >= 2 ? args : ['database', args[0]];
   if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error(`a migration’s name is PascalCase\n${USAGE}`);
   const moduleFolder = join(SOURCE_ROOT, moduleName);
@@ -47,7 +50,7 @@ async function generate(dataSource: DataSource, args: string[]): Promise<boolean
   }
   const { upQueries, downQueries } = await dataSource.driver.createSchemaBuilder().log();
   if (upQueries.length === 0) {
-    console.log('No changes in database schema were found');
+    logger.info({ event: 'migrations.none_to_generate' }, 'No changes in database schema were found');
     return false;
   }
   const timestamp = Date.now();
@@ -55,7 +58,7 @@ async function generate(dataSource: DataSource, args: string[]): Promise<boolean
   mkdirSync(join(moduleFolder, 'migrations'), { recursive: true });
   const file = join(moduleFolder, 'migrations', `${timestamp}-${name}.ts`);
   writeFileSync(file, source);
-  console.log(`migrations: wrote ${relative(join(SOURCE_ROOT, '..'), file)} (${upQueries.length} statements up)`);
+  logger.info({ event: 'migration.written', file: relative(join(SOURCE_ROOT, '..'), file), statementsUp: upQueries.length });
   return true;
 }
 
@@ -66,12 +69,14 @@ async function main([command, ...args]: string[]): Promise<number> {
   }
   // The CLI's own connection: migrations run here, never again at its start.
   const environment = loadEnvironment({ DATABASE_MIGRATE_ON_START: 'false' });
+  // Written synchronously: the process exits as soon as the command is done.
+  const logger = createRootLogger(loggingConfig.fromEnvironment(environment), pino.destination({ dest: 1, sync: true }));
   const dataSource = new DataSource(await buildCliDataSourceOptions(databaseConfig.fromEnvironment(environment)));
   await dataSource.initialize();
   try {
-    if (command === 'run') await run(dataSource);
-    if (command === 'revert') await revert(dataSource);
-    if (command === 'generate') return (await generate(dataSource, args)) ? 0 : 1;
+    if (command === 'run') await run(dataSource, logger);
+    if (command === 'revert') await revert(dataSource, logger);
+    if (command === 'generate') return (await generate(dataSource, logger, args)) ? 0 : 1;
     return 0;
   } finally {
     await dataSource.destroy();
