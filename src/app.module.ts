@@ -13,6 +13,7 @@ import { ApiDocsModule } from './docs/api-docs.module';
 import { HealthModule } from './health/health.module';
 import { LoginModule } from './login/login.module';
 import { MailModule } from './mail/mail.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MfaModule } from './mfa/mfa.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
@@ -33,6 +34,7 @@ import { PasskeysModule } from './passkeys/passkeys.module';
     MfaModule,
     PasskeysModule,
     AdminModule,
+    OAuthModule,
     HealthModule,
     ApiDocsModule,
     // Modules of other teams: one line each, below this one (the README's Layout map does not name their folders).

@@ -33,6 +33,8 @@ describe('AccountService.updateProfile', () => {
     },
     tokenKind: 'session' as const,
     scopes: ['account'],
+    issuedAt: new Date(),
+    expiresAt: new Date(Date.now() + 3600_000),
   };
   const user = Object.assign(new User(), {
     id: 1,

@@ -7,6 +7,7 @@ import { SessionCookies } from './cookies/session-cookies';
 import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
 import { LinksModule } from './links/links.module';
 import { MfaCoreModule } from './mfa/mfa-core.module';
+import { OAuthCoreModule } from './oauth/oauth-core.module';
 import { PasskeysCoreModule } from './passkeys/passkeys-core.module';
 import { PasswordsModule } from './passwords/passwords.module';
 import { PublicRoutesCheck } from './public-routes.check';
@@ -28,6 +29,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     AccountDirectoryModule,
     PasswordsModule,
     AccessTokensModule,
+    OAuthCoreModule,
     ThrottlingModule,
     LinksModule,
     MfaCoreModule,
@@ -46,6 +48,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
   exports: [
     PasswordsModule,
     AccessTokensModule,
+    OAuthCoreModule,
     ThrottlingModule,
     LinksModule,
     MfaCoreModule,

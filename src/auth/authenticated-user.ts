@@ -23,6 +23,9 @@ export interface AuthContext {
   tokenKind: AccessTokenKind;
   /** What that token may do: a route's @RequireScopes must all be among them. */
   scopes: readonly string[];
+  /** When the token was issued (for a session, at its login or latest refresh), and when it expires. */
+  issuedAt: Date;
+  expiresAt: Date;
 }
 
 /** The request property the guard fills in; read it through the decorators. */

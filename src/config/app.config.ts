@@ -41,11 +41,24 @@ export const authConfig = configNamespace('auth', (env) => ({
   passwordHashingQueuePerClient: env.PASSWORD_HASHING_QUEUE_PER_CLIENT,
 }));
 
+export const oauthConfig = configNamespace('oauth', (env) => ({
+  refreshTokenTtlSeconds: parseDurationSeconds(env.REFRESH_TOKEN_TTL),
+  sessionMaxAgeSeconds: parseDurationSeconds(env.SESSION_MAX_AGE),
+  refreshReuseGraceSeconds: parseDurationSeconds(env.REFRESH_REUSE_GRACE),
+  introspectionClients: new Map(
+    listItems(env.INTROSPECTION_CLIENTS).map((client) => {
+      const colon = client.indexOf(':');
+      return [client.slice(0, colon), client.slice(colon + 1)] as const;
+    }),
+  ),
+}));
+
 export const httpConfig = configNamespace('http', (env) => {
   const trustProxy = env.TRUST_PROXY.trim();
   const corsOrigins: ReadonlySet<string> = new Set(listItems(env.CORS_ORIGINS));
   return {
     port: env.PORT,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     corsOrigins,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
@@ -111,6 +124,7 @@ export const loggingConfig = configNamespace('logging', (env) => ({
 export const CONFIG_NAMESPACES = [
   databaseConfig,
   authConfig,
+  oauthConfig,
   httpConfig,
   sessionConfig,
   mfaConfig,
@@ -124,6 +138,7 @@ export const CONFIG_NAMESPACES = [
 type SettingsOf<Namespace> = Namespace extends ConfigNamespace<infer Settings> ? Settings : never;
 export type DatabaseConfig = SettingsOf<typeof databaseConfig>;
 export type AuthConfig = SettingsOf<typeof authConfig>;
+export type OAuthConfig = SettingsOf<typeof oauthConfig>;
 export type HttpConfig = SettingsOf<typeof httpConfig>;
 export type SessionConfig = SettingsOf<typeof sessionConfig>;
 export type MfaConfig = SettingsOf<typeof mfaConfig>;

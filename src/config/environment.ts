@@ -7,6 +7,7 @@ import { DatabaseSettings } from './settings/database.settings';
 import { LoggingSettings } from './settings/logging.settings';
 import { MailSettings } from './settings/mail.settings';
 import { MfaSettings } from './settings/mfa.settings';
+import { OAuthSettings } from './settings/oauth.settings';
 import { ServerSettings } from './settings/server.settings';
 import { SessionSettings } from './settings/session.settings';
 import { ThrottlingSettings } from './settings/throttling.settings';
@@ -22,6 +23,7 @@ const SECTIONS: ReadonlyArray<new () => object> = [
   DatabaseSettings,
   AuthSettings,
   SessionSettings,
+  OAuthSettings,
   MfaSettings,
   WebAuthnSettings,
   ThrottlingSettings,
@@ -34,6 +36,7 @@ export type Environment = ServerSettings &
   DatabaseSettings &
   AuthSettings &
   SessionSettings &
+  OAuthSettings &
   MfaSettings &
   WebAuthnSettings &
   ThrottlingSettings &

@@ -64,7 +64,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'bearer',
     )
     .addOAuth2(
-      { type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', scopes: Object.fromEntries(app.get(ScopeRegistry).all()) } } },
+      {
+        type: 'oauth2',
+        flows: {
+          password: { tokenUrl: '/auth/token', refreshUrl: '/auth/token', scopes: Object.fromEntries(app.get(ScopeRegistry).all()) },
+        },
+      },
       'oauth2',
     )
     .addSecurityRequirements('bearer')

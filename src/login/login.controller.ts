@@ -25,7 +25,9 @@ import { MfaVerifyRequest } from './dto/mfa-verify.request';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
 import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
 import { TokenResponse, toTokenResponse } from './dto/token.response';
-import { LoginCredentialsBody } from './login-credentials.decorator';
+import { LoginCredentialsBody, TokenRequestBody } from './login-credentials.decorator';
+import { TokenRequest } from './token-request.pipe';
+import { RefreshTokenGrantForm } from './dto/refresh-token-grant.request';
 import { LoginService } from './login.service';
 import { RowIdPipe } from '../common/http/row-id.pipe';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
@@ -52,7 +54,7 @@ const LOGIN_ERRORS = [
 ] as const;
 
 @ApiTags('Auth')
-@ApiExtraModels(LoginRequest, PasswordGrantForm)
+@ApiExtraModels(LoginRequest, PasswordGrantForm, RefreshTokenGrantForm)
 @Controller('auth')
 export class LoginController {
   constructor(
@@ -66,19 +68,32 @@ export class LoginController {
   ) {}
 
   @ApiOperation({
-    summary: 'Log in: an access token for an email and password',
+    summary: 'Log in: an access token for an email and password; or a refresh',
     description:
       'The OAuth 2.0 password grant (a form with username and password), or JSON with email and password. ' +
-      'For a user with MFA on, the right password answers 403 MFA_REQUIRED with an mfaToken: finish with POST /auth/mfa/verify.',
-    requestBody: LOGIN_BODY,
+      'For a user with MFA on, the right password answers 403 MFA_REQUIRED with an mfaToken: finish with POST /auth/mfa/verify. ' +
+      'With offline_access among the scopes, the answer adds a refresh token; grant_type=refresh_token exchanges it once for a new pair. ' +
+      'Errors of 400 and 401 carry RFC 6749 error and error_description too.',
+    requestBody: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: { oneOf: [{ $ref: getSchemaPath(PasswordGrantForm) }, { $ref: getSchemaPath(RefreshTokenGrantForm) }] },
+        },
+        'application/json': { schema: { $ref: getSchemaPath(LoginRequest) } },
+      },
+    },
   })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiErrors(...LOGIN_ERRORS)
+  @ApiErrors(...LOGIN_ERRORS, 'INVALID_GRANT', 'UNSUPPORTED_GRANT_TYPE')
   @Public()
   @Post('token')
   @HttpCode(HttpStatus.OK)
-  async token(@LoginCredentialsBody() credentials: LoginCredentials, @Client() client: RequestClient): Promise<TokenResponse> {
-    const { issued, narrowed } = await this.login.login(credentials, client, 'bearer');
+  async token(@TokenRequestBody() request: TokenRequest, @Client() client: RequestClient): Promise<TokenResponse> {
+    const { issued, narrowed } =
+      request.grant === 'password'
+        ? await this.login.login(request.credentials, client, 'bearer')
+        : await this.login.refresh(request.refresh.refreshToken, request.refresh.scope, client);
     return toTokenResponse(issued, narrowed);
   }
 

@@ -9,6 +9,7 @@ import {
   PasswordHasher,
   ScopeRegistry,
   SecurityEventLog,
+  SessionRefresher,
 } from '../auth/internal';
 import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
@@ -57,6 +58,7 @@ describe('LoginService.login', () => {
       hasher,
       tokens,
       mock<AccessTokenRevoker>(),
+      mock<SessionRefresher>(),
       throttle,
       mfaChallenges,
       passkeys,
@@ -75,7 +77,7 @@ describe('LoginService.login', () => {
       issued: { id: 9, token: 'nat_x', expiresInSeconds: 60, scopes: ['account'] },
       narrowed: false,
     });
-    expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 4);
+    expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 4, false);
   });
 
   it('checks the password as a throttled attempt of that email from that client, with no bcrypt work when refused', async () => {
@@ -131,7 +133,7 @@ describe('LoginService.login', () => {
 
     expect(refusal).toBeDomainError('MFA_REQUIRED', 403);
     expect((refusal as DomainError).details).toEqual({ mfaToken: 'mfa_x', expiresIn: 300 });
-    expect(mfaChallenges.start).toHaveBeenCalledWith(1, 4, 'cookie', null);
+    expect(mfaChallenges.start).toHaveBeenCalledWith(1, 4, { transport: 'cookie', requestedScopes: null, offlineAccess: false });
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
@@ -146,7 +148,7 @@ describe('LoginService.login', () => {
     const { service, tokens } = setup(storedUser(), true);
 
     await expect(service.login({ ...credentials, scope: 'account' }, CLIENT, 'bearer')).resolves.toMatchObject({ narrowed: true });
-    expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 4);
+    expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 4, false);
   });
 
   it('refuses an unknown scope with 400 INVALID_SCOPE before any check of the password, and one the user may not hold after it', async () => {
@@ -190,6 +192,7 @@ describe('LoginService.login with EMAIL_VERIFICATION=required', () => {
       hasher,
       tokens,
       mock<AccessTokenRevoker>(),
+      mock<SessionRefresher>(),
       throttle,
       mock<MfaChallengesService>(),
       mock<PasskeyAssertionsService>(),
@@ -241,6 +244,7 @@ describe('LoginService.loginWithPasskey', () => {
       mock<PasswordHasher>(),
       tokens,
       mock<AccessTokenRevoker>(),
+      mock<SessionRefresher>(),
       mock<AttemptThrottleService>(),
       mock<MfaChallengesService>(),
       passkeys,
@@ -253,19 +257,19 @@ describe('LoginService.loginWithPasskey', () => {
 
   it('logs in the user the assertion proves, with every scope of the role, and no MFA step even with MFA on', async () => {
     const { service, tokens, events } = setup({ mfaEnabledAt: new Date() });
-    await expect(service.loginWithPasskey({ id: 'x' }, undefined, CLIENT)).resolves.toEqual({
+    await expect(service.loginWithPasskey({ id: 'x' }, undefined, CLIENT, 'bearer')).resolves.toEqual({
       issued: expect.objectContaining({ token: 'nat_x', scopes: ['account'] }),
       narrowed: false,
     });
-    expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 2);
+    expect(tokens.issue).toHaveBeenCalledWith(1, ['account'], 2, false);
     expect(events.record).toHaveBeenCalledWith('login.succeeded', 1, { client: CLIENT }, expect.objectContaining({ tokenId: 9 }));
   });
 
   it('narrows the token to the scopes asked for, and refuses an unknown one before the assertion is checked', async () => {
     const { service, passkeys } = setup({});
-    await expect(service.loginWithPasskey({}, 'nope:read', CLIENT)).rejects.toBeDomainError('INVALID_SCOPE', 400);
+    await expect(service.loginWithPasskey({}, 'nope:read', CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_SCOPE', 400);
     expect(passkeys.verify).not.toHaveBeenCalled();
-    await expect(service.loginWithPasskey({}, 'account', CLIENT)).resolves.toMatchObject({
+    await expect(service.loginWithPasskey({}, 'account', CLIENT, 'bearer')).resolves.toMatchObject({
       narrowed: true,
       issued: { scopes: ['account'] },
     });
@@ -273,12 +277,17 @@ describe('LoginService.loginWithPasskey', () => {
 
   it('answers a deactivated account with the ordinary 401, issuing nothing', async () => {
     const { service, tokens } = setup({ isActive: false });
-    await expect(service.loginWithPasskey({}, undefined, CLIENT)).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    await expect(service.loginWithPasskey({}, undefined, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
   it('asks an unverified address to be verified first when EMAIL_VERIFICATION=required', async () => {
-    await expect(setup({}, 'required').service.loginWithPasskey({}, undefined, CLIENT)).rejects.toBeDomainError('EMAIL_NOT_VERIFIED', 403);
-    await expect(setup({ emailVerifiedAt: new Date() }, 'required').service.loginWithPasskey({}, undefined, CLIENT)).resolves.toBeDefined();
+    await expect(setup({}, 'required').service.loginWithPasskey({}, undefined, CLIENT, 'bearer')).rejects.toBeDomainError(
+      'EMAIL_NOT_VERIFIED',
+      403,
+    );
+    await expect(
+      setup({ emailVerifiedAt: new Date() }, 'required').service.loginWithPasskey({}, undefined, CLIENT, 'bearer'),
+    ).resolves.toBeDefined();
   });
 });

@@ -8,8 +8,10 @@ import {
   MfaChallengesService,
   PasskeyAssertionsService,
   PasswordHasher,
+  PendingLogin,
   ScopeRegistry,
   SecurityEventLog,
+  SessionRefresher,
 } from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
 import { DomainError } from '../common/errors/domain-error';
@@ -34,6 +36,7 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly issuer: AccessTokenIssuer,
     private readonly revoker: AccessTokenRevoker,
+    private readonly refresher: SessionRefresher,
     private readonly throttle: AttemptThrottleService,
     private readonly mfaChallenges: MfaChallengesService,
     private readonly passkeys: PasskeyAssertionsService,
@@ -54,24 +57,19 @@ export class LoginService {
   async login({ email, password, scope }: LoginCredentials, client: RequestClient, transport: LoginTransport): Promise<LoginResult> {
     const clientAddress = client.ip;
     // Before any count or bcrypt work: a scope the application does not have is the request's fault, not a guess.
-    const requested = this.scopes.parse(scope);
+    const request = this.pendingLogin(scope, transport);
     this.hasher.assertCapacity(clientAddress);
     return this.throttle.checkSecret(
       email,
       clientAddress,
-      () => this.verifyAndIssue(email, password, client, transport, requested),
+      () => this.verifyAndIssue(email, password, client, request),
       // Checked again after a wait for the account's turn, before any count: bcrypt's queue may have filled meanwhile.
       () => this.hasher.assertCapacity(clientAddress),
     );
   }
 
-  private async verifyAndIssue(
-    email: string,
-    password: string,
-    client: RequestClient,
-    transport: LoginTransport,
-    requested: string[] | null,
-  ): Promise<LoginResult> {
+  private async verifyAndIssue(email: string, password: string, client: RequestClient, request: PendingLogin): Promise<LoginResult> {
+    const requested = request.requestedScopes;
     const clientAddress = client.ip;
     const user = await this.users.findByEmailWithHash(email);
     const passwordMatches = await this.hasher.verify(password, user?.hashedPassword ?? null, clientAddress);
@@ -89,11 +87,36 @@ export class LoginService {
       await this.upgradeHash(user, password, clientAddress);
     }
     if (user.mfaEnabledAt !== null) {
-      const challenge = await this.mfaChallenges.start(user.id, user.credentialVersion, transport, requested);
+      const challenge = await this.mfaChallenges.start(user.id, user.credentialVersion, request);
       this.logger.log({ event: 'login.mfa_required', userId: user.id });
       throw DomainError.withDetails('MFA_REQUIRED', { mfaToken: challenge.mfaToken, expiresIn: challenge.expiresInSeconds });
     }
-    return { issued: await this.succeed(user, granted, client), narrowed: requested !== null };
+    return { issued: await this.succeed(user, granted, request.offlineAccess, client), narrowed: requested !== null };
+  }
+
+  /**
+   * A refresh (the refresh token grant): a new pair for the session, no
+   * password and no second factor asked. A refresh token presented again
+   * after its grace ended its session: the owner sees `refresh_token.reused`
+   * among their security events, and the client a plain INVALID_GRANT.
+   */
+  async refresh(refreshToken: string, scope: string | undefined, client: RequestClient): Promise<LoginResult> {
+    // offline_access again (clients resend their scope) asks for nothing more: every refresh gives a refresh token.
+    const requested = this.scopes.parseRequest(scope).scopes;
+    const outcome = await this.refresher.refresh(refreshToken, requested, client.ip);
+    if ('reused' in outcome) {
+      const { userId, sessionId } = outcome.reused;
+      this.events.record('refresh_token.reused', userId, { client }, { tokenId: sessionId });
+      throw new DomainError('INVALID_GRANT');
+    }
+    return { issued: outcome.rotated, narrowed: requested !== null };
+  }
+
+  /** What a login will hand out: the scopes it asks for, and a refresh token when a bearer login asks for `offline_access`. */
+  private pendingLogin(scope: string | undefined, transport: LoginTransport): PendingLogin {
+    const { scopes, offlineAccess } = this.scopes.parseRequest(scope);
+    // A cookie session needs none: the browser never holds a token to renew.
+    return { transport, requestedScopes: scopes, offlineAccess: offlineAccess && transport === 'bearer' };
   }
 
   /**
@@ -110,9 +133,13 @@ export class LoginService {
     const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit);
     // The role of now: a promotion between the two steps gives its scopes (a demotion moved the stamp and ended the challenge).
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
-    const issued = await this.succeed({ id: finished.userId, credentialVersion: finished.credentialVersion }, granted, client, {
-      secondFactor: finished.factor,
-    });
+    const issued = await this.succeed(
+      { id: finished.userId, credentialVersion: finished.credentialVersion },
+      granted,
+      finished.offlineAccess,
+      client,
+      { secondFactor: finished.factor },
+    );
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
   }
 
@@ -121,8 +148,13 @@ export class LoginService {
    * user verification, so it is both factors at once: no MFA step follows.
    * A deactivated account gets the same 401 as a refused assertion.
    */
-  async loginWithPasskey(response: unknown, scope: string | undefined, client: RequestClient): Promise<LoginResult> {
-    const requested = this.scopes.parse(scope);
+  async loginWithPasskey(
+    response: unknown,
+    scope: string | undefined,
+    client: RequestClient,
+    transport: LoginTransport,
+  ): Promise<LoginResult> {
+    const { requestedScopes: requested, offlineAccess } = this.pendingLogin(scope, transport);
     const user = await this.passkeys.verify(response, client);
     if (!user.isActive) {
       this.events.record('login.failed', user.id, { client }, { method: 'passkey' });
@@ -130,7 +162,7 @@ export class LoginService {
     }
     if (this.config.emailVerification === 'required' && user.emailVerifiedAt === null) throw new DomainError('EMAIL_NOT_VERIFIED');
     const granted = this.scopes.grant(user.role, requested);
-    return { issued: await this.succeed(user, granted, client, { method: 'passkey' }), narrowed: requested !== null };
+    return { issued: await this.succeed(user, granted, offlineAccess, client, { method: 'passkey' }), narrowed: requested !== null };
   }
 
   /**
@@ -141,11 +173,12 @@ export class LoginService {
   private async succeed(
     user: Pick<User, 'id' | 'credentialVersion'>,
     scopes: string[],
+    offlineAccess: boolean,
     client: RequestClient,
     logged: Record<string, string> = {},
   ): Promise<IssuedAccessToken> {
     const userId = user.id;
-    const issued = await this.issuer.issue(userId, scopes, user.credentialVersion);
+    const issued = await this.issuer.issue(userId, scopes, user.credentialVersion, offlineAccess);
     await this.users.recordLogin(userId);
     this.events.record('login.succeeded', userId, { client }, { tokenId: issued.id, ...logged });
     return issued;

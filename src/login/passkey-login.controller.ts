@@ -61,7 +61,7 @@ export class PasskeyLoginController {
   @Post('passkeys/authentication')
   @HttpCode(HttpStatus.OK)
   async authenticate(@Body() body: PasskeyLoginRequest, @Client() client: RequestClient): Promise<TokenResponse> {
-    const { issued, narrowed } = await this.login.loginWithPasskey(body.response, body.scope, client);
+    const { issued, narrowed } = await this.login.loginWithPasskey(body.response, body.scope, client, 'bearer');
     return toTokenResponse(issued, narrowed);
   }
 
@@ -80,6 +80,6 @@ export class PasskeyLoginController {
     @Client() client: RequestClient,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    this.sessionCookies.write(response, (await this.login.loginWithPasskey(body.response, body.scope, client)).issued);
+    this.sessionCookies.write(response, (await this.login.loginWithPasskey(body.response, body.scope, client, 'cookie')).issued);
   }
 }

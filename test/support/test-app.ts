@@ -28,6 +28,8 @@ import {
   MailConfig,
   mfaConfig,
   MfaConfig,
+  oauthConfig,
+  OAuthConfig,
   sessionConfig,
   SessionConfig,
   throttlingConfig,
@@ -58,6 +60,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   auth?: Partial<AuthConfig>;
+  /** Refresh tokens and introspection clients. */
+  oauth?: Partial<OAuthConfig>;
   http?: Partial<HttpConfig>;
   session?: Partial<SessionConfig>;
   throttling?: Partial<ThrottlingConfig>;
@@ -107,6 +111,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let builder = Test.createTestingModule({ imports: [appModule(environment), ...(options.imports ?? [])] });
   const namespaces = [
     [authConfig, options.auth],
+    [oauthConfig, options.oauth],
     [httpConfig, options.http],
     [sessionConfig, options.session],
     [throttlingConfig, options.throttling],

@@ -32,6 +32,10 @@ export class MfaChallenge {
   @Column({ name: 'requested_scopes', type: 'varchar', length: 1000, nullable: true })
   requestedScopes!: string | null;
 
+  /** Whether the login asked for a refresh token too (`offline_access`). */
+  @Column({ name: 'offline_access', type: 'boolean', default: false })
+  offlineAccess!: boolean;
+
   /** The user's security stamp when the password was checked: a change since ends the challenge. */
   @Column({ name: 'credential_version', type: 'int', unsigned: true })
   credentialVersion!: number;

@@ -22,6 +22,7 @@ describe('MfaChallengesService.finish', () => {
       userId: 7,
       transport: 'bearer',
       requestedScopes: 'account',
+      offlineAccess: true,
       failedAttempts,
       tokenHash: Buffer.alloc(32),
     });
@@ -71,6 +72,7 @@ describe('MfaChallengesService.finish', () => {
       transport: 'bearer',
       factor: 'totp',
       requestedScopes: ['account'],
+      offlineAccess: true,
     });
     expect(challenges.delete).toHaveBeenCalledWith(3, transaction);
     expect(verdicts).toEqual(['success']);

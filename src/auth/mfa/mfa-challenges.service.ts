@@ -31,7 +31,12 @@ export interface FinishedChallenge {
   factor: SecondFactorKind;
   /** What the login asked for; null when it asked for no scope in particular. */
   requestedScopes: string[] | null;
+  /** Whether it asked for a refresh token too. */
+  offlineAccess: boolean;
 }
+
+/** What a login that waits for its second factor will hand out. */
+export type PendingLogin = Pick<FinishedChallenge, 'transport' | 'requestedScopes' | 'offlineAccess'>;
 
 type Attempt = FinishedChallenge | 'expired' | 'wrong';
 
@@ -57,8 +62,7 @@ export class MfaChallengesService {
   async start(
     userId: number,
     credentialVersion: number,
-    transport: LoginTransport,
-    requestedScopes: string[] | null,
+    { transport, requestedScopes, offlineAccess }: PendingLogin,
   ): Promise<StartedChallenge> {
     const now = this.clock.now();
     const mfaToken = mfaTokens.generate();
@@ -68,6 +72,7 @@ export class MfaChallengesService {
       credentialVersion,
       transport,
       requestedScopes: requestedScopes === null ? null : joinScopes(requestedScopes),
+      offlineAccess,
       createdAt: now,
       expiresAt: new Date(now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
     });
@@ -134,6 +139,7 @@ export class MfaChallengesService {
         transport: challenge.transport,
         factor,
         requestedScopes: challenge.requestedScopes === null ? null : splitScopes(challenge.requestedScopes),
+        offlineAccess: challenge.offlineAccess,
       };
     });
   }

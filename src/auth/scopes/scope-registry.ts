@@ -3,7 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DomainError } from '../../common/errors/domain-error';
 import type { UserRole } from '../../users/user.entity';
 import { REQUIRED_SCOPES_KEY, SCOPE_DESCRIPTIONS_KEY, type DescribedScope } from '../decorators/require-scopes.decorator';
-import { BUILT_IN_SCOPES, mayHold, SCOPE_TOKEN } from './scopes';
+import { BUILT_IN_SCOPES, mayHold, OFFLINE_ACCESS, SCOPE_TOKEN } from './scopes';
 
 /** Longer than every scope of an application together can only be junk. */
 const MAX_PARAMETER_LENGTH = 1000;
@@ -38,6 +38,8 @@ export class ScopeRegistry implements OnModuleInit {
         for (const scope of this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_KEY, target) ?? []) {
           if (!SCOPE_TOKEN.test(scope))
             throw new Error(`@RequireScopes('${scope}') on ${metatype.name}: a scope is 1-64 printable characters, no space, " or \\`);
+          if (scope === OFFLINE_ACCESS)
+            throw new Error(`@RequireScopes('${scope}') on ${metatype.name}: ${scope} asks for a refresh token, it is no scope`);
           if (!this.known.has(scope)) this.known.set(scope, `Declared by ${metatype.name}`);
         }
       }
@@ -81,6 +83,19 @@ export class ScopeRegistry implements OnModuleInit {
   }
 
   /** What a token of this user gets: the requested scopes (400 INVALID_SCOPE if one is not theirs to hold), or all of theirs. */
+  /**
+   * A `scope` parameter of a login or a refresh: its scopes as `parse` reads
+   * them, once `offline_access` (a request for a refresh token, not a scope)
+   * is taken out.
+   */
+  parseRequest(parameter: string | null | undefined): { scopes: string[] | null; offlineAccess: boolean } {
+    const names = typeof parameter === 'string' ? parameter.split(' ') : [];
+    const offlineAccess = names.filter((name) => name === OFFLINE_ACCESS).length;
+    if (offlineAccess > 1) throw new DomainError('INVALID_SCOPE');
+    const scopes = offlineAccess ? names.filter((name) => name !== OFFLINE_ACCESS).join(' ') : parameter;
+    return { scopes: this.parse(scopes), offlineAccess: offlineAccess === 1 };
+  }
+
   grant(role: UserRole, requested: string[] | null): string[] {
     if (requested === null) return this.grantable(role);
     if (requested.some((scope) => !mayHold(role, scope))) throw new DomainError('INVALID_SCOPE', 'A scope asked for is not this account’s');

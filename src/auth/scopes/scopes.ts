@@ -6,6 +6,12 @@ export const BUILT_IN_SCOPES: Readonly<Record<string, string>> = {
   admin: 'Administer every account (admins only)',
 };
 
+/**
+ * Asks for a refresh token beside the access token (OpenID Connect's name,
+ * which OAuth clients send): not a scope any token carries.
+ */
+export const OFFLINE_ACCESS = 'offline_access';
+
 /** Scopes only some roles may hold. */
 const SCOPES_OF_ROLE_ONLY: Readonly<Record<string, UserRole>> = { admin: 'admin' };
 

@@ -23,6 +23,7 @@ export const SECURITY_EVENT_TYPES = [
   'user.deactivated',
   'user.activated',
   'admin.tokens_revoked',
+  'refresh_token.reused',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

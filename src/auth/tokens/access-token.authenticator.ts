@@ -54,13 +54,29 @@ export class AccessTokenAuthenticator {
    * tokens the cache does not know, before any query.
    */
   async authenticate(token: string, clientAddress: string): Promise<AuthContext> {
-    if (!isWellFormedAccessToken(token)) throw new DomainError('INVALID_TOKEN');
+    const context = await this.resolve(token, clientAddress);
+    if (!context) throw new DomainError('INVALID_TOKEN');
+    return context;
+  }
+
+  /**
+   * What a token stands for, by the rules and through the cache of
+   * `authenticate`, for a resource server that asks (RFC 7662): null when it
+   * would be refused. That server vouches for its callers, so a miss counts
+   * against none of them.
+   */
+  inspect(token: string): Promise<AuthContext | null> {
+    return this.resolve(token, null);
+  }
+
+  private async resolve(token: string, clientAddress: string | null): Promise<AuthContext | null> {
+    if (!isWellFormedAccessToken(token)) return null;
     const found = await this.lookUp(digestAccessToken(token), clientAddress);
-    if (!found || !found.isActive) throw new DomainError('INVALID_TOKEN');
+    if (!found || !found.isActive) return null;
 
     const now = this.clock.now();
     const lastUsedAt = latestUse(found.lastUsedAt, this.usage.pendingUse(found.tokenId));
-    if (now >= found.expiresAt || (found.kind === 'session' && this.isIdle(lastUsedAt, now))) throw new DomainError('INVALID_TOKEN');
+    if (now >= found.expiresAt || (found.kind === 'session' && this.isIdle(lastUsedAt, now))) return null;
     if (now.getTime() - lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
       this.usage.record(found.tokenId, now);
       // The cached copy learns of the use too, or it would be recorded again at every request once written.
@@ -70,6 +86,8 @@ export class AccessTokenAuthenticator {
       tokenId: found.tokenId,
       tokenKind: found.kind,
       scopes: splitScopes(found.scopes),
+      issuedAt: found.issuedAt,
+      expiresAt: found.expiresAt,
       user: {
         id: found.userId,
         email: found.email,
@@ -98,21 +116,21 @@ export class AccessTokenAuthenticator {
     }));
   }
 
-  private async lookUp(digest: Buffer, clientAddress: string): Promise<TokenWithOwner | null> {
+  private async lookUp(digest: Buffer, clientAddress: string | null): Promise<TokenWithOwner | null> {
     // Before the query: the row read is at least as recent as this.
     const now = this.clock.now().getTime();
     const cached = this.cache.get(digest);
     if (cached && this.feed.trusts(cached.cachedAt, now)) return cached.found;
     // A known miss costs nothing: a client repeating a revoked token gets its 401, not a 429.
     if (this.cache.isKnownMiss(digest)) return null;
-    await this.refuseFloodsSlowly(clientAddress);
+    if (clientAddress !== null) await this.refuseFloodsSlowly(clientAddress);
     const found = await this.queryOnce(digest);
     if (found) {
       this.cache.set(digest, found, now);
       return found;
     }
     this.cache.rememberMiss(digest);
-    this.unknownTokens.failed(clientAddress);
+    if (clientAddress !== null) this.unknownTokens.failed(clientAddress);
     return null;
   }
 

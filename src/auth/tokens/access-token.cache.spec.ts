@@ -60,4 +60,30 @@ describe('AccessTokenCache', () => {
     expect(cache.get(digest(1))).toBeUndefined();
     expect(cache.get(digest(2))).toBeUndefined();
   });
+
+  it('forgets a refreshed session under both digests: the previous token cached here, and the new one', () => {
+    const cache = cacheWith(60_000);
+    const previous = Buffer.from('previous-digest');
+    const next = Buffer.from('next-digest');
+    cache.set(previous, found(5, 7));
+    cache.set(next, found(5, 7));
+
+    cache.forgetTokens([5]);
+
+    expect(cache.get(previous)).toBeUndefined();
+    expect(cache.get(next)).toBeUndefined();
+  });
+
+  it('still forgets the user of a session whose previous digest alone expired', () => {
+    const cache = cacheWith(5000);
+    cache.set(Buffer.from('previous-digest'), found(5, 7));
+    clock.advance(3000);
+    cache.set(Buffer.from('next-digest'), found(5, 7));
+    clock.advance(2001);
+    expect(cache.get(Buffer.from('previous-digest'))).toBeUndefined();
+
+    cache.forgetUser(7);
+
+    expect(cache.get(Buffer.from('next-digest'))).toBeUndefined();
+  });
 });

@@ -32,7 +32,12 @@ const MISS_TTL_MS = 10_000;
 export class AccessTokenCache {
   private readonly entries?: LRUCache<string, CachedToken>;
   private readonly misses?: LRUCache<string, true>;
-  private readonly keysByTokenId = new Map<number, string>();
+  /**
+   * Keys, not one key: a refreshed session keeps its id under a new digest,
+   * and an entry of its previous token may still be here when the new one
+   * is cached. Forgetting the id must drop both.
+   */
+  private readonly keysByTokenId = new Map<number, Set<string>>();
   private readonly tokenIdsByUser = new Map<number, Set<number>>();
 
   constructor(
@@ -79,7 +84,9 @@ export class AccessTokenCache {
     if (!this.entries) return;
     const key = digest.toString('base64');
     this.entries.set(key, { found, cachedAt });
-    this.keysByTokenId.set(found.tokenId, key);
+    const keys = this.keysByTokenId.get(found.tokenId) ?? new Set<string>();
+    keys.add(key);
+    this.keysByTokenId.set(found.tokenId, keys);
     const tokenIds = this.tokenIdsByUser.get(found.userId) ?? new Set<number>();
     tokenIds.add(found.tokenId);
     this.tokenIdsByUser.set(found.userId, tokenIds);
@@ -87,8 +94,7 @@ export class AccessTokenCache {
 
   forgetTokens(tokenIds: Iterable<number>): void {
     for (const tokenId of tokenIds) {
-      const key = this.keysByTokenId.get(tokenId);
-      if (key !== undefined) this.entries?.delete(key);
+      for (const key of [...(this.keysByTokenId.get(tokenId) ?? [])]) this.entries?.delete(key);
     }
   }
 
@@ -99,7 +105,11 @@ export class AccessTokenCache {
   }
 
   private unindex(found: TokenWithOwner, key: string): void {
-    if (this.keysByTokenId.get(found.tokenId) === key) this.keysByTokenId.delete(found.tokenId);
+    const keys = this.keysByTokenId.get(found.tokenId);
+    keys?.delete(key);
+    // Another digest of the same session is still cached.
+    if (keys && keys.size > 0) return;
+    this.keysByTokenId.delete(found.tokenId);
     const tokenIds = this.tokenIdsByUser.get(found.userId);
     if (!tokenIds) return;
     tokenIds.delete(found.tokenId);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { digestAccessToken, generateAccessToken, isWellFormedAccessToken } from './access-token.codec';
+import { refreshTokens } from './refresh-token.codec';
 
 describe('access token codec', () => {
   it('makes 1,000 distinct tokens of one length and alphabet, with the fixed prefix', () => {
@@ -40,5 +41,16 @@ describe('access token codec', () => {
 
     expect(digest).toHaveLength(32);
     expect(digest.equals(createHash('sha256').update(token).digest())).toBe(true);
+  });
+});
+
+describe('refresh token codec', () => {
+  it('has a prefix of its own: neither kind of token passes for the other offline', () => {
+    const refreshToken = refreshTokens.generate();
+
+    expect(refreshToken).toMatch(/^nrt_[A-Za-z0-9_-]{49}$/);
+    expect(refreshTokens.isWellFormed(refreshToken)).toBe(true);
+    expect(isWellFormedAccessToken(refreshToken)).toBe(false);
+    expect(refreshTokens.isWellFormed(generateAccessToken())).toBe(false);
   });
 });

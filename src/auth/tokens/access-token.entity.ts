@@ -8,7 +8,9 @@ import { User } from '../../users/user.entity';
 export type AccessTokenKind = 'session' | 'personal';
 
 /**
- * One issued access token. Only the SHA-256 digest of the token is stored: a
+ * One issued access token; for a session, the session itself: a refresh
+ * (RefreshToken) gives the same row a new token, so that its id, what the
+ * lists show and what every revocation names, stays the session's. Only the SHA-256 digest of the token is stored: a
  * database leak gives no usable token. Times are set by the application's
  * clock, the same one that checks them.
  */
@@ -29,6 +31,7 @@ export class AccessToken {
   @Column({ name: 'token_hash', type: 'binary', length: 32 })
   tokenHash!: Buffer;
 
+  /** When the token was issued: for a session, at its login or its latest refresh. */
   @Column({ name: 'created_at', type: 'datetime', precision: 6 })
   createdAt!: Date;
 
@@ -49,6 +52,13 @@ export class AccessToken {
   /** A personal token's name, as its owner gave it; null for a session. */
   @Column({ type: 'varchar', length: 100, nullable: true })
   name!: string | null;
+
+  /**
+   * Until when the session's live refresh token may renew it (null: no
+   * refresh token). The row outlives its access token's expiry until then.
+   */
+  @Column({ name: 'refreshable_until', type: 'datetime', precision: 6, nullable: true })
+  refreshableUntil!: Date | null;
 
   /** Set at issue, then refreshed at most once a minute: recency for idle expiry and eviction. */
   @Column({ name: 'last_used_at', type: 'datetime', precision: 6 })

@@ -1,22 +1,33 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
-import { authConfig, AuthConfig } from '../../config/app.config';
+import { isMissingParentRowError } from '../../common/errors/database-errors';
+import { authConfig, AuthConfig, oauthConfig, OAuthConfig } from '../../config/app.config';
 import { UsersService } from '../../users/users.service';
 import { joinScopes, splitScopes } from '../scopes/scopes';
 import { AccessTokenCache } from './access-token.cache';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
 import { AccessTokenRevoker } from './access-token.revoker';
 import { AccessTokensRepository } from './access-tokens.repository';
+import { refreshTokens } from './refresh-token.codec';
+import { NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';
+
+/** A refresh token about to be stored, and the token itself, shown once. */
+export type NewSessionRefreshToken = Omit<NewRefreshToken, 'sessionId' | 'scopes'> & { token: string };
 
 export interface IssuedAccessToken {
   id: number;
   token: string;
   expiresInSeconds: number;
   scopes: string[];
+  /** For a login that asked for `offline_access`, and after each refresh. */
+  refreshToken?: string;
 }
 
-/** Makes the session tokens of logins, and keeps each user within MAX_TOKENS_PER_USER of them. */
+/**
+ * Makes the session tokens of logins (with a refresh token when the login
+ * asked for one), and keeps each user within MAX_TOKENS_PER_USER of them.
+ */
 @Injectable()
 export class AccessTokenIssuer {
   private readonly logger = new Logger(AccessTokenIssuer.name);
@@ -27,19 +38,23 @@ export class AccessTokenIssuer {
     private readonly revoker: AccessTokenRevoker,
     private readonly users: UsersService,
     private readonly clock: Clock,
+    private readonly refreshTokens: RefreshTokensRepository,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Inject(oauthConfig.KEY) private readonly oauth: OAuthConfig,
   ) {}
 
   /**
    * A session token of the user, with these scopes (the caller decided them:
    * ScopeRegistry.grant), for a login that checked its secret when the
-   * user's security stamp was `credentialVersion`.
+   * user's security stamp was `credentialVersion`; with a refresh token of
+   * the same scopes when `offlineAccess`.
    */
-  async issue(userId: number, scopes: string[], credentialVersion: number): Promise<IssuedAccessToken> {
+  async issue(userId: number, scopes: string[], credentialVersion: number, offlineAccess = false): Promise<IssuedAccessToken> {
     const now = this.clock.now();
     const token = generateAccessToken();
     const tokenHash = digestAccessToken(token);
     this.cache.forgetMiss(tokenHash);
+    const refresh = offlineAccess ? this.newRefreshToken(now, now) : null;
     const id = await this.repository.insert({
       userId,
       tokenHash,
@@ -48,13 +63,53 @@ export class AccessTokenIssuer {
       name: null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
+      refreshableUntil: refresh?.expiresAt ?? null,
     });
     // The account was deleted between the password check and now: as if it never existed.
     if (id === null) throw new DomainError('INVALID_CREDENTIALS');
+    // Before the check of the stamp: a change that ends the session now takes its refresh token with it.
+    if (refresh && !(await this.storeRefreshToken(id, refresh, scopes))) throw new DomainError('INVALID_CREDENTIALS');
     await this.assertCredentialsUnchanged(userId, id, credentialVersion);
     const evicted = await this.repository.surplusSessions(userId, this.config.maxTokensPerUser, now, id);
     if (evicted.length > 0) await this.revoker.takeBack(userId, evicted);
-    return { id, token, expiresInSeconds: this.config.accessTokenTtlSeconds, scopes: splitScopes(joinScopes(scopes)) };
+    return {
+      id,
+      token,
+      expiresInSeconds: this.config.accessTokenTtlSeconds,
+      scopes: splitScopes(joinScopes(scopes)),
+      refreshToken: refresh?.token,
+    };
+  }
+
+  /**
+   * A refresh token made at `now` for a session that started at
+   * `sessionStartedAt`: it lives REFRESH_TOKEN_TTL, never past SESSION_MAX_AGE.
+   */
+  newRefreshToken(now: Date, sessionStartedAt: Date): NewSessionRefreshToken {
+    const token = refreshTokens.generate();
+    const expiresAt = Math.min(
+      now.getTime() + this.oauth.refreshTokenTtlSeconds * 1000,
+      sessionStartedAt.getTime() + this.oauth.sessionMaxAgeSeconds * 1000,
+    );
+    return { token, tokenHash: refreshTokens.digest(token), createdAt: now, sessionStartedAt, expiresAt: new Date(expiresAt) };
+  }
+
+  /** False when the session was ended before its refresh token could be stored. */
+  private async storeRefreshToken(sessionId: number, refresh: NewSessionRefreshToken, scopes: string[]): Promise<boolean> {
+    try {
+      await this.refreshTokens.insert({
+        sessionId,
+        tokenHash: refresh.tokenHash,
+        scopes: joinScopes(scopes),
+        sessionStartedAt: refresh.sessionStartedAt,
+        createdAt: refresh.createdAt,
+        expiresAt: refresh.expiresAt,
+      });
+      return true;
+    } catch (error) {
+      if (isMissingParentRowError(error)) return false;
+      throw error;
+    }
   }
 
   /**

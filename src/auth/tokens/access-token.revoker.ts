@@ -3,8 +3,12 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { Transaction, UnitOfWork } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
+import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
 import { AccessTokenCache } from './access-token.cache';
+import { digestAccessToken, isWellFormedAccessToken } from './access-token.codec';
 import { AccessTokensRepository } from './access-tokens.repository';
+import { refreshTokens } from './refresh-token.codec';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokenRevocationsRepository } from './token-revocations.repository';
 
 /**
@@ -19,10 +23,12 @@ export class AccessTokenRevoker {
 
   constructor(
     private readonly repository: AccessTokensRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly cache: AccessTokenCache,
     private readonly revocations: TokenRevocationsRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersService,
+    private readonly unknownTokens: BearerSecretAttempts,
     private readonly clock: Clock,
   ) {}
 
@@ -35,6 +41,52 @@ export class AccessTokenRevoker {
     });
     this.cache.forgetTokens([tokenId]);
     return deleted;
+  }
+
+  /**
+   * Ends the session (or personal token) of a token presented by its holder
+   * (RFC 7009): an access token, or any refresh token of a session, used or
+   * not. The ids of what was ended; null when the token matched nothing.
+   * Tokens that match nothing count against the client like any other
+   * bearer secret (429 past the limit, for every token alike).
+   */
+  async revokePresented(token: string, clientAddress: string): Promise<{ userId: number; tokenId: number } | null> {
+    this.unknownTokens.assertAllowed(clientAddress);
+    const owner = isWellFormedAccessToken(token)
+      ? await this.repository.findOwnerByDigest(digestAccessToken(token))
+      : refreshTokens.isWellFormed(token)
+        ? await this.refreshTokens
+            .findFamily(refreshTokens.digest(token))
+            .then((family) => (family ? { userId: family.userId, tokenId: family.sessionId } : null))
+        : null;
+    if (!owner || !(await this.revoke(owner.userId, owner.tokenId))) {
+      this.unknownTokens.failed(clientAddress);
+      return null;
+    }
+    return owner;
+  }
+
+  /**
+   * In the caller's transaction: the session ends, refresh tokens and all.
+   * forgetTokens follows the commit.
+   */
+  async endSessionInTransaction(userId: number, sessionId: number, transaction: Transaction): Promise<void> {
+    await this.repository.deleteByIdAndUser(sessionId, userId, transaction);
+    await this.revocations.insert(userId, [sessionId], this.clock.now(), transaction);
+  }
+
+  /**
+   * In the transaction of a refresh: the session's previous access token no
+   * longer matches its row, and every instance's cache must drop it too.
+   * forgetTokens follows the commit.
+   */
+  async replacedInTransaction(userId: number, sessionId: number, transaction: Transaction): Promise<void> {
+    await this.revocations.insert(userId, [sessionId], this.clock.now(), transaction);
+  }
+
+  /** This instance's cached copies of these tokens, dropped after the commit that ended or replaced them. */
+  forgetTokens(tokenIds: number[]): void {
+    this.cache.forgetTokens(tokenIds);
   }
 
   /** Revokes one of the user's tokens by id; another user's is "not found", never "forbidden". */

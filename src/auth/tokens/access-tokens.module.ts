@@ -10,7 +10,10 @@ import { AccessTokenRevoker } from './access-token.revoker';
 import { AccessTokensRepository } from './access-tokens.repository';
 import { AccessTokensPruningStep } from './access-tokens.pruning-step';
 import { PersonalTokensService } from './personal-tokens.service';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationFeed } from './revocation-feed';
+import { SessionRefresher } from './session-refresher';
 import { TokenRevocation } from './token-revocation.entity';
 import { TokenRevocationsPruningStep } from './token-revocations.pruning-step';
 import { TokenRevocationsRepository } from './token-revocations.repository';
@@ -18,9 +21,10 @@ import { TokenUsageRecorder } from './token-usage.recorder';
 
 // UsersModule brings the `users` table that tokens reference and the guard's lookup joins.
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken, TokenRevocation]), UsersModule, ThrottlingModule],
+  imports: [TypeOrmModule.forFeature([AccessToken, RefreshToken, TokenRevocation]), UsersModule, ThrottlingModule],
   providers: [
     AccessTokensRepository,
+    RefreshTokensRepository,
     TokenRevocationsRepository,
     AccessTokenCache,
     RevocationFeed,
@@ -28,10 +32,11 @@ import { TokenUsageRecorder } from './token-usage.recorder';
     AccessTokenAuthenticator,
     AccessTokenRevoker,
     PersonalTokensService,
+    SessionRefresher,
     TokenUsageRecorder,
     AccessTokensPruningStep,
     TokenRevocationsPruningStep,
   ],
-  exports: [AccessTokenIssuer, AccessTokenAuthenticator, AccessTokenRevoker, PersonalTokensService],
+  exports: [AccessTokenIssuer, AccessTokenAuthenticator, AccessTokenRevoker, PersonalTokensService, SessionRefresher],
 })
 export class AccessTokensModule {}

@@ -18,11 +18,24 @@ export interface NewAccessToken {
   name: string | null;
   createdAt: Date;
   expiresAt: Date;
+  /** Set for a session that has a refresh token. */
+  refreshableUntil?: Date | null;
+}
+
+/** What a refresh gives the session's row: a new access token in place of the old one. */
+export interface RotatedAccessToken {
+  tokenHash: Buffer;
+  scopes: string;
+  createdAt: Date;
+  expiresAt: Date;
+  refreshableUntil: Date;
 }
 
 /** A token row with the columns of its owner that authentication needs. */
 export interface TokenWithOwner {
   tokenId: number;
+  /** When this token was issued (for a session, at its login or latest refresh). */
+  issuedAt: Date;
   expiresAt: Date;
   lastUsedAt: Date;
   /** As stored: space-separated. */
@@ -45,7 +58,7 @@ interface TokenWithOwnerRow extends RowDataPacket, Omit<TokenWithOwner, 'isActiv
 const LAST_USE_BATCH = 500;
 
 const FIND_WITH_OWNER_BY_DIGEST = `
-  SELECT t.id AS tokenId, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes, t.kind AS kind,
+  SELECT t.id AS tokenId, t.created_at AS issuedAt, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes, t.kind AS kind,
          u.id AS userId, u.email AS email, u.role AS role, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
          u.pending_email AS pendingEmail, u.mfa_enabled_at AS mfaEnabledAt, u.created_at AS userCreatedAt
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
@@ -68,7 +81,7 @@ export class AccessTokensRepository {
   /** The new token's id, or null when its user was deleted meanwhile. */
   async insert(token: NewAccessToken): Promise<number | null> {
     try {
-      const result = await this.tokens.insert({ ...token, lastUsedAt: token.createdAt });
+      const result = await this.tokens.insert({ refreshableUntil: null, ...token, lastUsedAt: token.createdAt });
       return Number(result.identifiers[0].id);
     } catch (error) {
       if (isMissingParentRowError(error)) return null;
@@ -90,6 +103,7 @@ export class AccessTokensRepository {
     if (!row) return null;
     return {
       tokenId: row.tokenId,
+      issuedAt: row.issuedAt,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,
@@ -111,12 +125,15 @@ export class AccessTokensRepository {
     return this.promisePool;
   }
 
-  /** Tokens neither expired nor (sessions) idle past `idleCutoff` (when given), most recently used first. */
+  /**
+   * Tokens neither expired (a session whose refresh token lives is not) nor
+   * (sessions) idle past `idleCutoff` (when given), most recently used first.
+   */
   findLiveByUser(userId: number, now: Date, idleCutoff: Date | null): Promise<AccessToken[]> {
     const query = this.tokens
       .createQueryBuilder('token')
       .where('token.user_id = :userId', { userId })
-      .andWhere('token.expires_at > :now', { now });
+      .andWhere('(token.expires_at > :now OR token.refreshable_until > :now)', { now });
     if (idleCutoff) {
       query.andWhere("(token.kind <> 'session' OR token.last_used_at > :idleCutoff)", { idleCutoff });
     }
@@ -134,7 +151,7 @@ export class AccessTokensRepository {
       .createQueryBuilder('token')
       .select('token.id', 'id')
       .addSelect('CASE WHEN token.id = :issuedId THEN 1 ELSE 0 END', 'issued')
-      .addSelect('CASE WHEN token.expires_at > :now THEN 1 ELSE 0 END', 'live')
+      .addSelect('CASE WHEN token.expires_at > :now OR token.refreshable_until > :now THEN 1 ELSE 0 END', 'live')
       .where('token.user_id = :userId', { userId })
       .andWhere("token.kind = 'session'")
       .orderBy('issued', 'DESC')
@@ -149,13 +166,14 @@ export class AccessTokensRepository {
   }
 
   /**
-   * Deletes at most `limit` dead tokens: expired, or (with an idle cutoff)
-   * unused since then. Small batches keep each statement's locks short.
+   * Deletes at most `limit` dead tokens: expired (and, for a session, its
+   * refresh token too), or (with an idle cutoff) unused since then. Small
+   * batches keep each statement's locks short.
    */
   async deleteDead(now: Date, idleCutoff: Date | null, limit: number): Promise<number> {
     const expired: { affectedRows: number } = await this.tokens.query(
-      'DELETE FROM access_tokens WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
-      [now, limit],
+      'DELETE FROM access_tokens WHERE expires_at <= ? AND (refreshable_until IS NULL OR refreshable_until <= ?) ORDER BY expires_at LIMIT ?',
+      [now, now, limit],
     );
     if (idleCutoff === null || expired.affectedRows >= limit) return expired.affectedRows;
     const idle: { affectedRows: number } = await this.tokens.query(
@@ -172,6 +190,27 @@ export class AccessTokensRepository {
       .createQueryBuilder('token')
       .where("token.user_id = :userId AND token.kind = 'personal' AND token.expires_at > :now", { userId, now })
       .getCount();
+  }
+
+  /** The session's row, locked until the transaction ends; null once it has been deleted. */
+  lockById(id: number, transaction: Transaction): Promise<AccessToken | null> {
+    return transaction
+      .getRepository(AccessToken)
+      .createQueryBuilder('token')
+      .where('token.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** The session's new access token, in place of its previous one (whose digest then matches nothing). */
+  async rotate(id: number, rotated: RotatedAccessToken, transaction: Transaction): Promise<void> {
+    await transaction.getRepository(AccessToken).update({ id }, { ...rotated, lastUsedAt: rotated.createdAt });
+  }
+
+  /** The id and owner of the token with this digest, for a revocation by the token itself (RFC 7009). */
+  async findOwnerByDigest(tokenHash: Buffer): Promise<{ tokenId: number; userId: number } | null> {
+    const token = await this.tokens.findOne({ select: { id: true, userId: true }, where: { tokenHash } });
+    return token ? { tokenId: token.id, userId: token.userId } : null;
   }
 
   /** Whether the token is still stored, read in the caller's transaction. */

@@ -11,6 +11,8 @@ import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenRevoker } from './access-token.revoker';
 import { AccessTokensRepository, NewAccessToken, TokenWithOwner } from './access-tokens.repository';
 import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
+import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationFeed } from './revocation-feed';
 import { TokenRevocationsRepository } from './token-revocations.repository';
 import { TokenUsageRecorder } from './token-usage.recorder';
@@ -35,7 +37,7 @@ class InMemoryAccessTokens {
 
   insert(token: NewAccessToken): Promise<number> {
     const id = this.rows.length + 1;
-    this.rows.push({ id, ...token, lastUsedAt: token.createdAt });
+    this.rows.push({ id, refreshableUntil: null, ...token, lastUsedAt: token.createdAt });
     return Promise.resolve(id);
   }
 
@@ -45,6 +47,7 @@ class InMemoryAccessTokens {
     if (!row) return Promise.resolve(null);
     return Promise.resolve({
       tokenId: row.id,
+      issuedAt: row.createdAt,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,
@@ -141,8 +144,26 @@ describe('Access tokens: AccessTokenIssuer, AccessTokenAuthenticator and AccessT
     users.findCredentialStanding.mockImplementation(() =>
       Promise.resolve({ credentialVersion: repository.owner.credentialVersion, isActive: repository.owner.isActive }),
     );
-    const revoker = new AccessTokenRevoker(asRepository, cache, revocations, unitOfWork, users, clock);
-    const issuer = new AccessTokenIssuer(asRepository, cache, revoker, users, clock, settings);
+    const revoker = new AccessTokenRevoker(
+      asRepository,
+      mock<RefreshTokensRepository>(),
+      cache,
+      revocations,
+      unitOfWork,
+      users,
+      mock<BearerSecretAttempts>(),
+      clock,
+    );
+    const issuer = new AccessTokenIssuer(
+      asRepository,
+      cache,
+      revoker,
+      users,
+      clock,
+      mock<RefreshTokensRepository>(),
+      settings,
+      defaultSettings.oauth,
+    );
     const authenticator = new AccessTokenAuthenticator(asRepository, recorder, cache, feed, unknownTokens, clock, settings);
     const tokens: AccessTokens = {
       issue: issuer.issue.bind(issuer),

@@ -17,6 +17,8 @@ const CONTRACT_CODES = {
   INVALID_CURRENT_PASSWORD: { status: HttpStatus.FORBIDDEN, message: 'The current password is incorrect' },
   FORBIDDEN: { status: HttpStatus.FORBIDDEN, message: 'This request is not allowed' },
   CSRF_FAILED: { status: HttpStatus.FORBIDDEN, message: 'The CSRF token is missing or invalid for this session' },
+  INVALID_GRANT: { status: HttpStatus.BAD_REQUEST, message: 'The refresh token is invalid, expired, revoked or already used' },
+  UNSUPPORTED_GRANT_TYPE: { status: HttpStatus.BAD_REQUEST, message: 'grant_type must be password or refresh_token' },
   INVALID_SCOPE: { status: HttpStatus.BAD_REQUEST, message: 'A scope asked for is unknown, repeated, or not this account’s' },
   INSUFFICIENT_SCOPE: { status: HttpStatus.FORBIDDEN, message: 'The access token lacks a scope this route requires' },
   TOKEN_LIMIT_REACHED: {

@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailableError, isValueTooLongError } from '../errors/database-errors';
 import { DomainError } from '../errors/domain-error';
 import { ErrorBody, errorBody } from '../errors/error-body';
+import { ErrorBodyExtensions } from '../errors/error-body-extensions';
 import { codeForStatus } from '../errors/error-codes';
 
 /** The error's details after the body's own fields, none of which they may replace. */
@@ -26,6 +27,8 @@ interface Resolved {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly extensions?: ErrorBodyExtensions) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     // Already answered (by the request deadline, most often): the late failure
@@ -35,6 +38,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const { body, retryAfterSeconds, headers } = this.resolve(exception);
+    const request = host.switchToHttp().getRequest<Request | undefined>();
+    if (request) this.extensions?.apply(request, body);
     if (body.statusCode === Number(HttpStatus.UNAUTHORIZED)) {
       response.setHeader('WWW-Authenticate', body.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer');
     }

@@ -1,4 +1,4 @@
-import { IsIn, ValidateBy } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
 import { IsIntegerSetting } from './setting-rules';
 import { isTrustProxy } from './trust-proxy';
 import { isOriginList } from './web-origins';
@@ -10,6 +10,13 @@ export class ServerSettings {
 
   @IsIntegerSetting(0, 65535)
   PORT = 3000;
+
+  // The service's own external base URL: the issuer of its OAuth metadata. Empty: http://localhost:<PORT>.
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'PUBLIC_URL must be an http(s) URL with no query or fragment, such as https://auth.example.com',
+  })
+  PUBLIC_URL?: string;
 
   @IsIntegerSetting(0, 600_000)
   REQUEST_TIMEOUT_MS = 10_000;

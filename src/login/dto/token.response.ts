@@ -14,11 +14,17 @@ export class TokenResponse {
     example: 'account',
   })
   scope?: string;
+  @ApiPropertyOptional({
+    description:
+      'For a login that asked for offline_access, and after each refresh: works once, for the next pair (grant_type=refresh_token)',
+  })
+  refresh_token?: string;
 }
 
 /** RFC 6749 §5.1: `scope` is named when it may differ from what the client would assume, here when the login narrowed it. */
 export function toTokenResponse(issued: IssuedAccessToken, narrowed: boolean): TokenResponse {
   const response: TokenResponse = { access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresInSeconds };
   if (narrowed) response.scope = issued.scopes.join(' ');
+  if (issued.refreshToken !== undefined) response.refresh_token = issued.refreshToken;
   return response;
 }
