@@ -28,7 +28,8 @@ function asErrorDescription(message: string): string {
  */
 export function addOAuthErrorMembers(request: Request, body: ErrorBody): void {
   if (body.statusCode !== 400 && body.statusCode !== 401) return;
-  if (request.method !== 'POST' || !OAUTH_ENDPOINTS.has(request.path)) return;
+  // originalUrl: inside a middleware mounted on a path (the body parser's), `path` is relative to it.
+  if (request.method !== 'POST' || !OAUTH_ENDPOINTS.has(request.originalUrl.split('?')[0])) return;
   body.error = OAUTH_ERROR_OF[body.code] ?? 'invalid_request';
   body.error_description = asErrorDescription(body.message);
 }
