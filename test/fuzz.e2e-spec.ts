@@ -1,3 +1,4 @@
+import { OAUTH_ENDPOINTS } from '../src/auth/oauth/oauth-error-members';
 import fc from 'fast-check';
 import { CsrfTokens } from '../src/auth/cookies/csrf-tokens';
 import { AccessTokenIssuer } from '../src/auth/tokens/access-token.issuer';
@@ -102,11 +103,14 @@ function mustBeRefused(route: Route, request: RequestCase, values: LiveValues): 
 const TIME_BUDGET_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
 
-function expectContractAnswer(response: RawResponse): void {
+function expectContractAnswer(route: Route, response: RawResponse): void {
   expect(response.status).toBeLessThan(500);
   if (response.status < 400) return;
   const body = response.body as { code?: string; errors?: unknown } | undefined;
+  // RFC 6749 §5.2's members, on the 400s and 401s of the OAuth endpoints only.
+  const oauth = OAUTH_ENDPOINTS.has(route.path) && (response.status === 400 || response.status === 401);
   expect(response.body).toEqual({
+    ...(oauth ? { error: expect.any(String), error_description: expect.any(String) } : {}),
     statusCode: response.status,
     code: expect.any(String),
     message: expect.any(String),
@@ -233,7 +237,7 @@ describe('Fuzzing every route with random bodies and headers', () => {
           await t.db.query('DELETE FROM throttle_counters');
           const values = liveValues();
           const response = await send(route, request, values);
-          expectContractAnswer(response);
+          expectContractAnswer(route, response);
           const refusals = mustBeRefused(route, request, values);
           const refused = response.status >= 400 && response.status < 500;
           expect({ refusals, refusedWhenDue: refusals.length === 0 || refused }).toEqual({ refusals, refusedWhenDue: true });

@@ -34,6 +34,7 @@ export interface OpenApiSchema {
   $ref?: string;
   properties?: Record<string, unknown>;
   allOf?: OpenApiSchema[];
+  oneOf?: OpenApiSchema[];
 }
 
 export interface OpenApiOperation {
@@ -54,6 +55,8 @@ export interface OpenApiDocument {
 export function schemaProperties(document: OpenApiDocument, schema: OpenApiSchema | undefined): Record<string, unknown> {
   if (!schema) return {};
   if (schema.$ref) return schemaProperties(document, document.components.schemas[schema.$ref.replace('#/components/schemas/', '')]);
+  // A body of several shapes (the token endpoint's grants): its first, the route's main one, is what the suites build.
+  if (schema.oneOf?.[0]) return schemaProperties(document, schema.oneOf[0]);
   return (schema.allOf ?? []).reduce<Record<string, unknown>>(
     (properties, part) => ({ ...properties, ...schemaProperties(document, part) }),
     { ...schema.properties },
