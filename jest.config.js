@@ -14,7 +14,18 @@ const swcTransform = [
   },
 ];
 
-const esmOnlyPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras'];
+const esmOnlyPackages = [
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  '@badgateway/oauth2-client',
+];
 
 const shared = {
   testEnvironment: 'node',

@@ -2,7 +2,7 @@
  * Issue 4's benchmark: what the service's guarantees cost, each figure a ratio
  * to a reference measured in the same run, on the same machine.
  *
- *   npm run bench                 the full run, about four minutes on two cores
+ *   npm run bench                 the full run, about five minutes on two cores
  *   BENCH_SMOKE=1 npm run bench   proves the bench works, in under a minute; its figures mean little
  *
  * BENCH_ROUNDS, BENCH_ROUND_SECONDS (guarded reads) and BENCH_PASSWORD_ROUND_SECONDS
@@ -10,9 +10,12 @@
  *
  * Two instances of the production build (token cache on and off) and the
  * baseline app of bench/baseline/ run against a database of their own, seeded
- * with users and live tokens. Load comes from worker processes, never from
- * this one. Rounds of the things compared are interleaved (A, B, C, A, B, C…)
- * so drift weighs on all of them alike, and each figure is a median of rounds.
+ * with users and live tokens. The cached instance also answers a resource
+ * server (INTROSPECTION_CLIENTS): POST /auth/introspect of the guarded reads'
+ * tokens is one more read round, beside its guarded read. Load comes from
+ * worker processes, never from this one. Rounds of the things compared are
+ * interleaved (A, B, C, A, B, C…) so drift weighs on all of them alike, and
+ * each figure is a median of rounds.
  *
  * Prints a table, writes bench/results.json, and ends stdout with one JSON
  * line. Exit code: 0 whatever the verdicts, 1 when the run failed, 130 when
@@ -29,7 +32,15 @@ import { BaselineClaims } from './baseline/claims';
 // A type import only: the worker module starts serving as soon as it is loaded.
 import type { BcryptCommand, BcryptResult } from './support/bcrypt-worker';
 import { createBenchDatabase, seed, Seed, SeededUser } from './support/database';
-import { FloodResult, LoadCommand, LoadResult, RequestPlan } from './support/load-protocol';
+import {
+  FloodResult,
+  IntrospectionClient,
+  LoadCommand,
+  LoadResult,
+  PlannedRequest,
+  requestSource,
+  RequestPlan,
+} from './support/load-protocol';
 import { interruption, killAllNow, log, Server, startBaseline, startRecipe, startService, stopAll, stopProcess } from './support/processes';
 import { Details, FairLoginDetails, FloodDetails, OverloadDetails, report, RevocationDetails, Series, Summary } from './support/report';
 import { busyCores, currentRssMb, highWaterMarkMb, observe } from './support/proc';
@@ -121,6 +132,8 @@ interface Bench {
   uncached: Server;
   baseline: Server;
   recipe: Server;
+  /** The resource server that `cached` answers introspection for. */
+  introspectionClient: IntrospectionClient;
   readTokens: string[];
   jwts: string[];
   recipeJwts: string[];
@@ -176,6 +189,8 @@ async function setUp(settings: Settings, databaseUrl: string, logDir: string): P
   const jwtSecret = randomBytes(32);
   // The recipe's secret is a string, as the documentation's `jwtConstants.secret` is.
   const recipeSecret = randomBytes(32).toString('base64url');
+  // 40 characters of base64url: a secret INTROSPECTION_CLIENTS takes as it is, and form-urlencoding leaves alone.
+  const introspectionClient: IntrospectionClient = { id: 'bench', secret: randomBytes(30).toString('base64url') };
   const loadWorker = () => forkWorker<LoadCommand, LoadResult>(`${__dirname}/support/load-worker.ts`);
   const loads: [LoadWorker, LoadWorker] = [loadWorker(), loadWorker()];
   const bcrypt = forkWorker<BcryptCommand, BcryptResult>(`${__dirname}/support/bcrypt-worker.ts`);
@@ -199,7 +214,10 @@ async function setUp(settings: Settings, databaseUrl: string, logDir: string): P
 
   // The first instance runs the migrations: the seed and the other instances need its tables.
   const [cached, baseline, recipe] = await Promise.all([
-    service('service (cache on)', 'service.log', { probeFile: threadPoolProbeFile }),
+    service('service (cache on)', 'service.log', {
+      probeFile: threadPoolProbeFile,
+      env: { INTROSPECTION_CLIENTS: `${introspectionClient.id}:${introspectionClient.secret}` },
+    }),
     startBaseline(jwtSecret.toString('hex')),
     startRecipe(recipeSecret, join(logDir, 'recipe.log')),
   ]);
@@ -222,6 +240,7 @@ async function setUp(settings: Settings, databaseUrl: string, logDir: string): P
     uncached,
     baseline,
     recipe,
+    introspectionClient,
     threadPoolProbeFile,
     logDir,
     readTokens: seeded.tokens.slice(0, settings.rotatingTokens).map(({ token }) => token),
@@ -237,6 +256,15 @@ async function getJson(url: string, bearer: string): Promise<unknown> {
   const body = await response.text();
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body.slice(0, 300)}`);
   return JSON.parse(body);
+}
+
+/** The answer to the first request of `plan`, exactly as a load worker would send it. */
+async function firstAnswer(server: Server, plan: RequestPlan): Promise<unknown> {
+  const { method, path, headers, body }: PlannedRequest = requestSource(plan)();
+  const response = await fetch(new URL(path, server.baseUrl), { method, headers, body, signal: interruption.signal });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${method} ${path} on ${server.name}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
 }
 
 /** A throughput is only worth comparing if every server answers the same thing. */
@@ -263,6 +291,17 @@ async function checkAnswers(bench: Bench): Promise<void> {
       throw new Error(`${name} answered ${JSON.stringify(answer)}, not ${JSON.stringify(expected)}`);
     }
   }
+  // The introspection of the same token: the same user, as a resource server reads it (RFC 7662).
+  const { exp, iat, ...introspected } = (await firstAnswer(bench.cached, introspections(bench))) as Record<string, unknown>;
+  const expectedIntrospection = { active: true, token_type: 'Bearer', scope: '', sub: String(user.id), username: user.email, role: 'user' };
+  // The seed issues every token when it creates the users, for a day.
+  const issuedAt = Math.floor(user.createdAt.getTime() / 1000);
+  if (!isDeepStrictEqual(introspected, expectedIntrospection) || iat !== issuedAt || typeof exp !== 'number' || exp <= Date.now() / 1000) {
+    throw new Error(
+      `service (cache on) POST /auth/introspect answered ${JSON.stringify({ ...introspected, exp, iat })}, ` +
+        `not ${JSON.stringify({ ...expectedIntrospection, iat: issuedAt })} with a future exp`,
+    );
+  }
   const bare = await getJson(`${bench.baseline.baseUrl}/bare`, bench.readTokens[0]);
   if (!isDeepStrictEqual(Object.keys(bare as object), Object.keys(expected))) {
     throw new Error(`baseline GET /bare answered ${JSON.stringify(bare)}: not the shape of GET /users/me`);
@@ -273,15 +312,24 @@ interface ReadTarget {
   label: string;
   server: Server;
   plan: RequestPlan;
+  /** Text each answer must hold to count (ClosedLoopCommand.bodyIncludes). */
+  bodyIncludes?: string;
 }
 
 function guardedReads(bench: Bench): RequestPlan {
   return { kind: 'bearer', path: '/users/me', tokens: bench.readTokens };
 }
 
+/** A resource server asking about the guarded reads' tokens, in the same rotation. */
+function introspections(bench: Bench): RequestPlan {
+  return { kind: 'introspect', client: bench.introspectionClient, tokens: bench.readTokens };
+}
+
 function readTargets(bench: Bench): ReadTarget[] {
   return [
     { label: 'service, cache on', server: bench.cached, plan: guardedReads(bench) },
+    // Right after the guarded read it is compared with, on the same instance; a 200 `{"active":false}` would not count.
+    { label: 'introspection, cache on', server: bench.cached, plan: introspections(bench), bodyIncludes: '"active":true' },
     { label: 'service, cache off', server: bench.uncached, plan: guardedReads(bench) },
     // The same opaque tokens, ignored: requests of the same size as the guarded ones.
     { label: 'baseline GET /bare', server: bench.baseline, plan: { kind: 'bearer', path: '/bare', tokens: bench.readTokens } },
@@ -306,11 +354,15 @@ async function measureGuardedReads(bench: Bench): Promise<ReadFigures> {
   const { rounds, readSeconds, warmupSeconds } = bench.settings;
   const targets = readTargets(bench);
   const read = (target: ReadTarget, seconds: number) =>
-    closedLoop(bench.loads[0], { baseUrl: target.server.baseUrl, plan: target.plan, connections: READ_CONNECTIONS, seconds }, target.label);
+    closedLoop(
+      bench.loads[0],
+      { baseUrl: target.server.baseUrl, plan: target.plan, connections: READ_CONNECTIONS, seconds, bodyIncludes: target.bodyIncludes },
+      target.label,
+    );
 
   const services = [bench.cached, bench.uncached];
   const idleRssMb = new Map(services.map((server) => [server, currentRssMb(pidOf(server))]));
-  log(`guarded reads: warm-up, then ${rounds} interleaved rounds of ${readSeconds} s per target`);
+  log(`guarded reads and introspection: warm-up, then ${rounds} interleaved rounds of ${readSeconds} s per target`);
   for (const target of targets) await read(target, warmupSeconds);
 
   const series = targets.map(({ label }) => ({
@@ -591,7 +643,7 @@ function summarise(
   fairLogins: FairLoginDetails,
 ): Summary {
   const rate = (series: Series) => median(series.perSecond);
-  const [cached, uncached, bare, jwt, recipe] = reads.series.map(rate);
+  const [cached, introspection, uncached, bare, jwt, recipe] = reads.series.map(rate);
   const shed = overload.logins.byStatus['503'];
   const readP99Ratio = (overload.loadedReads.byStatus['200']?.p99Ms ?? NaN) / (overload.idleReads.byStatus['200']?.p99Ms ?? NaN);
   return {
@@ -599,6 +651,7 @@ function summarise(
     guarded_vs_jwt_cached: roundTo(cached / jwt, 3),
     guarded_vs_recipe_cached: roundTo(cached / recipe, 3),
     guarded_vs_bare_uncached: roundTo(uncached / bare, 3),
+    introspection_vs_guarded_read: roundTo(introspection / cached, 3),
     login_vs_bcrypt: roundTo(rate(passwords.login) / rate(passwords.compare), 3),
     register_vs_bcrypt: roundTo(rate(passwords.register) / rate(passwords.hash), 3),
     overload_login_p99_ms: roundTo(overload.logins.byStatus['200']?.p99Ms ?? NaN, 0),

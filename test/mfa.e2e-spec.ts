@@ -281,9 +281,10 @@ describe('Logging in with MFA on (items 43 and 44)', () => {
     const bearerRefusal = await passwordLogin(t, user.email, 'not the password').expect(401);
     const cookieRefusal = await t.http.post('/auth/cookie/login').send({ email: user.email, password: 'not the password' }).expect(401);
 
-    for (const refusal of [bearerRefusal, cookieRefusal]) {
-      expect(refusal.body).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'The email or password is incorrect' });
-    }
+    const refused = { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'The email or password is incorrect' };
+    // The token endpoint speaks RFC 6749 §5.2 too.
+    expect(bearerRefusal.body).toEqual({ ...refused, error: 'invalid_grant', error_description: refused.message });
+    expect(cookieRefusal.body).toEqual(refused);
   });
 
   it('finishes a bearer login with a TOTP code: the token response, a working token, no cookie', async () => {

@@ -58,7 +58,6 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
     });
 
     it.each([
-      ['another grant_type', { grant_type: 'client_credentials', username: 'ada@example.com', password: PASSWORD }, 'grant_type'],
       ['an email field in the form', { email: 'ada@example.com', password: PASSWORD }, 'email'],
       ['a missing password', { username: 'ada@example.com' }, 'password'],
     ])('answers 400 VALIDATION_FAILED for a form with %s', async (_case, form, field) => {
@@ -66,6 +65,13 @@ describe('Tokens: POST /auth/token, logout, token list and revocation', () => {
 
       expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.errors).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
+    });
+
+    it('answers 400 UNSUPPORTED_GRANT_TYPE for a form with another grant_type (RFC 6749 §5.2)', async () => {
+      const form = { grant_type: 'client_credentials', username: 'ada@example.com', password: PASSWORD };
+      const response = await t.http.post('/auth/token').type('form').send(form).expect(400);
+
+      expect(response.body).toMatchObject({ code: 'UNSUPPORTED_GRANT_TYPE', error: 'unsupported_grant_type' });
     });
 
     it('answers 400 VALIDATION_FAILED for JSON with a username instead of an email', async () => {

@@ -4,11 +4,12 @@ import type { Worker } from './worker-rpc';
 
 export type LoadWorker = Worker<LoadCommand, LoadResult>;
 
-/** A throughput round; any answer other than 2xx fails it. */
+/** A throughput round; any answer other than 2xx, or without the command's `bodyIncludes`, fails it. */
 export async function closedLoop(load: LoadWorker, command: Omit<ClosedLoopCommand, 'type'>, label: string): Promise<ClosedLoopResult> {
   const result = (await load.call({ type: 'closed', ...command })) as ClosedLoopResult;
   // A throughput that includes refusals or errors would flatter whoever refuses fastest.
-  if (Object.keys(result.failures).length > 0) throw new Error(`${label}: answers other than 2xx: ${JSON.stringify(result.failures)}`);
+  if (Object.keys(result.failures).length > 0)
+    throw new Error(`${label}: answers other than 2xx or not as expected: ${JSON.stringify(result.failures)}`);
   return result;
 }
 

@@ -15,7 +15,18 @@ export type RequestPlan =
    */
   | { kind: 'reset-from-many-clients'; emailPrefix: string }
   /** GET /admin/users?search= with the next of `searches`, as an admin. */
-  | { kind: 'admin-search'; token: string; searches: string[] };
+  | { kind: 'admin-search'; token: string; searches: string[] }
+  /**
+   * POST /auth/introspect (RFC 7662) as the resource server `client` (HTTP
+   * Basic), the form's token the next of `tokens`, round robin.
+   */
+  | { kind: 'introspect'; client: IntrospectionClient; tokens: string[] };
+
+/** A resource server of the service's INTROSPECTION_CLIENTS. */
+export interface IntrospectionClient {
+  id: string;
+  secret: string;
+}
 
 /** Each connection sends its next request when the last one is answered: a throughput measurement. */
 export interface ClosedLoopCommand {
@@ -24,6 +35,11 @@ export interface ClosedLoopCommand {
   plan: RequestPlan;
   connections: number;
   seconds: number;
+  /**
+   * Text every 2xx answer's body must hold, or it counts as a failure: an
+   * answer such as 200 `{"active":false}` is a refusal all the same.
+   */
+  bodyIncludes?: string;
 }
 
 /**
@@ -67,7 +83,10 @@ export type LoadCommand = ClosedLoopCommand | OpenLoopCommand | FloodCommand;
 
 export interface ClosedLoopResult {
   succeeded: number;
-  /** Count of each status other than 2xx, and of transport errors as "error". */
+  /**
+   * Count of each status other than 2xx, of transport errors as "error",
+   * and of 2xx answers without the command's `bodyIncludes` as "mismatch".
+   */
   failures: Record<string, number>;
   seconds: number;
   perSecond: number;
@@ -139,9 +158,27 @@ export function requestSource(plan: RequestPlan): () => PlannedRequest {
         path: `/admin/users?search=${encodeURIComponent(plan.searches[next++ % plan.searches.length])}`,
         headers: { authorization: `Bearer ${plan.token}` },
       });
+    case 'introspect': {
+      const authorization = basicAuthorization(plan.client);
+      return () => formPost('/auth/introspect', { token: plan.tokens[next++ % plan.tokens.length] }, { authorization });
+    }
   }
 }
 
 function jsonPost(path: string, payload: object): PlannedRequest {
   return { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) };
+}
+
+function formPost(path: string, fields: Record<string, string>, headers: Record<string, string>): PlannedRequest {
+  return {
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
+
+/** `client_secret_basic` (RFC 6749 §2.3.1): id and secret form-urlencoded, joined by a colon, in base64. */
+function basicAuthorization({ id, secret }: IntrospectionClient): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }

@@ -31,9 +31,11 @@ import { serve } from './worker-rpc';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const TRANSPORT_ERROR = 'error';
+const MISMATCH = 'mismatch';
 
 async function closedLoop(command: ClosedLoopCommand): Promise<ClosedLoopResult> {
   const next = requestSource(command.plan);
+  const { bodyIncludes } = command;
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   const result = await autocannon({
@@ -42,6 +44,7 @@ async function closedLoop(command: ClosedLoopCommand): Promise<ClosedLoopResult>
     duration: command.seconds,
     timeout: REQUEST_TIMEOUT_MS / 1000,
     requests: [{ setupRequest: (base) => ({ ...base, ...next() }) }],
+    ...(bodyIncludes === undefined ? {} : { verifyBody: (body) => typeof body === 'string' && body.includes(bodyIncludes) }),
   });
   const cpu = process.cpuUsage(cpuBefore);
   const generatorCpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - startedAt);
@@ -50,6 +53,8 @@ async function closedLoop(command: ClosedLoopCommand): Promise<ClosedLoopResult>
     if (!status.startsWith('2') && count > 0) failures[status] = count;
   }
   if (result.errors > 0) failures[TRANSPORT_ERROR] = result.errors;
+  // Counted among the 2xx by autocannon too: the caller fails the round on any.
+  if (result.mismatches > 0) failures[MISMATCH] = result.mismatches;
   return {
     succeeded: result['2xx'],
     failures,

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { DeadRowPruner } from '../../src/database/dead-row.pruner';
 import {
   bearer,
+  createTestApp,
+  useApp,
   login,
   makeAdmin,
   PASSWORD,
@@ -12,6 +14,7 @@ import {
   useTestApp,
   type TestApp,
 } from '../support/test-app';
+import { linkTokenOf, SmtpSink } from '../support/smtp-sink';
 import { totpOf } from '../support/totp';
 
 const REFRESH_TOKEN = /^nrt_[A-Za-z0-9_-]{49}$/;
@@ -223,7 +226,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
   });
 
-  describe('scopes', () => {
+  describe('item 65: scopes', () => {
     beforeEach(() => makeAdmin(t, userId));
 
     it('may narrow on a refresh, never widen, and a narrowed session stays narrow', async () => {
@@ -250,7 +253,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
   });
 
-  describe('tokens of one kind are not the other', () => {
+  describe('item 65: tokens of one kind are not the other', () => {
     it('refuses a refresh token as a bearer token, and an access token as a refresh token', async () => {
       const pair = await offlineLogin(t, 'ada@example.com');
 
@@ -260,7 +263,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
   });
 
-  describe('every event that ends access tokens ends refresh tokens too', () => {
+  describe('item 64: every event that ends access tokens ends refresh tokens too', () => {
     async function adminToken(): Promise<string> {
       const admin = await registerAndLogin(t.http, 'admin@example.com');
       await makeAdmin(t, admin.userId);
@@ -356,5 +359,27 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
         await t.http.post('/auth/token').type('form').send({ username: 'ada@example.com', password }).expect(200);
       }
     });
+  });
+});
+
+describe('item 64: a password reset ends every session, refresh tokens included', () => {
+  let sink: SmtpSink;
+  const t = useApp(async () => {
+    sink = await SmtpSink.start();
+    return createTestApp({ mailSink: sink });
+  });
+  afterAll(() => sink?.stop());
+
+  it('refuses the refresh token of a session the reset ended', async () => {
+    await resetDatabase(t.db);
+    await t.http.post('/auth/register').send({ email: 'reset@example.com', password: PASSWORD }).expect(201);
+    const pair = await offlineLogin(t, 'reset@example.com');
+    await t.http.post('/auth/password-reset').send({ email: 'reset@example.com' }).expect(202);
+    // The first mail is the registration's verification link; the second, the reset link.
+    const reset = linkTokenOf(await sink.waitFor('reset@example.com', 2));
+
+    await t.http.post('/auth/password-reset/confirm').send({ token: reset, password: 'another horse battery staple' }).expect(204);
+
+    expectInvalidGrant(await refresh(t, pair.refresh));
   });
 });

@@ -34,7 +34,7 @@ describe('OpenAPI document and Swagger UI', () => {
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       oauth2: {
         type: 'oauth2',
-        flows: { password: { tokenUrl: '/auth/token', scopes: allScopes(t) } },
+        flows: { password: { tokenUrl: '/auth/token', refreshUrl: '/auth/token', scopes: allScopes(t) } },
       },
     });
   });
