@@ -1,10 +1,11 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, Public } from '../auth';
 import { AccessTokenRevoker, IntrospectionClients, SecurityEventLog, TokenIntrospector } from '../auth/internal';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { IntrospectionResponse } from './dto/introspection.response';
-import { PresentedTokenForm } from './dto/presented-token.request';
+import { PresentedTokenRequest } from './dto/presented-token.request';
+import { PresentedToken, PresentedTokenPipe } from './presented-token.pipe';
 
 /** The OAuth 2.0 endpoints beside the token endpoint: revocation (RFC 7009) and introspection (RFC 7662). */
 @ApiTags('OAuth 2.0')
@@ -24,12 +25,13 @@ export class OAuthController {
       'The answer is the same 200 {} for a token known, unknown or already revoked.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ type: PresentedTokenRequest })
   @ApiOkResponse({ schema: { type: 'object', properties: {}, additionalProperties: false } })
   @ApiErrors('VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @Public()
   @Post('revoke')
   @HttpCode(HttpStatus.OK)
-  async revoke(@Body() body: PresentedTokenForm, @Client() client: RequestClient): Promise<Record<string, never>> {
+  async revoke(@Body(PresentedTokenPipe) body: PresentedToken, @Client() client: RequestClient): Promise<Record<string, never>> {
     const revoked = await this.revoker.revokePresented(body.token, client.ip);
     if (revoked) this.events.record('token.revoked', revoked.userId, { client }, { tokenId: revoked.tokenId, via: 'revocation_endpoint' });
     return {};
@@ -43,6 +45,7 @@ export class OAuthController {
   })
   @ApiBasicAuth('introspection')
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ type: PresentedTokenRequest })
   @ApiOkResponse({ type: IntrospectionResponse })
   @ApiErrors(
     'VALIDATION_FAILED',
@@ -57,7 +60,7 @@ export class OAuthController {
   @HttpCode(HttpStatus.OK)
   introspect(
     @Headers('authorization') authorization: string | undefined,
-    @Body() body: PresentedTokenForm,
+    @Body(PresentedTokenPipe) body: PresentedToken,
     @Client() client: RequestClient,
   ): Promise<IntrospectionResponse> {
     this.introspectionClients.authenticate(authorization, client.ip);
