@@ -44,6 +44,7 @@ describe('Pruning dead rows (injected clock)', () => {
         'accessTokens',
         'linkTokens',
         'mfaChallenges',
+        'refreshTokens',
         'revocations',
         'securityEvents',
         'sentMail',
@@ -58,6 +59,33 @@ describe('Pruning dead rows (injected clock)', () => {
     result = await pruner.prune(2);
     expect(result).toEqual(pruned(result, {}));
     expect((await rowCounts(t.db)).tokens).toBe(1);
+  });
+
+  it('keeps a session past its access token while its refresh token lives, then deletes both', async () => {
+    await registerAndLogin(t.http, 'offline@example.com');
+    await t.db.query('DELETE FROM access_tokens');
+    const response = await t.http
+      .post('/auth/token')
+      .type('form')
+      .send({ username: 'offline@example.com', password: PASSWORD, scope: 'offline_access' })
+      .expect(200);
+    t.clock.advance(3 * HOUR_MS);
+
+    expect(await pruner.prune()).toMatchObject({ accessTokens: 0, refreshTokens: 0 });
+    const refreshed = await t.http
+      .post('/auth/token')
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: response.body.refresh_token })
+      .expect(200);
+    // REFRESH_TOKEN_TTL is 30 days: the used token expires first (it was made at the login, 3 hours before the refresh) ...
+    t.clock.advance(30 * 24 * HOUR_MS - 2 * HOUR_MS);
+    expect(await pruner.prune()).toMatchObject({ accessTokens: 0, refreshTokens: 1 });
+    // ... then the session's, and the session goes, its refresh tokens with it.
+    t.clock.advance(3 * HOUR_MS);
+
+    expect(await pruner.prune()).toMatchObject({ accessTokens: 1, refreshTokens: 0 });
+    await t.http.get('/users/me').set(bearer(refreshed.body.access_token)).expect(401);
+    expect(await t.db.query('SELECT id FROM refresh_tokens')).toEqual([]);
   });
 
   it('deletes tokens idle past the idle timeout plus the last-use write lag, never a recently used one', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
 import { oauthConfig, OAuthConfig } from '../../config/app.config';
 import { IntrospectionClientAttempts } from './introspection-client-attempts';
@@ -8,7 +8,8 @@ import { IntrospectionClientAttempts } from './introspection-client-attempts';
 const MAX_CREDENTIALS_LENGTH = 1024;
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+// The one-shot hash: a resource server authenticates on every call.
+const digest = (text: string) => hash('sha256', text, 'buffer');
 
 function decodeComponent(text: string): string | null {
   try {

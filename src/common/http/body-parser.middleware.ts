@@ -64,8 +64,13 @@ export class BodyParserMiddleware implements NestMiddleware {
     extended: false,
     parameterLimit: 20,
     type: isForm,
-    // The parser (qs) drops a `__proto__` key without a word: the keys as sent are kept to refuse it.
-    verify: (req, _res, bytes) => sentFormKeys.set(req, [...new URLSearchParams(bytes.toString('utf8')).keys()]),
+    // The parser (qs) drops a `__proto__` key without a word: the keys as sent are kept to refuse it. A body with
+    // neither `%` nor the name itself cannot hold one, and is not parsed twice (a token introspection's, mostly).
+    verify: (req, _res, bytes) =>
+      sentFormKeys.set(
+        req,
+        bytes.includes('%') || bytes.includes('__proto__') ? [...new URLSearchParams(bytes.toString('utf8')).keys()] : [],
+      ),
   });
   private readonly readUntyped = raw({ limit: MAX_BODY_BYTES, type: () => true });
 
