@@ -66,6 +66,7 @@ describe('Route access', () => {
       'GET /admin/users/:id token scopes: admin roles: admin',
       'GET /auth/cookie/csrf token',
       'GET /auth/passkeys token',
+      'GET /auth/providers public',
       'GET /auth/tokens token',
       'GET /health public',
       'GET /notes token scopes: notes:read',

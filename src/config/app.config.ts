@@ -53,6 +53,10 @@ export const oauthConfig = configNamespace('oauth', (env) => ({
   ),
 }));
 
+export const identityProvidersConfig = configNamespace('identityProviders', (env) => ({
+  providers: env.identityProviders,
+}));
+
 export const httpConfig = configNamespace('http', (env) => {
   const trustProxy = env.TRUST_PROXY.trim();
   const corsOrigins: ReadonlySet<string> = new Set(listItems(env.CORS_ORIGINS));
@@ -125,6 +129,7 @@ export const CONFIG_NAMESPACES = [
   databaseConfig,
   authConfig,
   oauthConfig,
+  identityProvidersConfig,
   httpConfig,
   sessionConfig,
   mfaConfig,
@@ -139,6 +144,7 @@ type SettingsOf<Namespace> = Namespace extends ConfigNamespace<infer Settings> ?
 export type DatabaseConfig = SettingsOf<typeof databaseConfig>;
 export type AuthConfig = SettingsOf<typeof authConfig>;
 export type OAuthConfig = SettingsOf<typeof oauthConfig>;
+export type IdentityProvidersConfig = SettingsOf<typeof identityProvidersConfig>;
 export type HttpConfig = SettingsOf<typeof httpConfig>;
 export type SessionConfig = SettingsOf<typeof sessionConfig>;
 export type MfaConfig = SettingsOf<typeof mfaConfig>;

@@ -145,3 +145,89 @@ describe('parseDurationSeconds', () => {
     expect(() => parseDurationSeconds('1 week')).toThrow('not a duration');
   });
 });
+
+describe('identity providers (IDENTITY_PROVIDERS and IDP_<ID>_*)', () => {
+  const google = {
+    IDENTITY_PROVIDERS: 'google',
+    IDP_GOOGLE_ISSUER: 'https://accounts.google.com/',
+    IDP_GOOGLE_CLIENT_ID: 'client-id',
+    IDP_GOOGLE_CLIENT_SECRET: 'client-secret',
+  };
+
+  it('reads each provider with the documented defaults: an OpenID Connect one named by its id, and one of GitHub’s shape', () => {
+    const environment = validateEnvironment({
+      ...minimal,
+      ...google,
+      IDENTITY_PROVIDERS: 'google, company-sso,github',
+      IDP_COMPANY_SSO_ISSUER: 'http://127.0.0.1:9000/realms/staff',
+      IDP_COMPANY_SSO_CLIENT_ID: 'auth',
+      IDP_COMPANY_SSO_CLIENT_SECRET: 'secret',
+      IDP_COMPANY_SSO_NAME: 'Staff sign-in',
+      IDP_COMPANY_SSO_SCOPES: 'openid email',
+      IDP_GITHUB_KIND: 'github',
+      IDP_GITHUB_CLIENT_ID: 'Iv1.abc',
+      IDP_GITHUB_CLIENT_SECRET: 'gh-secret',
+    });
+
+    expect(environment.identityProviders).toEqual([
+      {
+        id: 'google',
+        kind: 'oidc',
+        name: 'google',
+        clientId: 'client-id',
+        clientSecret: 'client-secret',
+        scopes: ['openid', 'email', 'profile'],
+        issuer: 'https://accounts.google.com',
+      },
+      {
+        id: 'company-sso',
+        kind: 'oidc',
+        name: 'Staff sign-in',
+        clientId: 'auth',
+        clientSecret: 'secret',
+        scopes: ['openid', 'email'],
+        issuer: 'http://127.0.0.1:9000/realms/staff',
+      },
+      {
+        id: 'github',
+        kind: 'github',
+        name: 'github',
+        clientId: 'Iv1.abc',
+        clientSecret: 'gh-secret',
+        scopes: ['read:user', 'user:email'],
+        authorizationUrl: 'https://github.com/login/oauth/authorize',
+        tokenUrl: 'https://github.com/login/oauth/access_token',
+        apiUrl: 'https://api.github.com',
+      },
+    ]);
+  });
+
+  it('has none by default', () => {
+    expect(validateEnvironment(minimal).identityProviders).toEqual([]);
+  });
+
+  it.each([
+    [{ IDENTITY_PROVIDERS: 'Google' }, /IDENTITY_PROVIDERS is invalid: IDENTITY_PROVIDERS must be comma-separated ids/],
+    [{ IDENTITY_PROVIDERS: 'google,google' }, /IDENTITY_PROVIDERS is invalid/],
+    [{ IDP_GOOGLE_ISSUER: undefined }, /IDP_GOOGLE_ISSUER is not set/],
+    [{ IDP_GOOGLE_CLIENT_ID: undefined }, /IDP_GOOGLE_CLIENT_ID is not set/],
+    [{ IDP_GOOGLE_CLIENT_SECRET: '' }, /IDP_GOOGLE_CLIENT_SECRET is not set/],
+    [{ IDP_GOOGLE_ISSUER: 'http://accounts.example.com' }, /IDP_GOOGLE_ISSUER is invalid: an https URL .*\(http on loopback only\)/],
+    [{ IDP_GOOGLE_ISSUER: 'https://accounts.example.com/?tenant=1' }, /IDP_GOOGLE_ISSUER is invalid/],
+    [{ IDP_GOOGLE_KIND: 'saml' }, /IDP_GOOGLE_KIND is invalid: oidc \(the default\) or github/],
+    [{ IDP_GOOGLE_SCOPES: 'email profile' }, /IDP_GOOGLE_SCOPES is invalid: space-separated scopes, openid among them/],
+    [{ IDP_GOOGLE_NAME: 'Goo\u0007gle' }, /IDP_GOOGLE_NAME is invalid/],
+    [{ IDP_GOOGLE_CLIENTID: 'typo' }, /IDP_GOOGLE_CLIENTID is unknown/],
+    [{ IDP_GOOGLE_TOKEN_URL: 'https://example.com/token' }, /IDP_GOOGLE_TOKEN_URL is invalid: for a provider of KIND=github only/],
+    [{ IDP_GOOGLE_KIND: 'github' }, /IDP_GOOGLE_ISSUER is invalid: for an OpenID Connect provider only/],
+  ])('refuses %j with a message naming the variable', (change, message) => {
+    const raw: Record<string, string | undefined> = { ...minimal, ...google, ...change };
+    expect(() => validateEnvironment(raw)).toThrow(message);
+  });
+
+  it('never echoes a client secret', () => {
+    expect(() => validateEnvironment({ ...minimal, ...google, IDP_GOOGLE_CLIENT_SECRET: 's3cret', IDP_GOOGLE_ISSUER: 'ftp://x' })).toThrow(
+      /^(?![\s\S]*s3cret)/,
+    );
+  });
+});

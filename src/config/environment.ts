@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { AccountSettings } from './settings/account.settings';
 import { AuthSettings } from './settings/auth.settings';
 import { DatabaseSettings } from './settings/database.settings';
+import { IdentityProviderSetting, IdentityProviderSettings, readIdentityProviders } from './settings/identity-providers';
 import { LoggingSettings } from './settings/logging.settings';
 import { MailSettings } from './settings/mail.settings';
 import { MfaSettings } from './settings/mfa.settings';
@@ -24,6 +25,7 @@ const SECTIONS: ReadonlyArray<new () => object> = [
   AuthSettings,
   SessionSettings,
   OAuthSettings,
+  IdentityProviderSettings,
   MfaSettings,
   WebAuthnSettings,
   ThrottlingSettings,
@@ -37,12 +39,16 @@ export type Environment = ServerSettings &
   AuthSettings &
   SessionSettings &
   OAuthSettings &
+  IdentityProviderSettings &
   MfaSettings &
   WebAuthnSettings &
   ThrottlingSettings &
   MailSettings &
   AccountSettings &
-  LoggingSettings;
+  LoggingSettings & {
+    /** The providers of IDENTITY_PROVIDERS, read off their IDP_<ID>_* variables. */
+    identityProviders: readonly IdentityProviderSetting[];
+  };
 
 /** The variables a section validates: every property with a rule (a default alone would miss the required ones). */
 function variablesOf(section: new () => object): string[] {
@@ -90,8 +96,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     }
     sections.push(Object.fromEntries(variablesOf(section).map((name) => [name, (settings as Record<string, unknown>)[name]])));
   }
+  const { providers, problems } = readIdentityProviders(source);
+  lines.push(...problems);
   if (lines.length > 0) throw new InvalidEnvironmentError(`Invalid configuration:\n${lines.join('\n')}`);
-  return Object.assign({}, ...sections) as Environment;
+  return Object.assign({}, ...sections, { identityProviders: providers }) as Environment;
 }
 
 /**

@@ -23,6 +23,8 @@ import {
   databaseConfig,
   httpConfig,
   HttpConfig,
+  identityProvidersConfig,
+  IdentityProvidersConfig,
   loggingConfig,
   mailConfig,
   MailConfig,
@@ -62,6 +64,8 @@ export interface TestAppOptions {
   auth?: Partial<AuthConfig>;
   /** Refresh tokens and introspection clients. */
   oauth?: Partial<OAuthConfig>;
+  /** The identity providers (IDENTITY_PROVIDERS and their IDP_<ID>_* settings). */
+  identityProviders?: Partial<IdentityProvidersConfig>;
   http?: Partial<HttpConfig>;
   session?: Partial<SessionConfig>;
   throttling?: Partial<ThrottlingConfig>;
@@ -112,6 +116,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const namespaces = [
     [authConfig, options.auth],
     [oauthConfig, options.oauth],
+    [identityProvidersConfig, options.identityProviders],
     [httpConfig, options.http],
     [sessionConfig, options.session],
     [throttlingConfig, options.throttling],
