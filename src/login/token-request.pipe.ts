@@ -2,22 +2,16 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { isFormContentType } from '../common/http/body-parser.middleware';
-import { RequestValidationPipe } from '../common/http/request-validation.pipe';
-import { Allow } from 'class-validator';
-import { LoginCredentials } from './dto/login.request';
+import { assertDeclaredFieldsOnly, declaredProperties, RequestValidationPipe } from '../common/http/request-validation.pipe';
+import { LoginCredentials, PasswordGrantForm } from './dto/login.request';
 import { RefreshTokenGrantForm } from './dto/refresh-token-grant.request';
 import { LoginCredentialsPipe } from './login-credentials.pipe';
 
-/** The fields of every grant, unchecked: only those of no grant are refused, by name. */
-class AnyGrantForm {
-  @Allow() grant_type?: unknown;
-  @Allow() username?: unknown;
-  @Allow() password?: unknown;
-  @Allow() refresh_token?: unknown;
-  @Allow() scope?: unknown;
-  @Allow() client_id?: unknown;
-  @Allow() client_secret?: unknown;
-}
+/** The fields of every grant form: a field of none is named even when the grant is unknown. */
+const ANY_GRANT_FIELDS: ReadonlySet<string> = new Set([
+  ...declaredProperties(PasswordGrantForm),
+  ...declaredProperties(RefreshTokenGrantForm),
+]);
 
 export interface RefreshTokenGrant {
   refreshToken: string;
@@ -50,7 +44,7 @@ export class TokenRequestPipe implements PipeTransform<Request, Promise<TokenReq
     }
     if (grantType !== 'refresh_token') {
       // A field no grant has is named first, as on every route (docs/bad-inputs.md row 10).
-      await this.validation.transform(request.body, { type: 'body', metatype: AnyGrantForm });
+      assertDeclaredFieldsOnly(request.body, ANY_GRANT_FIELDS);
       throw new DomainError('UNSUPPORTED_GRANT_TYPE');
     }
     const form = (await this.validation.transform(request.body, {

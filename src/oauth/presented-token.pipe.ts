@@ -1,5 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError, FieldError } from '../common/errors/domain-error';
+import { assertDeclaredFieldsOnly } from '../common/http/request-validation.pipe';
 import { PRESENTED_TOKEN_FIELDS } from './dto/presented-token.request';
 
 /**
@@ -14,30 +15,24 @@ import { PRESENTED_TOKEN_FIELDS } from './dto/presented-token.request';
 @Injectable()
 export class PresentedTokenPipe implements PipeTransform<unknown, PresentedToken> {
   transform(body: unknown): PresentedToken {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw DomainError.invalidFields([{ field: 'body', message: 'the body must be a JSON object' }]);
-    }
-    const fields = body as Record<string, unknown>;
-    const unknown = Object.keys(fields).filter((name) => !Object.hasOwn(PRESENTED_TOKEN_FIELDS, name));
-    if (unknown.length > 0)
-      throw DomainError.invalidFields(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
+    assertDeclaredFieldsOnly(body, PRESENTED_TOKEN_FIELD_NAMES);
     const errors: FieldError[] = [];
-    for (const [field, maxLength] of Object.entries(PRESENTED_TOKEN_FIELDS)) {
-      const value = fields[field];
+    const checked: Partial<Record<PresentedTokenField, string>> = {};
+    for (const [field, maxLength] of Object.entries(PRESENTED_TOKEN_FIELDS) as Array<[PresentedTokenField, number]>) {
+      const value = body[field];
       if (value === undefined && field !== 'token') continue;
       if (typeof value !== 'string') errors.push({ field, message: `${field} must be a string` });
       else if (value === '' && field === 'token') errors.push({ field, message: `${field} should not be empty` });
       else if ([...value].length > maxLength) errors.push({ field, message: `${field} must be at most ${maxLength} characters` });
+      else checked[field] = value;
     }
-    if (errors.length > 0) throw DomainError.invalidFields(errors);
-    return fields as unknown as PresentedToken;
+    if (errors.length > 0 || checked.token === undefined) throw DomainError.invalidFields(errors);
+    return { ...checked, token: checked.token };
   }
 }
 
+type PresentedTokenField = keyof typeof PRESENTED_TOKEN_FIELDS;
+const PRESENTED_TOKEN_FIELD_NAMES: ReadonlySet<string> = new Set(Object.keys(PRESENTED_TOKEN_FIELDS));
+
 /** The checked form: its token, and the fields RFC 7009 and RFC 7662 allow beside it. */
-export interface PresentedToken {
-  token: string;
-  token_type_hint?: string;
-  client_id?: string;
-  client_secret?: string;
-}
+export type PresentedToken = Partial<Record<PresentedTokenField, string>> & { token: string };

@@ -5,6 +5,7 @@ import {
   createTestApp,
   useApp,
   login,
+  offlineLogin,
   makeAdmin,
   PASSWORD,
   registerAndLogin,
@@ -23,11 +24,6 @@ const HOUR_MS = 3600_000;
 interface Pair {
   access: string;
   refresh: string;
-}
-
-async function offlineLogin(t: TestApp, email: string, scope = 'offline_access', password = PASSWORD): Promise<Pair> {
-  const response = await t.http.post('/auth/token').type('form').send({ username: email, password, scope }).expect(200);
-  return { access: response.body.access_token, refresh: response.body.refresh_token };
 }
 
 const refresh = (t: TestApp, refreshToken: string, scope?: string) =>
@@ -132,7 +128,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
 
   describe('rotation', () => {
     it('gives a new pair once; the previous access token ends; the session keeps its one entry and its id', async () => {
-      const first = await offlineLogin(t, 'ada@example.com');
+      const first = await offlineLogin(t.http, 'ada@example.com');
       const [{ id }] = await sessions(first.access);
 
       const second = await rotated(t, first.refresh);
@@ -147,7 +143,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('answers a second use within REFRESH_REUSE_GRACE with a plain 400, and ends nothing', async () => {
-      const first = await offlineLogin(t, 'ada@example.com');
+      const first = await offlineLogin(t.http, 'ada@example.com');
       const second = await rotated(t, first.refresh);
       t.clock.advance(10_000);
 
@@ -160,8 +156,8 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('ends the whole session when a used refresh token comes back after the grace, and records refresh_token.reused', async () => {
-      const first = await offlineLogin(t, 'ada@example.com');
-      const other = await offlineLogin(t, 'ada@example.com');
+      const first = await offlineLogin(t.http, 'ada@example.com');
+      const other = await offlineLogin(t.http, 'ada@example.com');
       const second = await rotated(t, first.refresh);
       t.clock.advance(10_001);
 
@@ -178,7 +174,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('gives exactly one new pair to concurrent refreshes of one token; the others get 400 and the session lives', async () => {
-      const first = await offlineLogin(t, 'ada@example.com');
+      const first = await offlineLogin(t.http, 'ada@example.com');
 
       const answers = await Promise.all(Array.from({ length: 6 }, () => refresh(t, first.refresh)));
 
@@ -190,11 +186,11 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('lives REFRESH_TOKEN_TTL from each rotation, and no refresh outlives SESSION_MAX_AGE from the login', async () => {
-      let pair = await offlineLogin(t, 'ada@example.com');
+      let pair = await offlineLogin(t.http, 'ada@example.com');
       t.clock.advance(48 * HOUR_MS);
       expectInvalidGrant(await refresh(t, pair.refresh));
 
-      pair = await offlineLogin(t, 'ada@example.com');
+      pair = await offlineLogin(t.http, 'ada@example.com');
       t.clock.advance(47 * HOUR_MS);
       pair = await rotated(t, pair.refresh);
       t.clock.advance(47 * HOUR_MS);
@@ -211,7 +207,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('keeps a session whose access token expired while its refresh token lives: listed, not pruned, and refreshable', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       const watcher = await login(t.http, 'ada@example.com');
       t.clock.advance(25 * HOUR_MS - 1);
       const fresh = await login(t.http, 'ada@example.com');
@@ -230,7 +226,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     beforeEach(() => makeAdmin(t, userId));
 
     it('may narrow on a refresh, never widen, and a narrowed session stays narrow', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com', 'account admin offline_access');
+      const pair = await offlineLogin(t.http, 'ada@example.com', 'account admin offline_access');
 
       const narrowed = await refresh(t, pair.refresh, 'account offline_access').expect(200);
       expect(narrowed.body.scope).toBe('account');
@@ -246,7 +242,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('refuses a scope the service does not know', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       const response = await refresh(t, pair.refresh, 'nope:read');
       expect(response.body).toMatchObject({ code: 'INVALID_SCOPE', error: 'invalid_scope' });
       await rotated(t, pair.refresh);
@@ -255,7 +251,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
 
   describe('item 65: tokens of one kind are not the other', () => {
     it('refuses a refresh token as a bearer token, and an access token as a refresh token', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
 
       await me(pair.refresh).expect(401);
       expectInvalidGrant(await refresh(t, pair.access));
@@ -271,11 +267,11 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     }
 
     it('a logout, and a revocation by id', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       await t.http.post('/auth/logout').set(bearer(pair.access)).expect(204);
       expectInvalidGrant(await refresh(t, pair.refresh));
 
-      const other = await offlineLogin(t, 'ada@example.com');
+      const other = await offlineLogin(t.http, 'ada@example.com');
       const current = await login(t.http, 'ada@example.com');
       const target = (await sessions(current)).find((session) => !(session as { current?: boolean }).current)!;
       await t.http.delete(`/auth/tokens/${target.id}`).set(bearer(current)).expect(204);
@@ -284,13 +280,13 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     });
 
     it('DELETE /auth/tokens ends the other sessions, and a password change keeps its own session only', async () => {
-      const other = await offlineLogin(t, 'ada@example.com');
-      const own = await offlineLogin(t, 'ada@example.com');
+      const other = await offlineLogin(t.http, 'ada@example.com');
+      const own = await offlineLogin(t.http, 'ada@example.com');
       await t.http.delete('/auth/tokens').set(bearer(own.access)).expect(204);
       expectInvalidGrant(await refresh(t, other.refresh));
       const kept = await rotated(t, own.refresh);
 
-      const another = await offlineLogin(t, 'ada@example.com');
+      const another = await offlineLogin(t.http, 'ada@example.com');
       await t.http
         .patch('/users/me')
         .set(bearer(kept.access))
@@ -306,7 +302,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
       ['a deletion', (admin: string, id: number) => t.http.delete(`/admin/users/${id}`).set(bearer(admin))],
     ])('%s', async (_change, change) => {
       const admin = await adminToken();
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       const response = await change(admin, userId);
       expect(response.status).toBeLessThan(300);
       expectInvalidGrant(await refresh(t, pair.refresh));
@@ -315,14 +311,14 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
     it('a demotion', async () => {
       const admin = await adminToken();
       await makeAdmin(t, userId);
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       await t.http.patch(`/admin/users/${userId}`).set(bearer(admin)).send({ role: 'user' }).expect(200);
       expectInvalidGrant(await refresh(t, pair.refresh));
     });
 
     it('turning MFA on ends the other sessions', async () => {
-      const other = await offlineLogin(t, 'ada@example.com');
-      const own = await offlineLogin(t, 'ada@example.com');
+      const other = await offlineLogin(t.http, 'ada@example.com');
+      const own = await offlineLogin(t.http, 'ada@example.com');
       await turnMfaOn(t.http, own.access, t.clock.now());
       expectInvalidGrant(await refresh(t, other.refresh));
       await rotated(t, own.refresh);
@@ -332,7 +328,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
   describe('races', () => {
     it('a refresh racing a logout never leaves a working token', async () => {
       for (let round = 0; round < 8; round++) {
-        const pair = await offlineLogin(t, 'ada@example.com');
+        const pair = await offlineLogin(t.http, 'ada@example.com');
         const [refreshed] = await Promise.all([refresh(t, pair.refresh), t.http.post('/auth/logout').set(bearer(pair.access))]);
         if (refreshed.status === 200) {
           await me(refreshed.body.access_token).expect(401);
@@ -345,7 +341,7 @@ describe('Refresh tokens: POST /auth/token with offline_access and grant_type=re
       let password = PASSWORD;
       for (let round = 0; round < 6; round++) {
         const changer = await login(t.http, 'ada@example.com', password);
-        const pair = await offlineLogin(t, 'ada@example.com', 'offline_access', password);
+        const pair = await offlineLogin(t.http, 'ada@example.com', 'offline_access', password);
         const next = `another horse battery staple ${round}`;
         const [refreshed] = await Promise.all([
           refresh(t, pair.refresh),
@@ -373,7 +369,7 @@ describe('item 64: a password reset ends every session, refresh tokens included'
   it('refuses the refresh token of a session the reset ended', async () => {
     await resetDatabase(t.db);
     await t.http.post('/auth/register').send({ email: 'reset@example.com', password: PASSWORD }).expect(201);
-    const pair = await offlineLogin(t, 'reset@example.com');
+    const pair = await offlineLogin(t.http, 'reset@example.com');
     await t.http.post('/auth/password-reset').send({ email: 'reset@example.com' }).expect(202);
     // The first mail is the registration's verification link; the second, the reset link.
     const reset = linkTokenOf(await sink.waitFor('reset@example.com', 2));

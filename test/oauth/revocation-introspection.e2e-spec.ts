@@ -1,6 +1,5 @@
-import { AccessTokensRepository } from '../../src/auth/tokens/access-tokens.repository';
 import { RevocationFeed } from '../../src/auth/tokens/revocation-feed';
-import { bearer, createTestApp, login, PASSWORD, registerVerified, resetDatabase, useTestApp, type TestApp } from '../support/test-app';
+import { bearer, createTestApp, login, offlineLogin, registerVerified, resetDatabase, useTestApp, type TestApp } from '../support/test-app';
 
 const SECRET = 'orders-secret-0123456789-0123456789-abcd';
 const CLIENTS = new Map([
@@ -10,15 +9,6 @@ const CLIENTS = new Map([
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 const ORDERS = basic('orders', SECRET);
-
-async function offlineLogin(t: TestApp, email: string): Promise<{ access: string; refresh: string }> {
-  const response = await t.http
-    .post('/auth/token')
-    .type('form')
-    .send({ username: email, password: PASSWORD, scope: 'offline_access' })
-    .expect(200);
-  return { access: response.body.access_token, refresh: response.body.refresh_token };
-}
 
 /** docs/api.md "OAuth 2.0 for clients and other services": RFC 7009, RFC 7662 and RFC 8414; security items 66, 67, 69. */
 describe('Revocation, introspection and server metadata', () => {
@@ -40,7 +30,7 @@ describe('Revocation, introspection and server metadata', () => {
 
   describe('POST /auth/revoke', () => {
     it('ends the session of a refresh token, and answers 200 {} as JSON', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
 
       const response = await revoke({ token: pair.refresh, token_type_hint: 'refresh_token' }).expect(200);
 
@@ -52,7 +42,7 @@ describe('Revocation, introspection and server metadata', () => {
     });
 
     it('ends the session of an access token, refresh token included, whatever the hint says', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
 
       await revoke({ token: pair.access, token_type_hint: 'refresh_token', client_id: 'mobile' }).expect(200, {});
 
@@ -66,7 +56,7 @@ describe('Revocation, introspection and server metadata', () => {
     });
 
     it('ends the session of a used refresh token too (holding any token of the family is proof enough)', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       const next = await t.http
         .post('/auth/token')
         .type('form')
@@ -79,7 +69,7 @@ describe('Revocation, introspection and server metadata', () => {
     });
 
     it('answers alike for a token known, unknown, already revoked, or not ours at all (no oracle)', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       const answers = [];
       for (const token of [pair.access, pair.access, 'nat_' + 'A'.repeat(49), 'nrt_' + 'A'.repeat(49), 'ghp_whatever']) {
         const response = await revoke({ token });
@@ -116,7 +106,7 @@ describe('Revocation, introspection and server metadata', () => {
     });
 
     it('gives the time of the latest refresh as iat', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       t.clock.advance(3600_000);
       const next = await t.http
         .post('/auth/token')
@@ -130,12 +120,10 @@ describe('Revocation, introspection and server metadata', () => {
     });
 
     it('answers { active: false } alike for an unknown, an expired, a revoked and a refresh token', async () => {
-      const pair = await offlineLogin(t, 'ada@example.com');
+      const pair = await offlineLogin(t.http, 'ada@example.com');
       const revoked = await login(t.http, 'ada@example.com');
       await t.http.post('/auth/logout').set(bearer(revoked)).expect(204);
       const expiring = await login(t.http, 'ada@example.com');
-      const repository = t.app.get(AccessTokensRepository);
-      expect(repository).toBeDefined();
       await t.db.query('UPDATE access_tokens SET expires_at = ? WHERE scopes = ? AND refreshable_until IS NULL', [
         t.clock.now(),
         'account',
@@ -278,7 +266,7 @@ describe('Revocation, introspection and server metadata', () => {
     afterEach(() => th.clock.advance(3600_000));
 
     it('throttles a client that sends tokens matching nothing, for every token alike', async () => {
-      const pair = await offlineLogin(th, 'ada@example.com');
+      const pair = await offlineLogin(th.http, 'ada@example.com');
       for (let attempt = 0; attempt < 5; attempt++) await revoke({ token: `nrt_${'B'.repeat(48)}${attempt}` }).expect(200);
 
       const refused = await revoke({ token: pair.access }).expect(429);
@@ -329,7 +317,7 @@ describe('Refresh and introspection across two instances', () => {
   });
 
   it('a refresh on A: the previous access token, cached on B, is refused there once B reads the log', async () => {
-    const pair = await offlineLogin(a, 'ada@example.com');
+    const pair = await offlineLogin(a.http, 'ada@example.com');
     await b.http.get('/users/me').set(bearer(pair.access)).expect(200);
 
     const next = await a.http

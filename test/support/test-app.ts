@@ -262,6 +262,18 @@ export async function login(http: TestAgent, email: string, password = PASSWORD)
   return (response.body as { access_token: string }).access_token;
 }
 
+/** A session's first pair: a password-grant login that asks for a refresh token too (`offline_access`). */
+export async function offlineLogin(
+  http: TestAgent,
+  email: string,
+  scope = 'offline_access',
+  password = PASSWORD,
+): Promise<{ access: string; refresh: string }> {
+  const response = await http.post('/auth/token').type('form').send({ username: email, password, scope }).expect(200);
+  const body = response.body as { access_token: string; refresh_token: string };
+  return { access: body.access_token, refresh: body.refresh_token };
+}
+
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Sends what the outbox holds now, and waits until no message is left to send: the mail is in the app's mailbox. */

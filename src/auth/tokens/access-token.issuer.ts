@@ -3,6 +3,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { isMissingParentRowError } from '../../common/errors/database-errors';
 import { authConfig, AuthConfig, oauthConfig, OAuthConfig } from '../../config/app.config';
+import type { Transaction } from '../../database/unit-of-work';
 import { UsersService } from '../../users/users.service';
 import { joinScopes, splitScopes } from '../scopes/scopes';
 import { AccessTokenCache } from './access-token.cache';
@@ -94,17 +95,25 @@ export class AccessTokenIssuer {
     return { token, tokenHash: refreshTokens.digest(token), createdAt: now, sessionStartedAt, expiresAt: new Date(expiresAt) };
   }
 
-  /** False when the session was ended before its refresh token could be stored. */
-  private async storeRefreshToken(sessionId: number, refresh: NewSessionRefreshToken, scopes: string[]): Promise<boolean> {
+  /** Stores the session's refresh token (in `transaction` when given); false when the session was ended first. */
+  async storeRefreshToken(
+    sessionId: number,
+    refresh: NewSessionRefreshToken,
+    scopes: string[],
+    transaction?: Transaction,
+  ): Promise<boolean> {
     try {
-      await this.refreshTokens.insert({
-        sessionId,
-        tokenHash: refresh.tokenHash,
-        scopes: joinScopes(scopes),
-        sessionStartedAt: refresh.sessionStartedAt,
-        createdAt: refresh.createdAt,
-        expiresAt: refresh.expiresAt,
-      });
+      await this.refreshTokens.insert(
+        {
+          sessionId,
+          tokenHash: refresh.tokenHash,
+          scopes: joinScopes(scopes),
+          sessionStartedAt: refresh.sessionStartedAt,
+          createdAt: refresh.createdAt,
+          expiresAt: refresh.expiresAt,
+        },
+        transaction,
+      );
       return true;
     } catch (error) {
       if (isMissingParentRowError(error)) return false;

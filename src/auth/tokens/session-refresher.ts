@@ -95,23 +95,14 @@ export class SessionRefresher {
       }
       const scopes = this.narrowed(splitScopes(presented.scopes), requested);
       const token = generateAccessToken();
+      const tokenHash = digestAccessToken(token);
       const next = this.issuer.newRefreshToken(now, presented.sessionStartedAt);
       await this.refreshTokens.markUsed(presented.id, now, transaction);
-      await this.refreshTokens.insert(
-        {
-          sessionId,
-          tokenHash: next.tokenHash,
-          scopes: joinScopes(scopes),
-          sessionStartedAt: next.sessionStartedAt,
-          createdAt: now,
-          expiresAt: next.expiresAt,
-        },
-        transaction,
-      );
+      if (!(await this.issuer.storeRefreshToken(sessionId, next, scopes, transaction))) return null;
       await this.accessTokens.rotate(
         sessionId,
         {
-          tokenHash: digestAccessToken(token),
+          tokenHash,
           scopes: joinScopes(scopes),
           createdAt: now,
           expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
@@ -120,7 +111,7 @@ export class SessionRefresher {
         transaction,
       );
       await this.revoker.replacedInTransaction(userId, sessionId, transaction);
-      this.cache.forgetMiss(digestAccessToken(token));
+      this.cache.forgetMiss(tokenHash);
       const rotated = { id: sessionId, token, expiresInSeconds: this.config.accessTokenTtlSeconds, scopes, refreshToken: next.token };
       return { rotated, userId };
     });

@@ -12,12 +12,25 @@ function flatten(errors: ValidationError[], parentPath = ''): FieldError[] {
 }
 
 /** The properties a DTO declares a rule for: the only fields its body may have. */
-function declaredProperties(metatype: new (...args: never[]) => unknown): Set<string> {
+export function declaredProperties(metatype: new (...args: never[]) => unknown): Set<string> {
   return new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(metatype, '', true, false)
       .map((rule) => rule.propertyName),
   );
+}
+
+/**
+ * 400 VALIDATION_FAILED for a body that is not an object, or that has an own
+ * key (Object.prototype's members included) outside `declared`, naming each.
+ */
+export function assertDeclaredFieldsOnly(body: unknown, declared: ReadonlySet<string>): asserts body is Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw DomainError.invalidFields([{ field: 'body', message: 'the body must be a JSON object' }]);
+  }
+  const unknown = Object.keys(body).filter((key) => !declared.has(key));
+  if (unknown.length > 0)
+    throw DomainError.invalidFields(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
 }
 
 /**
@@ -44,13 +57,7 @@ export class RequestValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw DomainError.invalidFields([{ field: 'body', message: 'the body must be a JSON object' }]);
-      }
-      const declared = declaredProperties(metadata.metatype);
-      const unknown = Object.keys(value).filter((key) => !declared.has(key));
-      if (unknown.length > 0)
-        throw DomainError.invalidFields(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
+      assertDeclaredFieldsOnly(value, declaredProperties(metadata.metatype));
     }
     return super.transform(value, metadata);
   }

@@ -1,9 +1,8 @@
 import { ValidateBy } from 'class-validator';
-import { listItems } from './setting-rules';
+import { HTTP_URL, listItems } from './setting-rules';
 
 /** An id of IDENTITY_PROVIDERS: it names the provider in paths and in its IDP_<ID>_* variables. */
 const PROVIDER_ID = /^[a-z0-9-]{1,32}$/;
-const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 const LOOPBACK_URL = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 

@@ -1,10 +1,10 @@
 import { IsOptional, Matches, MinLength } from 'class-validator';
-import { IsIntegerSetting } from './setting-rules';
+import { HTTP_URL, IsIntegerSetting } from './setting-rules';
 
 /** Mail: the web app its links open, the SMTP server or the .eml folder, retries (the mail namespace). */
 export class MailSettings {
   // The web app that opens the links mailed to users: its pages /verify-email, /reset-password and /confirm-email.
-  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+  @Matches(HTTP_URL, {
     message: 'APP_URL must be an http(s) URL with no query or fragment, such as https://app.example.com',
   })
   APP_URL = 'http://localhost:3000';

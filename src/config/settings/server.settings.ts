@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
-import { IsIntegerSetting } from './setting-rules';
+import { HTTP_URL, IsIntegerSetting } from './setting-rules';
 import { isTrustProxy } from './trust-proxy';
 import { isOriginList } from './web-origins';
 
@@ -13,7 +13,7 @@ export class ServerSettings {
 
   // The service's own external base URL: the issuer of its OAuth metadata. Empty: http://localhost:<PORT>.
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+  @Matches(HTTP_URL, {
     message: 'PUBLIC_URL must be an http(s) URL with no query or fragment, such as https://auth.example.com',
   })
   PUBLIC_URL?: string;

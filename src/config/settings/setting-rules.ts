@@ -3,6 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { DURATION_PATTERN, parseDurationSeconds } from '../duration';
 
+/** An http(s) URL with no query or fragment (a base URL: APP_URL, PUBLIC_URL, a provider's endpoints). */
+export const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+
 export function listItems(value: string): string[] {
   return value
     .split(',')

@@ -1,12 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Equals, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { MaxCodePoints } from '../../common/validation/text-length.decorator';
+import { PasswordGrantForm } from './login.request';
 
 /** Longer than any refresh token: a 10 KB one is refused as malformed before anything looks it up. */
 const TOKEN_MAX_LENGTH = 200;
 
-/** `POST /auth/token` with the refresh token grant (RFC 6749 §6), as OAuth clients send it. */
-export class RefreshTokenGrantForm {
+/** `POST /auth/token` with the refresh token grant (RFC 6749 §6), as OAuth clients send it, with the same ignored client fields as the password grant. */
+export class RefreshTokenGrantForm extends PickType(PasswordGrantForm, ['client_id', 'client_secret'] as const) {
   @ApiProperty({ enum: ['refresh_token'] })
   @Equals('refresh_token')
   grant_type!: 'refresh_token';
@@ -21,16 +22,4 @@ export class RefreshTokenGrantForm {
   @IsOptional()
   @IsString()
   scope?: string;
-
-  @ApiPropertyOptional({ description: 'Ignored: there is no client registration' })
-  @IsOptional()
-  @IsString()
-  @MaxCodePoints(1000)
-  client_id?: string;
-
-  @ApiPropertyOptional({ description: 'Ignored' })
-  @IsOptional()
-  @IsString()
-  @MaxCodePoints(1000)
-  client_secret?: string;
 }
