@@ -7,15 +7,6 @@ import { composeMail, MailMessage } from '../mail/mail-message';
 export class AccountMails {
   constructor(@Inject(mailConfig.KEY) private readonly config: MailConfig) {}
 
-  verification(to: string, token: string): MailMessage {
-    return composeMail({
-      to,
-      subject: 'Confirm your email address',
-      paragraphs: [`Confirm that ${to} is your address: open the link below.`, 'If you did not create an account, ignore this message.'],
-      link: { url: `${this.config.appUrl}/verify-email#token=${token}`, label: 'Confirm my email address' },
-    });
-  }
-
   emailChangeConfirmation(to: string, token: string): MailMessage {
     return composeMail({
       to,

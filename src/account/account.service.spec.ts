@@ -34,6 +34,7 @@ describe('AccountService.updateProfile', () => {
     tokenKind: 'session' as const,
     scopes: ['account'],
     issuedAt: new Date(),
+    signedInAt: new Date(),
     expiresAt: new Date(Date.now() + 3600_000),
   };
   const user = Object.assign(new User(), {

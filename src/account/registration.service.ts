@@ -6,16 +6,15 @@ import {
   LinkTokensService,
   PasswordHasher,
   SecurityEventLog,
+  VerificationMailer,
 } from '../auth/internal';
 import type { RequestClient } from '../common/http/request-client.decorator';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { assertPasswordIsNotPersonal } from '../common/validation/password-policy';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Outbox } from '../mail/outbox';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AccountMails } from './account.mails';
 
 /** Registration, and the proof that an account's address is its own: the links mailed there. */
 @Injectable()
@@ -28,8 +27,7 @@ export class RegistrationService {
     private readonly throttle: AttemptThrottleService,
     private readonly links: LinkTokensService,
     private readonly tokens: AccessTokenRevoker,
-    private readonly outbox: Outbox,
-    private readonly mails: AccountMails,
+    private readonly verificationMailer: VerificationMailer,
     private readonly unitOfWork: UnitOfWork,
     private readonly events: SecurityEventLog,
     private readonly clock: Clock,
@@ -49,9 +47,7 @@ export class RegistrationService {
     const hashedPassword = await this.hasher.hash(password, client.ip);
     const user = await this.unitOfWork.run(async (transaction) => {
       const created = await this.users.create(email, hashedPassword, transaction);
-      await this.throttle.countVerificationMail(created.id, email, transaction);
-      const token = await this.links.issue(created.id, 'verify-email', email, transaction);
-      await this.outbox.enqueue(this.mails.verification(email, token), transaction);
+      await this.verificationMailer.send(created.id, email, transaction);
       return created;
     });
     return user;
@@ -70,9 +66,7 @@ export class RegistrationService {
       // Deactivated (or deleted) since the guard let the request in: its session ended with it.
       if (!user?.isActive) throw new DomainError('INVALID_TOKEN');
       if (user.emailVerifiedAt !== null) throw new DomainError('EMAIL_ALREADY_VERIFIED');
-      await this.throttle.countVerificationMail(user.id, user.email, transaction);
-      const token = await this.links.issue(user.id, 'verify-email', user.email, transaction);
-      await this.outbox.enqueue(this.mails.verification(user.email, token), transaction);
+      await this.verificationMailer.send(user.id, user.email, transaction);
     });
   }
 

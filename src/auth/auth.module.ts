@@ -5,6 +5,7 @@ import { CsrfTokens } from './cookies/csrf-tokens';
 import { AccountDirectoryModule } from './directory/account-directory.module';
 import { SessionCookies } from './cookies/session-cookies';
 import { TrustedOriginGuard } from './cookies/trusted-origin.guard';
+import { IdentityProvidersCoreModule } from './identity-providers/identity-providers-core.module';
 import { LinksModule } from './links/links.module';
 import { MfaCoreModule } from './mfa/mfa-core.module';
 import { OAuthCoreModule } from './oauth/oauth-core.module';
@@ -34,6 +35,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     LinksModule,
     MfaCoreModule,
     PasskeysCoreModule,
+    IdentityProvidersCoreModule,
     AccountStandingModule,
     SecurityEventsModule,
   ],
@@ -53,6 +55,7 @@ import { AccessTokensModule } from './tokens/access-tokens.module';
     LinksModule,
     MfaCoreModule,
     PasskeysCoreModule,
+    IdentityProvidersCoreModule,
     AccountStandingModule,
     SecurityEventsModule,
     SessionCookies,

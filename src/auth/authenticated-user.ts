@@ -26,6 +26,8 @@ export interface AuthContext {
   /** When the token was issued (for a session, at its login or latest refresh), and when it expires. */
   issuedAt: Date;
   expiresAt: Date;
+  /** When the person signed in to this session (kept through refreshes); null for a personal token. */
+  signedInAt: Date | null;
 }
 
 /** The request property the guard fills in; read it through the decorators. */

@@ -98,6 +98,7 @@ export const throttlingConfig = configNamespace('throttling', (env) => ({
   registrationsPerClient: env.REGISTRATIONS_PER_CLIENT,
   registrationWindowSeconds: parseDurationSeconds(env.REGISTRATION_WINDOW),
   passkeyChallengesPerClient: env.PASSKEY_CHALLENGES_PER_CLIENT,
+  providerFlowsPerClient: env.PROVIDER_FLOWS_PER_CLIENT,
   invalidTokensPerClient: env.INVALID_TOKENS_PER_CLIENT,
 }));
 

@@ -17,6 +17,8 @@ import {
   SecurityEventLog,
   SessionCookies,
   TrustedOriginGuard,
+  TokenResponse,
+  toTokenResponse,
 } from '../auth/internal';
 import { CreatePersonalTokenRequest } from './dto/create-personal-token.request';
 import { PersonalTokenResponse, toPersonalTokenResponse } from './dto/personal-token.response';
@@ -24,7 +26,7 @@ import { CsrfTokenResponse } from './dto/csrf-token.response';
 import { MfaVerifyRequest } from './dto/mfa-verify.request';
 import { AccessTokenSummaryResponse, toAccessTokenSummaryResponse } from './dto/access-token-summary.response';
 import { LoginCredentials, LoginRequest, PasswordGrantForm } from './dto/login.request';
-import { TokenResponse, toTokenResponse } from './dto/token.response';
+
 import { LoginCredentialsBody, TokenRequestBody } from './login-credentials.decorator';
 import { TokenRequest } from './token-request.pipe';
 import { RefreshTokenGrantForm } from './dto/refresh-token-grant.request';
@@ -133,6 +135,7 @@ export class LoginController {
   })
   @ApiErrors(
     'VALIDATION_FAILED',
+    'INVALID_GRANT',
     'INVALID_MFA_CODE',
     'MFA_CHALLENGE_EXPIRED',
     'CSRF_FAILED',
@@ -150,7 +153,7 @@ export class LoginController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TokenResponse | undefined> {
-    const { transport, issued, narrowed } = await this.login.finishWithSecondFactor(body.mfaToken, body.code, client, (loginTransport) => {
+    const { transport, issued, narrowed } = await this.login.finishWithSecondFactor(body, client, (loginTransport) => {
       if (loginTransport === 'cookie') this.trustedOrigins.assertTrusted(request);
     });
     if (transport === 'bearer') return toTokenResponse(issued, narrowed);

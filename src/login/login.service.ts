@@ -83,8 +83,8 @@ export class LoginService {
       throw new DomainError('EMAIL_NOT_VERIFIED');
     }
     const granted = this.scopes.grant(user.role, requested);
-    if (this.hasher.needsRehash(user.hashedPassword)) {
-      await this.upgradeHash(user, password, clientAddress);
+    if (user.hashedPassword !== null && this.hasher.needsRehash(user.hashedPassword)) {
+      await this.upgradeHash(user.id, user.hashedPassword, password, clientAddress);
     }
     if (user.mfaEnabledAt !== null) {
       const challenge = await this.mfaChallenges.start(user.id, user.credentialVersion, request);
@@ -125,12 +125,11 @@ export class LoginService {
    * with; `admit` may refuse that transport here (the cookie login's origin rule).
    */
   async finishWithSecondFactor(
-    mfaToken: string,
-    code: string | undefined,
+    { mfaToken, code, codeVerifier }: { mfaToken: string; code?: string; codeVerifier?: string },
     client: RequestClient,
     admit: (transport: LoginTransport) => void,
   ): Promise<LoginResult & { transport: LoginTransport }> {
-    const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit);
+    const finished = await this.mfaChallenges.finish(mfaToken, code, client, admit, codeVerifier);
     // The role of now: a promotion between the two steps gives its scopes (a demotion moved the stamp and ended the challenge).
     const granted = this.scopes.grant(finished.role, finished.requestedScopes);
     const issued = await this.succeed(
@@ -138,7 +137,7 @@ export class LoginService {
       granted,
       finished.offlineAccess,
       client,
-      { secondFactor: finished.factor },
+      { secondFactor: finished.factor, ...(finished.provider === null ? {} : { provider: finished.provider }) },
     );
     return { transport: finished.transport, issued, narrowed: finished.requestedScopes !== null };
   }
@@ -185,12 +184,12 @@ export class LoginService {
   }
 
   /** The upgrade is opportunistic: on failure the old hash stays and the login goes on. */
-  private async upgradeHash(user: User, password: string, clientAddress: string): Promise<void> {
+  private async upgradeHash(userId: number, currentHash: string, password: string, clientAddress: string): Promise<void> {
     try {
-      await this.users.replaceHash(user.id, user.hashedPassword, await this.hasher.hash(password, clientAddress));
-      this.logger.log({ event: 'password.rehashed', userId: user.id });
+      await this.users.replaceHash(userId, currentHash, await this.hasher.hash(password, clientAddress));
+      this.logger.log({ event: 'password.rehashed', userId });
     } catch (error) {
-      this.logger.warn({ event: 'password.rehash_failed', userId: user.id, error: (error as Error).message });
+      this.logger.warn({ event: 'password.rehash_failed', userId, error: (error as Error).message });
     }
   }
 

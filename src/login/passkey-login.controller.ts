@@ -3,10 +3,9 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Response } from 'express';
 import { ApiErrors, Public } from '../auth';
-import { PasskeyAssertionsService, SessionCookies, TrustedOriginGuard } from '../auth/internal';
+import { PasskeyAssertionsService, SessionCookies, TokenResponse, toTokenResponse, TrustedOriginGuard } from '../auth/internal';
 import { Client, RequestClient } from '../common/http/request-client.decorator';
 import { PasskeyLoginRequest } from './dto/passkey-login.request';
-import { TokenResponse, toTokenResponse } from './dto/token.response';
 import { LoginService } from './login.service';
 
 const PASSKEY_LOGIN_ERRORS = [

@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/internal';
+import { UsersModule } from '../users/users.module';
+import { IdentitiesController } from './identities.controller';
+import { ProviderSignInService } from './provider-sign-in.service';
 import { ProvidersController } from './providers.controller';
+import { RedirectTargets } from './redirect-targets';
 
-/** Sign-in with external identity providers (OpenID Connect, GitHub): so far the list of those configured. */
-@Module({ controllers: [ProvidersController] })
+/** Sign-in with external identity providers (OpenID Connect, GitHub), and the identities it links to accounts. */
+@Module({
+  imports: [UsersModule, AuthModule],
+  controllers: [ProvidersController, IdentitiesController],
+  providers: [ProviderSignInService, RedirectTargets],
+})
 export class ProvidersModule {}

@@ -20,9 +20,12 @@ export class User {
   @Column({ type: 'varchar', length: EMAIL_MAX_LENGTH, charset: 'utf8mb4', collation: 'utf8mb4_bin' })
   email!: string;
 
-  /** Only `UsersRepository.findByEmailWithHash` and `findByIdWithHash` select it. */
-  @Column({ name: 'hashed_password', type: 'varchar', length: 255, select: false })
-  hashedPassword!: string;
+  /**
+   * Only `UsersRepository.findByEmailWithHash` and `findByIdWithHash` select
+   * it. Null for an account an identity provider created, until a password is set.
+   */
+  @Column({ name: 'hashed_password', type: 'varchar', length: 255, nullable: true, select: false })
+  hashedPassword!: string | null;
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;

@@ -50,14 +50,19 @@ export class UsersRepository {
     return transaction ? transaction.getRepository(User) : this.users;
   }
 
-  async create(email: string, hashedPassword: string, transaction?: Transaction): Promise<User> {
+  async create(
+    email: string,
+    hashedPassword: string | null,
+    transaction?: Transaction,
+    emailVerifiedAt: Date | null = null,
+  ): Promise<User> {
     try {
       const now = this.clock.now();
       const user = this.users.create({
         email,
         hashedPassword,
         isActive: true,
-        emailVerifiedAt: null,
+        emailVerifiedAt,
         pendingEmail: null,
         mfaEnabledAt: null,
         credentialVersion: 0,
@@ -121,6 +126,12 @@ export class UsersRepository {
     }
   }
 
+  /** Whether the account has a password (one created by an identity provider has none until it sets one). */
+  async hasPassword(id: number, transaction?: Transaction): Promise<boolean> {
+    const row = await this.selectWithHash(transaction).where('user.id = :id', { id }).getOne();
+    return typeof row?.hashedPassword === 'string';
+  }
+
   /** Moves the security stamp on, in the transaction of the change. */
   async bumpCredentialVersion(id: number, transaction: Transaction): Promise<void> {
     await transaction.getRepository(User).increment({ id }, 'credentialVersion', 1);
@@ -152,8 +163,8 @@ export class UsersRepository {
     await this.repository(transaction).delete({ id });
   }
 
-  private selectWithHash() {
-    return this.users.createQueryBuilder('user').addSelect('user.hashedPassword');
+  private selectWithHash(transaction?: Transaction) {
+    return this.repository(transaction).createQueryBuilder('user').addSelect('user.hashedPassword');
   }
 
   private translate(error: unknown): unknown {

@@ -14,9 +14,18 @@ export class UsersService {
 
   constructor(private readonly users: UsersRepository) {}
 
-  /** A new account; EMAIL_TAKEN when the address is already one. */
-  async create(email: string, hashedPassword: string, transaction?: Transaction): Promise<User> {
-    const user = await this.users.create(email, hashedPassword, transaction);
+  /**
+   * A new account; EMAIL_TAKEN when the address is already one. An identity
+   * provider's account has no password (null), and its address is verified
+   * when the provider vouched for it.
+   */
+  async create(
+    email: string,
+    hashedPassword: string | null,
+    transaction?: Transaction,
+    emailVerifiedAt: Date | null = null,
+  ): Promise<User> {
+    const user = await this.users.create(email, hashedPassword, transaction, emailVerifiedAt);
     this.logger.log({ event: 'user.registered', userId: user.id });
     return user;
   }
@@ -70,6 +79,10 @@ export class UsersService {
   }
 
   /** Moves the user's security stamp on, in the transaction of a change of their credentials (User.credentialVersion). */
+  hasPassword(id: number, transaction?: Transaction): Promise<boolean> {
+    return this.users.hasPassword(id, transaction);
+  }
+
   bumpCredentialVersion(id: number, transaction: Transaction): Promise<void> {
     return this.users.bumpCredentialVersion(id, transaction);
   }

@@ -5,6 +5,7 @@ export const tokenWithOwner = (tokenId: number, userId: number): TokenWithOwner 
   tokenId,
   userId,
   issuedAt: new Date('2026-01-01T00:00:00Z'),
+  signedInAt: new Date('2026-01-01T00:00:00Z'),
   expiresAt: new Date('2030-01-01T00:00:00Z'),
   lastUsedAt: new Date('2026-01-01T00:00:00Z'),
   scopes: 'account',

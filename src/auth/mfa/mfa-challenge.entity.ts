@@ -36,6 +36,14 @@ export class MfaChallenge {
   @Column({ name: 'offline_access', type: 'boolean', default: false })
   offlineAccess!: boolean;
 
+  /** A sign-in through a provider in token mode: the S256 challenge of the app's verifier, which finishing needs. */
+  @Column({ name: 'app_code_challenge', type: 'char', length: 43, nullable: true })
+  appCodeChallenge!: string | null;
+
+  /** The identity provider the first step went through; null after a password. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  provider!: string | null;
+
   /** The user's security stamp when the password was checked: a change since ends the challenge. */
   @Column({ name: 'credential_version', type: 'int', unsigned: true })
   credentialVersion!: number;

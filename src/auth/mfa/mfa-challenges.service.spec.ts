@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mock } from 'jest-mock-extended';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { DomainError } from '../../common/errors/domain-error';
@@ -16,20 +17,22 @@ const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 
 describe('MfaChallengesService.finish', () => {
   const transaction = mock<Transaction>();
-  const challengeWith = (failedAttempts: number) =>
+  const challengeWith = (failedAttempts: number, appCodeChallenge: string | null = null) =>
     Object.assign(new MfaChallenge(), {
       id: 3,
       userId: 7,
       transport: 'bearer',
       requestedScopes: 'account',
       offlineAccess: true,
+      appCodeChallenge,
+      provider: appCodeChallenge === null ? null : 'google',
       failedAttempts,
       tokenHash: Buffer.alloc(32),
     });
 
-  const setup = (failedAttempts = 0) => {
+  const setup = (failedAttempts = 0, appCodeChallenge: string | null = null) => {
     const challenges = mock<MfaChallengesRepository>();
-    challenges.findLive.mockResolvedValue(challengeWith(failedAttempts));
+    challenges.findLive.mockResolvedValue(challengeWith(failedAttempts, appCodeChallenge));
     const secondFactor = mock<SecondFactorService>();
     const users = mock<UsersService>();
     users.findById.mockResolvedValue(Object.assign(new User(), { id: 7, email: 'ada@example.com', isActive: true, role: 'user' }));
@@ -73,9 +76,21 @@ describe('MfaChallengesService.finish', () => {
       factor: 'totp',
       requestedScopes: ['account'],
       offlineAccess: true,
+      provider: null,
     });
     expect(challenges.delete).toHaveBeenCalledWith(3, transaction);
     expect(verdicts).toEqual(['success']);
+  });
+
+  it("asks a token-mode provider sign-in for its app's verifier before any code, and counts a wrong one as an unknown secret", async () => {
+    const verifier = 'v'.repeat(43);
+    const { service, secondFactor, verdicts } = setup(0, createHash('sha256').update(verifier).digest('base64url'));
+    secondFactor.check.mockResolvedValue('totp');
+
+    await expect(service.finish(mfaToken, '123456', CLIENT, admitAll)).rejects.toBeDomainError('INVALID_GRANT', 400);
+    await expect(service.finish(mfaToken, '123456', CLIENT, admitAll, 'w'.repeat(43))).rejects.toBeDomainError('INVALID_GRANT', 400);
+    expect(verdicts).toEqual([]);
+    await expect(service.finish(mfaToken, '123456', CLIENT, admitAll, verifier)).resolves.toMatchObject({ userId: 7, provider: 'google' });
   });
 
   it('counts a wrong code on the challenge and as a wrong secret; the fifth deletes the challenge', async () => {

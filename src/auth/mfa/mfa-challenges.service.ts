@@ -8,6 +8,7 @@ import { joinScopes, splitScopes } from '../scopes/scopes';
 import type { RequestClient } from '../../common/http/request-client.decorator';
 import { AttemptThrottleService } from '../throttling/attempt-throttle.service';
 import { BearerSecretAttempts } from '../throttling/bearer-secret-attempts';
+import { verifiesChallenge } from '../../common/crypto/pkce';
 import { mfaTokens } from './mfa-challenge.codec';
 import { LoginTransport } from './mfa-challenge.entity';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
@@ -33,10 +34,19 @@ export interface FinishedChallenge {
   requestedScopes: string[] | null;
   /** Whether it asked for a refresh token too. */
   offlineAccess: boolean;
+  /** The identity provider the first step went through; null after a password. */
+  provider: string | null;
 }
 
-/** What a login that waits for its second factor will hand out. */
-export type PendingLogin = Pick<FinishedChallenge, 'transport' | 'requestedScopes' | 'offlineAccess'>;
+/**
+ * What a login that waits for its second factor will hand out. A sign-in
+ * through a provider in token mode also names the app's PKCE challenge:
+ * only the app that started it may finish it.
+ */
+export type PendingLogin = Pick<FinishedChallenge, 'transport' | 'requestedScopes' | 'offlineAccess'> & {
+  provider?: string;
+  appCodeChallenge?: string;
+};
 
 type Attempt = FinishedChallenge | 'expired' | 'wrong';
 
@@ -62,7 +72,7 @@ export class MfaChallengesService {
   async start(
     userId: number,
     credentialVersion: number,
-    { transport, requestedScopes, offlineAccess }: PendingLogin,
+    { transport, requestedScopes, offlineAccess, provider, appCodeChallenge }: PendingLogin,
   ): Promise<StartedChallenge> {
     const now = this.clock.now();
     const mfaToken = mfaTokens.generate();
@@ -73,6 +83,8 @@ export class MfaChallengesService {
       transport,
       requestedScopes: requestedScopes === null ? null : joinScopes(requestedScopes),
       offlineAccess,
+      provider: provider ?? null,
+      appCodeChallenge: appCodeChallenge ?? null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
     });
@@ -83,13 +95,15 @@ export class MfaChallengesService {
    * Finishes the login of `mfaToken` with `code`. `admit` sees the login's
    * transport before any code is checked and may refuse (the cookie login's
    * origin rule). 401 MFA_CHALLENGE_EXPIRED for a challenge unknown, expired,
-   * used or spent; 403 INVALID_MFA_CODE for a wrong code.
+   * used or spent; 400 INVALID_GRANT for a challenge of an app's flow without
+   * that app's `codeVerifier`; 403 INVALID_MFA_CODE for a wrong code.
    */
   async finish(
     mfaToken: string,
     code: string | undefined,
     client: RequestClient,
     admit: (transport: LoginTransport) => void,
+    codeVerifier?: string,
   ): Promise<FinishedChallenge> {
     const clientAddress = client.ip;
     this.unknownTokens.assertAllowed(clientAddress);
@@ -102,6 +116,10 @@ export class MfaChallengesService {
       throw new DomainError('MFA_CHALLENGE_EXPIRED');
     }
     admit(challenge.transport);
+    if (challenge.appCodeChallenge !== null && !verifiesChallenge(codeVerifier, challenge.appCodeChallenge)) {
+      this.unknownTokens.failed(clientAddress);
+      throw new DomainError('INVALID_GRANT', 'The codeVerifier does not match the sign-in that started this challenge');
+    }
     // Only a right code is a success: one that lost the race for the challenge is no verdict, and clears no failure.
     const attempt = await this.throttle.checkSecret(owner.email, clientAddress, async () => {
       const outcome = await this.tryCode(challenge.tokenHash, owner, code);
@@ -140,6 +158,7 @@ export class MfaChallengesService {
         factor,
         requestedScopes: challenge.requestedScopes === null ? null : splitScopes(challenge.requestedScopes),
         offlineAccess: challenge.offlineAccess,
+        provider: challenge.provider,
       };
     });
   }

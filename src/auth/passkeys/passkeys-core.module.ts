@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../../mail/mail.module';
 import { UsersModule } from '../../users/users.module';
+import { IdentityProvidersCoreModule } from '../identity-providers/identity-providers-core.module';
 import { MfaCoreModule } from '../mfa/mfa-core.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { SecurityEventsModule } from '../security-events/security-events.module';
@@ -27,6 +28,7 @@ import { WebAuthnChallenges } from './webauthn-challenges';
     PasswordsModule,
     MfaCoreModule,
     AccessTokensModule,
+    IdentityProvidersCoreModule,
   ],
   providers: [PasskeysRepository, WebAuthnChallenges, PasskeysService, PasskeyAssertionsService, PasskeyMails],
   exports: [PasskeysService, PasskeyAssertionsService],

@@ -23,6 +23,7 @@ import { defaultPasskeyName } from './passkey-names';
 import { answeredChallenge, asRegistrationResponse } from './passkey-response';
 import { Passkey } from './passkey.entity';
 import { MAX_PASSKEYS_PER_USER, PasskeyErrors } from './passkey.errors';
+import { SignInMethods } from '../identity-providers/sign-in-methods';
 import { PasskeyMails } from './passkey.mails';
 import { PasskeysRepository } from './passkeys.repository';
 import { WEBAUTHN_CHALLENGE_TTL_SECONDS, WebAuthnChallenges } from './webauthn-challenges';
@@ -51,6 +52,7 @@ export class PasskeysService {
     private readonly outbox: Outbox,
     private readonly mails: PasskeyMails,
     private readonly events: SecurityEventLog,
+    private readonly signInMethods: SignInMethods,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(webAuthnConfig.KEY) private readonly config: WebAuthnConfig,
@@ -165,12 +167,17 @@ export class PasskeysService {
     return this.passkeys.listOf(userId);
   }
 
-  /** Removes one of the user's passkeys: 404 for an id that is not one (another user's included). */
+  /**
+   * Removes one of the user's passkeys: 404 for an id that is not one
+   * (another user's included); 409 LAST_SIGN_IN_METHOD for the last way in of
+   * an account without a password.
+   */
   async remove(user: AuthenticatedUser, id: number, client: RequestClient): Promise<void> {
     const removed = await this.unitOfWork.run(async (transaction) => {
       const owner = await this.users.lockById(user.id, transaction);
       const passkey = await this.passkeys.findOwned(user.id, id, transaction);
       if (!passkey) throw new DomainError('NOT_FOUND', 'No such passkey');
+      await this.signInMethods.assertOneRemains(user.id, { passkeyId: id }, transaction);
       await this.passkeys.delete(user.id, id, transaction);
       // A login with this passkey still in flight takes its token back.
       await this.users.bumpCredentialVersion(user.id, transaction);

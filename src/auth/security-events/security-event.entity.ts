@@ -24,6 +24,8 @@ export const SECURITY_EVENT_TYPES = [
   'user.activated',
   'admin.tokens_revoked',
   'refresh_token.reused',
+  'identity.linked',
+  'identity.unlinked',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -15,6 +15,7 @@ type CounterKind =
   | 'login-client'
   | 'registration-client'
   | 'passkey-challenge-client'
+  | 'provider-flow-client'
   | 'reset-account'
   | 'reset-client'
   | 'verification-mail'
@@ -37,7 +38,7 @@ const MAILS_PER_ADDRESS_PER_HOUR = 3;
 const VERIFICATION_MAILS_PER_USER = 3;
 const EMAIL_CHANGES_PER_USER_PER_HOUR = 5;
 
-const PASSKEY_CHALLENGE_WINDOW_SECONDS = 60;
+const MINUTE_SECONDS = 60;
 
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 1000;
@@ -227,7 +228,18 @@ export class AttemptThrottleService {
       {
         key: counterKey('passkey-challenge-client', throttlingClientKey(clientAddress)),
         limit: this.config.passkeyChallengesPerClient,
-        windowSeconds: PASSKEY_CHALLENGE_WINDOW_SECONDS,
+        windowSeconds: MINUTE_SECONDS,
+      },
+    ]);
+  }
+
+  /** Counts the start of a sign-in through a provider against the client, PROVIDER_FLOWS_PER_CLIENT a minute; refuses past it. */
+  async countProviderFlow(clientAddress: string): Promise<void> {
+    await this.countEach('provider-flow', [
+      {
+        key: counterKey('provider-flow-client', throttlingClientKey(clientAddress)),
+        limit: this.config.providerFlowsPerClient,
+        windowSeconds: MINUTE_SECONDS,
       },
     ]);
   }

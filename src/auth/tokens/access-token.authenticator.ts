@@ -87,6 +87,7 @@ export class AccessTokenAuthenticator {
       tokenKind: found.kind,
       scopes: splitScopes(found.scopes),
       issuedAt: found.issuedAt,
+      signedInAt: found.signedInAt,
       expiresAt: found.expiresAt,
       user: {
         id: found.userId,

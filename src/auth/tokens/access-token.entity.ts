@@ -35,6 +35,14 @@ export class AccessToken {
   @Column({ name: 'created_at', type: 'datetime', precision: 6 })
   createdAt!: Date;
 
+  /**
+   * When the person signed in (a password and its second factor, a passkey,
+   * a provider): set at the login, kept through refreshes; null for a
+   * personal token. Routes that ask for the password again accept a recent one instead.
+   */
+  @Column({ name: 'signed_in_at', type: 'datetime', precision: 6, nullable: true })
+  signedInAt!: Date | null;
+
   @Index('IDX_access_tokens_expires_at')
   @Column({ name: 'expires_at', type: 'datetime', precision: 6 })
   expiresAt!: Date;

@@ -63,6 +63,7 @@ export class AccessTokenIssuer {
       kind: 'session',
       name: null,
       createdAt: now,
+      signedInAt: now,
       expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
       refreshableUntil: refresh?.expiresAt ?? null,
     });

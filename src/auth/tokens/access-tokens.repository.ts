@@ -20,6 +20,8 @@ export interface NewAccessToken {
   expiresAt: Date;
   /** Set for a session that has a refresh token. */
   refreshableUntil?: Date | null;
+  /** Set for a session: when its login checked the person. */
+  signedInAt?: Date | null;
 }
 
 /** What a refresh gives the session's row: a new access token in place of the old one. */
@@ -36,6 +38,8 @@ export interface TokenWithOwner {
   tokenId: number;
   /** When this token was issued (for a session, at its login or latest refresh). */
   issuedAt: Date;
+  /** A session's login; null for a personal token. */
+  signedInAt: Date | null;
   expiresAt: Date;
   lastUsedAt: Date;
   /** As stored: space-separated. */
@@ -58,7 +62,7 @@ interface TokenWithOwnerRow extends RowDataPacket, Omit<TokenWithOwner, 'isActiv
 const LAST_USE_BATCH = 500;
 
 const FIND_WITH_OWNER_BY_DIGEST = `
-  SELECT t.id AS tokenId, t.created_at AS issuedAt, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes, t.kind AS kind,
+  SELECT t.id AS tokenId, t.created_at AS issuedAt, t.signed_in_at AS signedInAt, t.expires_at AS expiresAt, t.last_used_at AS lastUsedAt, t.scopes AS scopes, t.kind AS kind,
          u.id AS userId, u.email AS email, u.role AS role, u.is_active AS isActive, u.email_verified_at AS emailVerifiedAt,
          u.pending_email AS pendingEmail, u.mfa_enabled_at AS mfaEnabledAt, u.created_at AS userCreatedAt
   FROM access_tokens t INNER JOIN users u ON u.id = t.user_id
@@ -81,7 +85,7 @@ export class AccessTokensRepository {
   /** The new token's id, or null when its user was deleted meanwhile. */
   async insert(token: NewAccessToken): Promise<number | null> {
     try {
-      const result = await this.tokens.insert({ refreshableUntil: null, ...token, lastUsedAt: token.createdAt });
+      const result = await this.tokens.insert({ refreshableUntil: null, signedInAt: null, ...token, lastUsedAt: token.createdAt });
       return Number(result.identifiers[0].id);
     } catch (error) {
       if (isMissingParentRowError(error)) return null;
@@ -104,6 +108,7 @@ export class AccessTokensRepository {
     return {
       tokenId: row.tokenId,
       issuedAt: row.issuedAt,
+      signedInAt: row.signedInAt,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,

@@ -37,7 +37,7 @@ class InMemoryAccessTokens {
 
   insert(token: NewAccessToken): Promise<number> {
     const id = this.rows.length + 1;
-    this.rows.push({ id, refreshableUntil: null, ...token, lastUsedAt: token.createdAt });
+    this.rows.push({ id, refreshableUntil: null, ...token, signedInAt: token.signedInAt ?? null, lastUsedAt: token.createdAt });
     return Promise.resolve(id);
   }
 
@@ -48,6 +48,7 @@ class InMemoryAccessTokens {
     return Promise.resolve({
       tokenId: row.id,
       issuedAt: row.createdAt,
+      signedInAt: row.signedInAt,
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,

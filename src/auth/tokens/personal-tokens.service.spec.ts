@@ -14,6 +14,7 @@ describe('PersonalTokensService.create, checked again under the lock on the user
     tokenKind: 'session',
     scopes: ['account', 'admin'],
     issuedAt: new Date('2026-01-01T00:00:00Z'),
+    signedInAt: new Date('2026-01-01T00:00:00Z'),
     expiresAt: new Date('2026-01-02T00:00:00Z'),
     user: {
       id: 1,

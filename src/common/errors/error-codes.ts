@@ -18,6 +18,18 @@ const CONTRACT_CODES = {
   FORBIDDEN: { status: HttpStatus.FORBIDDEN, message: 'This request is not allowed' },
   CSRF_FAILED: { status: HttpStatus.FORBIDDEN, message: 'The CSRF token is missing or invalid for this session' },
   INVALID_GRANT: { status: HttpStatus.BAD_REQUEST, message: 'The refresh token is invalid, expired, revoked or already used' },
+  INVALID_STATE: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'This sign-in is unknown, expired, already finished, or was started in another browser: start it again',
+  },
+  REAUTHENTICATION_REQUIRED: {
+    status: HttpStatus.FORBIDDEN,
+    message: 'Sign in again first: this account has no password, and its sign-in is more than 10 minutes old',
+  },
+  LAST_SIGN_IN_METHOD: {
+    status: HttpStatus.CONFLICT,
+    message: 'This is the last way to sign in to the account: set a password or add a passkey first',
+  },
   UNSUPPORTED_GRANT_TYPE: { status: HttpStatus.BAD_REQUEST, message: 'grant_type must be password or refresh_token' },
   INVALID_SCOPE: { status: HttpStatus.BAD_REQUEST, message: 'A scope asked for is unknown, repeated, or not this account’s' },
   INSUFFICIENT_SCOPE: { status: HttpStatus.FORBIDDEN, message: 'The access token lacks a scope this route requires' },

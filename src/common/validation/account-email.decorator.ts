@@ -73,3 +73,9 @@ export function IsAccountEmail(): PropertyDecorator {
     validateWith('isAccountEmail', emailProblem),
   );
 }
+
+/** An address from elsewhere (an identity provider's claim) as an account's: canonical, or null when no account could have it. */
+export function toAccountEmail(value: unknown): string | null {
+  const normalized = normalizeEmail(value);
+  return emailProblem(normalized) === undefined ? (normalized as string) : null;
+}

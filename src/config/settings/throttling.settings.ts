@@ -2,7 +2,7 @@ import { Matches } from 'class-validator';
 import { DURATION_PATTERN } from '../duration';
 import { IsIntegerSetting } from './setting-rules';
 
-/** Limits of failed logins, registrations, unknown tokens and passkey challenges (the throttling namespace). */
+/** Limits of failed logins, registrations, unknown tokens, passkey challenges and provider flows (the throttling namespace). */
 export class ThrottlingSettings {
   @IsIntegerSetting(1, 10, { max: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be between 1 and 10' })
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
@@ -26,4 +26,8 @@ export class ThrottlingSettings {
   // Passkey login options one client may ask for a minute: each stores a challenge for five minutes.
   @IsIntegerSetting(1, 1_000_000)
   PASSKEY_CHALLENGES_PER_CLIENT = 30;
+
+  // Sign-ins through identity providers one client may start a minute: each stores a flow for ten minutes.
+  @IsIntegerSetting(1, 1_000_000)
+  PROVIDER_FLOWS_PER_CLIENT = 60;
 }

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
+import { MaxCodePoints } from '../../common/validation/text-length.decorator';
 import { IsMfaCode } from '../../common/validation/mfa-code.decorator';
 
 /** The second step of a login that answered 403 MFA_REQUIRED. */
@@ -11,4 +12,12 @@ export class MfaVerifyRequest {
 
   @IsMfaCode()
   code?: string;
+
+  @ApiPropertyOptional({
+    description: 'A sign-in through a provider in token mode: the PKCE verifier of the app that started it (400 INVALID_GRANT without it)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxCodePoints(128)
+  codeVerifier?: string;
 }

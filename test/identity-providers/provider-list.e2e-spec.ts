@@ -1,4 +1,4 @@
-import { useTestApp } from './support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /** docs/api.md "Sign-in with external identity providers": the providers of IDENTITY_PROVIDERS, as a sign-in page lists them. */
 describe('GET /auth/providers', () => {
@@ -12,7 +12,8 @@ describe('GET /auth/providers', () => {
           clientId: 'client-id',
           clientSecret: 'client-secret',
           scopes: ['openid', 'email', 'profile'],
-          issuer: 'https://accounts.google.com',
+          // Unreachable: the list needs no discovery.
+          issuer: 'http://127.0.0.1:9',
         },
         {
           id: 'github',
@@ -21,9 +22,9 @@ describe('GET /auth/providers', () => {
           clientId: 'Iv1.abc',
           clientSecret: 'gh-secret',
           scopes: ['read:user', 'user:email'],
-          authorizationUrl: 'https://github.com/login/oauth/authorize',
-          tokenUrl: 'https://github.com/login/oauth/access_token',
-          apiUrl: 'https://api.github.com',
+          authorizationUrl: 'http://127.0.0.1:9/login/oauth/authorize',
+          tokenUrl: 'http://127.0.0.1:9/login/oauth/access_token',
+          apiUrl: 'http://127.0.0.1:9',
         },
       ],
     },

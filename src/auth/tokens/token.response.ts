@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IssuedAccessToken } from '../../auth/internal';
+import type { IssuedAccessToken } from './access-token.issuer';
 
 /** RFC 6749 §5.1 access token response. */
 export class TokenResponse {
