@@ -14,7 +14,7 @@ import { HealthModule } from './health/health.module';
 import { LoginModule } from './login/login.module';
 import { MailModule } from './mail/mail.module';
 import { OAuthModule } from './oauth/oauth.module';
-import { ProvidersModule } from './providers/providers.module';
+import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MfaModule } from './mfa/mfa.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
@@ -36,7 +36,7 @@ import { PasskeysModule } from './passkeys/passkeys.module';
     PasskeysModule,
     AdminModule,
     OAuthModule,
-    ProvidersModule,
+    IdentityProvidersModule,
     HealthModule,
     ApiDocsModule,
     // Modules of other teams: one line each, below this one (the README's Layout map does not name their folders).

@@ -99,12 +99,14 @@ describe('Scopes on every token', () => {
       }),
     );
     expect(accountRoutes.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
+      'DELETE /auth/identities/1',
       'DELETE /auth/mfa',
       'DELETE /auth/passkeys/1',
       'DELETE /auth/tokens',
       'DELETE /auth/tokens/1',
       'DELETE /users/me',
       'PATCH /users/me',
+      'POST /auth/identities',
       'POST /auth/mfa/recovery-codes',
       'POST /auth/mfa/totp',
       'POST /auth/mfa/totp/confirm',

@@ -19,6 +19,8 @@ import {
   requestCases,
   sentString,
 } from './support/request-fuzz';
+import { PUBLIC_URL } from './support/providers/provider-flows';
+import { RogueProvider, startRogueProvider } from './support/providers/rogue-provider';
 import { bearer, createTestApp, login, PASSWORD, registerAndLogin, resetDatabase, TestApp } from './support/test-app';
 
 interface Route {
@@ -128,6 +130,7 @@ function expectContractAnswer(route: Route, response: RawResponse): void {
  */
 describe('Fuzzing every route with random bodies and headers', () => {
   let t: TestApp;
+  let rogue: RogueProvider;
   let routes: Route[];
   /** The session the placeholders of a case stand for; runs may revoke it or change its password. */
   let owner: { userId: number; email: string; password: string; token: string; tokenId: number; csrf: string };
@@ -154,7 +157,14 @@ describe('Fuzzing every route with random bodies and headers', () => {
   beforeAll(async () => {
     // Unknown tokens by the thousand from one address: the in-process throttle of those (its own suites test it) would
     // answer 429 to the owner's fresh token too, and it is not reset between cases like the database's counters.
-    t = await createTestApp({ imports: [NotesModule], throttling: { invalidTokensPerClient: 1_000_000 } });
+    // An identity provider whose id is among the path parameters the cases try ('0'), so its flow's routes are reached.
+    rogue = await startRogueProvider();
+    t = await createTestApp({
+      imports: [NotesModule],
+      throttling: { invalidTokensPerClient: 1_000_000 },
+      http: { publicUrl: PUBLIC_URL },
+      identityProviders: { providers: [rogue.setting('0')] },
+    });
     routes = routesOf(t, (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument);
     await resetDatabase(t.db);
     const email = 'owner@example.com';
@@ -172,7 +182,10 @@ describe('Fuzzing every route with random bodies and headers', () => {
       otherUserEmail: 'other@example.com',
     };
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await rogue.stop();
+  });
 
   afterEach(async () => {
     await t.http.get('/health').expect(200);

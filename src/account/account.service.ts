@@ -23,7 +23,8 @@ import { AccountMails } from './account.mails';
 export interface ProfileChanges {
   email?: string;
   password?: string;
-  currentPassword: string;
+  /** Absent for an account without a password, within 10 minutes of its sign-in. */
+  currentPassword?: string;
 }
 
 /** What a signed-in user does to their own account. */
@@ -66,10 +67,10 @@ export class AccountService {
     }
     if (changes.password !== undefined) {
       assertPasswordIsNotPersonal(changes.password, [user.email, newEmail]);
-    } else {
+    } else if (changes.currentPassword !== undefined) {
       assertPasswordIsNotPersonal(changes.currentPassword, [newEmail], 'currentPassword');
     }
-    await this.confirmation.confirm(user, changes.currentPassword, client.ip);
+    await this.confirmation.confirm(session, changes.currentPassword, client.ip);
     if (newEmail !== undefined) {
       await this.throttle.countEmailChange(user.id, newEmail);
       if (await this.users.findByEmail(newEmail)) throw new DomainError('EMAIL_TAKEN');
@@ -130,9 +131,14 @@ export class AccountService {
    * by foreign key), after the current password, and a code too when MFA is
    * on; a notice follows.
    */
-  async deleteAccount(session: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
+  async deleteAccount(
+    session: AuthContext,
+    currentPassword: string | undefined,
+    code: string | undefined,
+    client: RequestClient,
+  ): Promise<void> {
     const { user } = session;
-    await this.confirmation.confirm(user, currentPassword, client.ip, () =>
+    await this.confirmation.confirm(session, currentPassword, client.ip, () =>
       this.secondFactor.withCodeIfEnabled(user, code, { client }, async (transaction) => {
         await this.tokens.assertSessionLive(session.tokenId, transaction);
         // The last active admin stays, whoever deletes it (as AccountStandingService holds for the admins' routes).

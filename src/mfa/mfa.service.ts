@@ -49,9 +49,9 @@ export class MfaService {
   ) {}
 
   /** A new secret, pending until a code of it is confirmed; it replaces an unconfirmed one. */
-  async startEnrolment(session: AuthContext, currentPassword: string, client: RequestClient): Promise<TotpEnrolment> {
+  async startEnrolment(session: AuthContext, currentPassword: string | undefined, client: RequestClient): Promise<TotpEnrolment> {
     const { user } = session;
-    await this.confirmation.confirm(user, currentPassword, client.ip);
+    await this.confirmation.confirm(session, currentPassword, client.ip);
     const secret = await this.unitOfWork.run(async (transaction) => {
       const current = await this.users.lockById(user.id, transaction);
       await this.tokens.assertSessionLive(session.tokenId, transaction);
@@ -94,9 +94,9 @@ export class MfaService {
   }
 
   /** MFA off, after the password and a code: the secret and the recovery codes are deleted. */
-  async disable(session: AuthContext, currentPassword: string, code: string | undefined, client: RequestClient): Promise<void> {
+  async disable(session: AuthContext, currentPassword: string | undefined, code: string | undefined, client: RequestClient): Promise<void> {
     const { user } = session;
-    await this.confirmation.confirm(user, currentPassword, client.ip, () =>
+    await this.confirmation.confirm(session, currentPassword, client.ip, () =>
       this.secondFactor.withCode(user, code, { client }, async (transaction) => {
         await this.tokens.assertSessionLive(session.tokenId, transaction);
         await this.secondFactor.remove(user.id, transaction);
@@ -114,12 +114,12 @@ export class MfaService {
   /** A new set of recovery codes, after the password and a code; the old set dies. */
   async renewRecoveryCodes(
     session: AuthContext,
-    currentPassword: string,
+    currentPassword: string | undefined,
     code: string | undefined,
     client: RequestClient,
   ): Promise<string[]> {
     const { user } = session;
-    const recoveryCodes = await this.confirmation.confirm(user, currentPassword, client.ip, () =>
+    const recoveryCodes = await this.confirmation.confirm(session, currentPassword, client.ip, () =>
       this.secondFactor.withCode(user, code, { client }, async (transaction) => {
         await this.tokens.assertSessionLive(session.tokenId, transaction);
         return this.secondFactor.newRecoveryCodes(user.id, transaction);

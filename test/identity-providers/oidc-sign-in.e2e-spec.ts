@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SESSION_COOKIE, cookieValue } from '../support/session-cookies';
 import { bearer, deliverMail, login, makeAdmin, PASSWORD, registerVerified, turnMfaOn, useTestApp } from '../support/test-app';
+import { eventually } from '../support/eventually';
+import { linkTokenOf } from '../support/smtp-sink';
 import { totpOf } from '../support/totp';
 import { OidcTestProvider, startOidcProvider, throughProvider } from '../support/providers/oidc-provider';
 import {
@@ -135,6 +137,75 @@ describe('Sign-in through an OpenID Connect provider', () => {
         .send({ username: 'no.password@example.com', password: PASSWORD })
         .expect(401);
       expect(refused.body.code).toBe('INVALID_CREDENTIALS');
+    });
+  });
+
+  describe('an account without a password', () => {
+    /** A new account made by a sign-in in token mode, and its bearer token. */
+    const providerAccount = async (email: string) => {
+      await asProviderAccount(email);
+      const { verifier, challenge } = verifierAndChallenge();
+      const end = await signInThroughProvider(t.http, { mode: 'token', codeChallenge: challenge });
+      const exchanged = await t.http
+        .post('/auth/providers/token')
+        .send({ code: end.fragment.get('code'), codeVerifier: verifier })
+        .expect(200);
+      return exchanged.body.access_token as string;
+    };
+
+    it('proves itself by a sign-in less than 10 minutes old where a password is asked, and sets a first password so', async () => {
+      const token = await providerAccount('first.password@example.com');
+
+      await t.http.patch('/users/me').set(bearer(token)).send({ password: 'a first password of mine' }).expect(200);
+
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ username: 'first.password@example.com', password: 'a first password of mine' })
+        .expect(200);
+      // Now that it has one, the password is asked again like any account's.
+      const missing = await t.http.post('/auth/mfa/totp').set(bearer(token)).send({}).expect(400);
+      expect(missing.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('gets 403 REAUTHENTICATION_REQUIRED once its sign-in is 10 minutes old, on every route that asks for the password', async () => {
+      const token = await providerAccount('stale.sign.in@example.com');
+      t.clock.advance(600_000);
+
+      for (const [method, path, body] of [
+        ['patch', '/users/me', { password: 'a first password of mine' }],
+        ['delete', '/users/me', {}],
+        ['post', '/auth/mfa/totp', {}],
+        ['post', '/auth/passkeys/registration-options', {}],
+        ['post', '/auth/identities', { provider: 'test' }],
+      ] as const) {
+        const refused = await t.http[method](path).set(bearer(token)).send(body);
+        expect({ path, status: refused.status, code: refused.body.code }).toEqual({ path, status: 403, code: 'REAUTHENTICATION_REQUIRED' });
+      }
+      // A wrong password is no way around it.
+      const wrong = await t.http.delete('/users/me').set(bearer(token)).send({ currentPassword: 'not a password it has' }).expect(403);
+      expect(wrong.body.code).toBe('INVALID_CURRENT_PASSWORD');
+    });
+
+    it('sets a first password through the password-reset link', async () => {
+      await providerAccount('reset.first@example.com');
+
+      await t.http.post('/auth/password-reset').send({ email: 'reset.first@example.com' }).expect(202);
+      const resetMail = async () =>
+        (await t.mailbox.messagesTo('reset.first@example.com')).find((message) => message.subject === 'Reset your password');
+      // The link is written after the answer, which is the same for every address.
+      expect(await eventually(async () => (await deliverMail(t), (await resetMail()) !== undefined), 10_000)).toBe(true);
+      const mail = (await resetMail())!;
+      await t.http
+        .post('/auth/password-reset/confirm')
+        .send({ token: linkTokenOf(mail), password: 'a password from the link' })
+        .expect(204);
+
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ username: 'reset.first@example.com', password: 'a password from the link' })
+        .expect(200);
     });
   });
 
@@ -302,6 +373,29 @@ describe('Sign-in through an OpenID Connect provider', () => {
       const end = await signInThroughProvider(t.http, { redirectTo: 'http://localhost:3000/after' });
 
       expect(end.location.href).toBe('http://localhost:3000/after#error=ACCESS_DENIED');
+    });
+  });
+
+  describe('on two instances', () => {
+    const other = useTestApp(() => ({
+      http: { publicUrl: PUBLIC_URL },
+      identityProviders: { providers: [provider.setting('test', 'Test provider')] },
+    }));
+
+    it('finishes on one instance a flow started on the other, whose token the first accepts', async () => {
+      await asProviderAccount('two.instances@example.com');
+      const { verifier, challenge } = verifierAndChallenge();
+
+      const started = await startFlow(t.http, { mode: 'token', codeChallenge: challenge });
+      const callback = await throughProvider(started.authorizationUrl, callbackUrl());
+      const end = finished(await returnToService(other.http, callback, started.cookie).expect(303));
+      const exchanged = await other.http
+        .post('/auth/providers/token')
+        .send({ code: end.fragment.get('code'), codeVerifier: verifier })
+        .expect(200);
+
+      const me = await t.http.get('/users/me').set(bearer(exchanged.body.access_token)).expect(200);
+      expect(me.body.email).toBe('two.instances@example.com');
     });
   });
 

@@ -23,7 +23,7 @@ interface ResourceServer {
 }
 
 /**
- * The README's example in a Node process of its own, as a team would run it:
+ * The example of docs/resource-servers.md in a Node process of its own, as a team would run it:
  * written as an .mjs file inside the checkout, so that `openid-client`
  * resolves from its node_modules, and configured by environment only. Resolves
  * with its URL once it listens (it discovers the service's metadata first).
@@ -31,7 +31,7 @@ interface ResourceServer {
 async function startResourceServer(file: string, env: Record<string, string>): Promise<ResourceServer> {
   const child = spawn(process.execPath, [file], {
     cwd: ROOT,
-    // PATH only of the test's environment: the example must need nothing but what the README names.
+    // PATH only of the test's environment: the example must need nothing but what its page names.
     env: { PATH: process.env.PATH ?? '', PORT: '0', CACHE_SECONDS: String(CACHE_SECONDS), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,8 +66,8 @@ async function stop(server: ResourceServer | undefined): Promise<void> {
   await exited;
 }
 
-/** README "Checking tokens from another service": its resource server, run against the service. */
-describe('The resource server of the README', () => {
+/** docs/resource-servers.md: its resource server, run against the service. */
+describe('The resource server of docs/resource-servers.md', () => {
   const logs = new LogCapture();
   let issuer: string;
   // The example compares the answers' exp with its own wall clock, and waits out its cache in real time.
@@ -95,7 +95,7 @@ describe('The resource server of the README', () => {
     mkdirSync(join(ROOT, '.local'), { recursive: true });
     folder = mkdtempSync(join(ROOT, '.local', 'resource-server-guide-'));
     const file = join(folder, 'orders-api.mjs');
-    writeFileSync(file, docSnippet('../README.md', '// orders-api.mjs'));
+    writeFileSync(file, docSnippet('resource-servers.md', '// orders-api.mjs'));
     const client = { AUTH_URL: issuer, INTROSPECTION_CLIENT_ID: CLIENT_ID };
     orders = await startResourceServer(file, { ...client, INTROSPECTION_CLIENT_SECRET: SECRET });
     misconfigured = await startResourceServer(file, { ...client, INTROSPECTION_CLIENT_SECRET: `${SECRET}-old` });

@@ -633,6 +633,19 @@ const query = fc.oneof(
   { weight: 1, arbitrary: fc.constant(`access_token=${live('token')}`) },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_=&%.~+[\]-]{1,30}$/) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('limit', 'userId'), queryNumber).map(([name, value]) => `${name}=${value}`) },
+  // What a provider flow's start and callback read, each with any text (docs/bad-inputs.md rows 39 and 40).
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(
+        fc.tuple(
+          fc.constantFrom('state', 'code', 'error', 'error_description', 'mode', 'redirectTo', 'codeChallenge', 'link'),
+          fc.oneof(text(), fc.constantFrom('token', 'cookie', 'access_denied', '//evil.example', 'http://localhost:3000/')),
+        ),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((pairs) => pairs.map(([name, value]) => `${name}=${percentEncode(value)}`).join('&')),
+  },
 );
 
 export function requestCases(body: fc.Arbitrary<Body>): fc.Arbitrary<RequestCase> {

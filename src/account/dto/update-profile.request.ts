@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateIf } from 'class-validator';
 import { EMAIL_MAX_LENGTH, IsAccountEmail } from '../../common/validation/account-email.decorator';
-import { IsNewPassword, IsPresentedPassword, PASSWORD_MIN_CODE_POINTS } from '../../common/validation/password.decorator';
+import { IsNewPassword, IsCurrentPassword, PASSWORD_MIN_CODE_POINTS } from '../../common/validation/password.decorator';
 
 // Absent means "keep"; null is not a value to store, so it is validated and refused.
 const unlessAbsent = ValidateIf((_object: unknown, value: unknown) => value !== undefined);
@@ -21,7 +21,6 @@ export class UpdateProfileRequest {
   @IsNewPassword()
   password?: string;
 
-  @ApiProperty({ format: 'password', description: 'Required for any change' })
-  @IsPresentedPassword()
-  currentPassword!: string;
+  @IsCurrentPassword()
+  currentPassword?: string;
 }

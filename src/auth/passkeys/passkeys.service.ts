@@ -66,12 +66,13 @@ export class PasskeysService {
    * otherwise, each counted as a failed login.
    */
   async registrationOptions(
-    { user }: AuthContext,
-    currentPassword: string,
+    session: AuthContext,
+    currentPassword: string | undefined,
     code: string | undefined,
     client: RequestClient,
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    await this.confirmation.confirm(user, currentPassword, client.ip, () =>
+    const { user } = session;
+    await this.confirmation.confirm(session, currentPassword, client.ip, () =>
       this.secondFactor.withCodeIfEnabled(user, code, { client }, () => Promise.resolve()),
     );
     const existing = await this.passkeys.listOf(user.id);

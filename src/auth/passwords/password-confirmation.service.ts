@@ -29,48 +29,66 @@ export class PasswordConfirmationService {
   ) {}
 
   /**
-   * The person at the keyboard, proven by the password typed again or, when
-   * none is given, by a sign-in of this session less than 10 minutes old:
-   * 403 REAUTHENTICATION_REQUIRED otherwise (a personal token is no sign-in).
+   * `andThen` runs after the right password, inside the same check: a second
+   * secret asked with the password (an MFA code) is counted with it, once, and
+   * only both right clear the account's count. Its result is returned.
+   *
+   * An account without a password (made by an identity provider) leaves it
+   * out, and its session stands for it while its sign-in is less than 10
+   * minutes old (403 REAUTHENTICATION_REQUIRED after); an account with one
+   * must give it (400 VALIDATION_FAILED without).
    */
-  async confirmPresence<Result = void>(
+  async confirm<Result = void>(
     session: AuthContext,
     password: string | undefined,
     clientAddress: string,
     andThen: () => Promise<Result> = () => Promise.resolve(undefined as Result),
   ): Promise<Result> {
-    if (password !== undefined) return this.confirm(session.user, password, clientAddress, andThen);
-    const signedInAt = session.signedInAt?.getTime();
-    if (signedInAt === undefined || this.clock.now().getTime() - signedInAt >= RECENT_SIGN_IN_SECONDS * 1000) {
-      throw new DomainError('REAUTHENTICATION_REQUIRED');
+    const user = session.user;
+    if (password === undefined) {
+      if (await this.users.hasPassword(user.id)) {
+        throw DomainError.invalidFields([
+          { field: 'currentPassword', message: 'currentPassword is required: this account has a password' },
+        ]);
+      }
+      this.assertRecentSignIn(session);
+    } else {
+      this.hasher.assertCapacity(clientAddress);
     }
-    return andThen();
-  }
-
-  /**
-   * `andThen` runs after the right password, inside the same check: a second
-   * secret asked with the password (an MFA code) is counted with it, once, and
-   * only both right clear the account's count. Its result is returned.
-   */
-  async confirm<Result = void>(
-    user: AuthenticatedUser,
-    password: string,
-    clientAddress: string,
-    andThen: () => Promise<Result> = () => Promise.resolve(undefined as Result),
-  ): Promise<Result> {
-    this.hasher.assertCapacity(clientAddress);
     return this.throttle.checkSecret(
       user.email,
       clientAddress,
       async () => {
-        const stored = await this.users.findByIdWithHash(user.id);
-        if (!(await this.hasher.verify(password, stored?.hashedPassword ?? null, clientAddress))) {
-          this.logger.log({ event: 'password.check_failed', userId: user.id });
-          throw new DomainError('INVALID_CURRENT_PASSWORD');
-        }
+        if (password !== undefined) await this.verify(user, password, clientAddress);
         return andThen();
       },
-      () => this.hasher.assertCapacity(clientAddress),
+      () => (password === undefined ? undefined : this.hasher.assertCapacity(clientAddress)),
     );
+  }
+
+  /**
+   * The person at the keyboard for a route that adds a way into the account
+   * (linking an identity): the password typed again, or, when none is given,
+   * a sign-in of this session less than 10 minutes old (403
+   * REAUTHENTICATION_REQUIRED otherwise; a personal token is no sign-in).
+   */
+  async confirmPresence(session: AuthContext, password: string | undefined, clientAddress: string): Promise<void> {
+    if (password !== undefined) return this.confirm(session, password, clientAddress);
+    this.assertRecentSignIn(session);
+  }
+
+  private assertRecentSignIn(session: AuthContext): void {
+    const signedInAt = session.signedInAt?.getTime();
+    if (signedInAt === undefined || this.clock.now().getTime() - signedInAt >= RECENT_SIGN_IN_SECONDS * 1000) {
+      throw new DomainError('REAUTHENTICATION_REQUIRED');
+    }
+  }
+
+  private async verify(user: AuthenticatedUser, password: string, clientAddress: string): Promise<void> {
+    const stored = await this.users.findByIdWithHash(user.id);
+    if (!(await this.hasher.verify(password, stored?.hashedPassword ?? null, clientAddress))) {
+      this.logger.log({ event: 'password.check_failed', userId: user.id });
+      throw new DomainError('INVALID_CURRENT_PASSWORD');
+    }
   }
 }

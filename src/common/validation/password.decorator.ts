@@ -1,3 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ValidateIf } from 'class-validator';
 import { isCommonPassword } from './password-policy';
 import { validateWith } from './problem-validator';
 import { hasLoneSurrogate } from './unicode';
@@ -30,3 +33,20 @@ export const IsNewPassword = () => validateWith('isNewPassword', (value) => pass
  * an ordinary 401, but the same byte limit, so an oversized one costs no bcrypt run.
  */
 export const IsPresentedPassword = () => validateWith('isPresentedPassword', (value) => passwordProblem(value, false));
+
+/**
+ * The password typed again on a route that asks for it (`currentPassword`):
+ * checked like a presented one when given (null included, and refused). It
+ * may be absent: an account without a password proves itself by a recent
+ * sign-in instead, and PasswordConfirmationService asks an account that has
+ * one for it.
+ */
+export const IsCurrentPassword = () =>
+  applyDecorators(
+    ValidateIf((_object: unknown, value: unknown) => value !== undefined),
+    IsPresentedPassword(),
+    ApiPropertyOptional({
+      format: 'password',
+      description: 'Required when the account has a password; one without may leave it out within 10 minutes of signing in',
+    }),
+  );

@@ -1,8 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsPresentedPassword } from '../../common/validation/password.decorator';
+import { IsCurrentPassword } from '../../common/validation/password.decorator';
 
 export class StartEnrolmentRequest {
-  @ApiProperty({ format: 'password' })
-  @IsPresentedPassword()
-  currentPassword!: string;
+  @IsCurrentPassword()
+  currentPassword?: string;
 }

@@ -35,18 +35,21 @@ export async function startOidcProvider(redirectUris: string[]): Promise<OidcTes
   const clientId = 'service-under-test';
   const clientSecret = 'a-client-secret-of-the-tests-provider-0123456789';
   const child = spawn(process.execPath, [join(__dirname, 'oidc-provider-server.mjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its warnings about development defaults (in-memory storage, generated keys) are what the tests want: kept unless it fails.
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       PROVIDER_PORT: String(port),
       PROVIDER_CLIENTS: JSON.stringify([{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris }]),
     },
   });
+  const warnings: string[] = [];
+  child.stderr.on('data', (chunk: Buffer) => warnings.push(String(chunk)));
   const [line] = (await Promise.race([
     once(createInterface({ input: child.stdout }), 'line'),
     once(child, 'exit').then(() => ['exited']),
   ])) as string[];
-  if (line !== 'ready') throw new Error('the OpenID Connect provider of the tests did not start');
+  if (line !== 'ready') throw new Error(`the OpenID Connect provider of the tests did not start:\n${warnings.join('')}`);
   const issuer = `http://127.0.0.1:${port}`;
   const post = async (state: unknown) => {
     const response = await fetch(`${issuer}/test/state`, { method: 'POST', body: JSON.stringify(state) });

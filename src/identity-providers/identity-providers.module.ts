@@ -3,13 +3,13 @@ import { AuthModule } from '../auth/internal';
 import { UsersModule } from '../users/users.module';
 import { IdentitiesController } from './identities.controller';
 import { ProviderSignInService } from './provider-sign-in.service';
-import { ProvidersController } from './providers.controller';
+import { IdentityProvidersController } from './identity-providers.controller';
 import { RedirectTargets } from './redirect-targets';
 
 /** Sign-in with external identity providers (OpenID Connect, GitHub), and the identities it links to accounts. */
 @Module({
   imports: [UsersModule, AuthModule],
-  controllers: [ProvidersController, IdentitiesController],
+  controllers: [IdentityProvidersController, IdentitiesController],
   providers: [ProviderSignInService, RedirectTargets],
 })
-export class ProvidersModule {}
+export class IdentityProvidersModule {}

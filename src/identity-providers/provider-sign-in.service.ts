@@ -73,6 +73,7 @@ export class ProviderSignInService {
 
   /** A callback's end: where the browser goes, with a fragment, and in cookie mode the session. 400 INVALID_STATE for no live flow of this browser. */
   async callback(providerId: string, request: Request, response: Response, client: RequestClient): Promise<CallbackOutcome> {
+    this.clients.provider(providerId);
     const query = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
     const states = query.getAll('state');
     if (states.length !== 1) throw new DomainError('INVALID_STATE');

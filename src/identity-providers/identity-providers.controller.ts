@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, Public } from '../auth';
 import { SessionCookies, TokenResponse, toTokenResponse } from '../auth/internal';
@@ -13,7 +13,7 @@ import { ProviderSignInService } from './provider-sign-in.service';
 /** Sign-in with external identity providers (OpenID Connect, GitHub): the providers, and the flow through them. */
 @ApiTags('Identity providers')
 @Controller('auth/providers')
-export class ProvidersController {
+export class IdentityProvidersController {
   private readonly listed: IdentityProviderResponse[];
 
   constructor(
@@ -79,7 +79,6 @@ export class ProvidersController {
     description: 'The code works once, within 60 seconds, with the verifier of the app that started the flow.',
   })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiResponse({ status: HttpStatus.BAD_REQUEST, description: 'INVALID_GRANT or VALIDATION_FAILED' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_GRANT', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS')
   @Public()
   @Post('token')
