@@ -92,7 +92,7 @@ describe('AccountService.updateProfile', () => {
 
     await service.updateProfile(session, { email: 'new@example.com', currentPassword: 'old one' }, client);
 
-    expect(confirmation.confirm).toHaveBeenCalledWith(session.user, 'old one', client.ip);
+    expect(confirmation.confirm).toHaveBeenCalledWith(session, 'old one', client.ip);
   });
 
   it('sets a new password with everything that goes with it, keeping the caller’s session, and mails a notice, in one transaction', async () => {

@@ -64,9 +64,11 @@ export class ProviderSignInService {
    */
   async authorize(providerId: string, query: AuthorizeQuery, client: RequestClient, response: Response): Promise<string> {
     const provider = this.clients.provider(providerId);
-    const purpose = query.link === undefined ? this.purposeOf(providerId, query) : await this.linkPurpose(providerId, query, client);
+    const chosen = query.link === undefined ? this.purposeOf(providerId, query) : undefined;
     await this.throttle.countProviderFlow(client.ip);
     await this.clients.ready(provider);
+    // A linking URL is spent only once the provider can be reached: a 503 leaves it for another try.
+    const purpose = chosen ?? (await this.linkPurpose(providerId, query, client));
     const checks = await this.flows.start(purpose, response);
     return this.clients.authorizationUrl(provider, checks);
   }

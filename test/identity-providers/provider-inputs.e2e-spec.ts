@@ -138,3 +138,39 @@ describe('What a provider flow refuses', () => {
     await t.http.post('/auth/identities').set(bearer(token)).send({ provider: 'rogue', extra: 1 }).expect(400);
   });
 });
+
+describe('Throttling of provider flows', () => {
+  let rogue: RogueProvider;
+  beforeAll(async () => {
+    rogue = await startRogueProvider();
+  });
+  afterAll(() => rogue?.stop());
+
+  const t = useTestApp(() => ({
+    http: { publicUrl: PUBLIC_URL },
+    throttling: { providerFlowsPerClient: 3, loginFailuresPerClient: 2 },
+    identityProviders: { providers: [rogue.setting('rogue')] },
+  }));
+
+  it('refuses a client past PROVIDER_FLOWS_PER_CLIENT starts a minute with 429 and Retry-After', async () => {
+    // The suite above started flows from this client too, within the minute.
+    await t.db.query('DELETE FROM throttle_counters');
+    for (let started = 0; started < 3; started++) await t.http.get('/auth/providers/rogue/authorize').expect(302);
+
+    const refused = await t.http.get('/auth/providers/rogue/authorize').expect(429);
+
+    expect(refused.body.code).toBe('TOO_MANY_REQUESTS');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    t.clock.advance(60_000);
+    await t.http.get('/auth/providers/rogue/authorize').expect(302);
+  });
+
+  it('counts callbacks that match no flow as failed logins of the client: past the budget, 429', async () => {
+    const state = `ids_${'A'.repeat(43)}`;
+    await t.http.get(`/auth/providers/rogue/callback?state=${state}`).expect(400);
+    await t.http.get(`/auth/providers/rogue/callback?state=${state}`).expect(400);
+
+    const refused = await t.http.get(`/auth/providers/rogue/callback?state=${state}`).expect(429);
+    expect(refused.body.code).toBe('TOO_MANY_REQUESTS');
+  });
+});
