@@ -1,7 +1,7 @@
 import { bearer, registerVerified, useTestApp } from '../support/test-app';
 import { throughProvider } from '../support/providers/oidc-provider';
 import { callbackUrl, finished, PUBLIC_URL, returnToService, startFlow } from '../support/providers/provider-flows';
-import { RogueProvider, startRogueProvider } from '../support/providers/rogue-provider';
+import { useRogueProvider } from '../support/providers/rogue-provider';
 
 const APP_ORIGIN = 'https://app.example';
 
@@ -11,15 +11,11 @@ const APP_ORIGIN = 'https://app.example';
  * and code exchange are sent that they must refuse, each with a clear 4xx.
  */
 describe('What a provider flow refuses', () => {
-  let rogue: RogueProvider;
-  beforeAll(async () => {
-    rogue = await startRogueProvider();
-  });
-  afterAll(() => rogue?.stop());
+  const rogue = useRogueProvider();
 
   const t = useTestApp(() => ({
     http: { publicUrl: PUBLIC_URL, corsOrigins: new Set([APP_ORIGIN]) },
-    identityProviders: { providers: [rogue.setting('rogue')] },
+    identityProviders: { providers: [rogue().setting('rogue')] },
   }));
   const authorize = (query: Record<string, string>) => t.http.get('/auth/providers/rogue/authorize').query(query);
 
@@ -140,16 +136,12 @@ describe('What a provider flow refuses', () => {
 });
 
 describe('Throttling of provider flows', () => {
-  let rogue: RogueProvider;
-  beforeAll(async () => {
-    rogue = await startRogueProvider();
-  });
-  afterAll(() => rogue?.stop());
+  const rogue = useRogueProvider();
 
   const t = useTestApp(() => ({
     http: { publicUrl: PUBLIC_URL },
     throttling: { providerFlowsPerClient: 3, loginFailuresPerClient: 2 },
-    identityProviders: { providers: [rogue.setting('rogue')] },
+    identityProviders: { providers: [rogue().setting('rogue')] },
   }));
 
   it('refuses a client past PROVIDER_FLOWS_PER_CLIENT starts a minute with 429 and Retry-After', async () => {

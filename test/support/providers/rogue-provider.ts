@@ -153,3 +153,16 @@ export async function startRogueProvider(): Promise<RogueProvider> {
     },
   };
 }
+
+/** A rogue provider for the enclosing describe block: started in beforeAll, stopped in afterAll (read it inside a test or hook). */
+export function useRogueProvider(): () => RogueProvider {
+  let rogue: RogueProvider | undefined;
+  beforeAll(async () => {
+    rogue = await startRogueProvider();
+  });
+  afterAll(() => rogue?.stop());
+  return () => {
+    if (!rogue) throw new Error('the rogue provider starts in beforeAll');
+    return rogue;
+  };
+}
