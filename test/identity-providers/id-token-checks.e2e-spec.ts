@@ -47,6 +47,8 @@ describe('The checks of a provider’s answer', () => {
     'hmac-with-public-key',
     'wrong-iss',
     'wrong-aud',
+    'several-audiences-without-azp',
+    'wrong-azp',
     'expired',
     'wrong-nonce',
     'missing-nonce',

@@ -13,6 +13,8 @@ export type RogueAnswer =
   | 'hmac-with-public-key'
   | 'wrong-iss'
   | 'wrong-aud'
+  | 'several-audiences-without-azp'
+  | 'wrong-azp'
   | 'expired'
   | 'wrong-nonce'
   | 'missing-nonce'
@@ -68,11 +70,13 @@ export async function startRogueProvider(): Promise<RogueProvider> {
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = { ...person, email_verified: true, nonce };
     let iss = issuer;
-    let aud = CLIENT_ID;
+    let aud: string | string[] = CLIENT_ID;
     let iat = now;
     let exp = now + 300;
     if (next === 'wrong-iss') iss = 'http://127.0.0.1:1';
     if (next === 'wrong-aud') aud = 'another-client';
+    if (next === 'several-audiences-without-azp') aud = [CLIENT_ID, 'another-client'];
+    if (next === 'wrong-azp') [aud, claims.azp] = [[CLIENT_ID, 'another-client'], 'another-client'];
     if (next === 'expired') [iat, exp] = [now - 600, now - 120];
     if (next === 'issued-in-the-future') iat = now + 600;
     if (next === 'wrong-nonce') claims.nonce = 'not-the-flows-nonce';
