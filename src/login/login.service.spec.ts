@@ -101,6 +101,15 @@ describe('LoginService.login', () => {
     expect(tokens.issue).not.toHaveBeenCalled();
   });
 
+  it('runs the same one comparison, against no hash, for an account an identity provider made without a password', async () => {
+    const { service, hasher, tokens } = setup(storedUser({ hashedPassword: null }), false);
+
+    await expect(service.login(credentials, CLIENT, 'bearer')).rejects.toBeDomainError('INVALID_CREDENTIALS', 401);
+    expect(hasher.verify).toHaveBeenCalledTimes(1);
+    expect(hasher.verify).toHaveBeenCalledWith('correct horse', null, '203.0.113.7');
+    expect(tokens.issue).not.toHaveBeenCalled();
+  });
+
   it.each([
     ['a wrong password', storedUser(), false],
     ['a deactivated account', storedUser({ isActive: false }), true],
