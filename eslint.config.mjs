@@ -46,6 +46,11 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The account pages' scripts run in the browser.
+    files: ['src/account-pages/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Jest types its asymmetric matchers (expect.any, expect.objectContaining) as `any`, and
     // supertest every response body: in the test files themselves, the assertions around a
     // value are its type check. Helpers (test/support, test/faults) keep the rules.

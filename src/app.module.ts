@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { LoginModule } from './login/login.module';
 import { MailModule } from './mail/mail.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { AccountPagesModule } from './account-pages/account-pages.module';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MfaModule } from './mfa/mfa.module';
@@ -37,6 +38,7 @@ import { PasskeysModule } from './passkeys/passkeys.module';
     AdminModule,
     OAuthModule,
     IdentityProvidersModule,
+    AccountPagesModule,
     HealthModule,
     ApiDocsModule,
     // Modules of other teams: one line each, below this one (the README's Layout map does not name their folders).

@@ -63,6 +63,7 @@ export const httpConfig = configNamespace('http', (env) => {
   return {
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    accountPages: env.ACCOUNT_PAGES,
     corsOrigins,
     trustProxy: trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : listItems(trustProxy),
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { ACCOUNT_PAGE_ROUTES } from '../../src/account-pages/account-pages';
 import type { INestApplication } from '@nestjs/common';
 
 export interface ServedRoute {
@@ -12,13 +13,14 @@ interface RouteLayer {
 
 // Swagger's own routes, and the wildcard routes Nest mounts its middleware on.
 const NOT_API_ROUTES = /^\/docs|\*/;
+const isApiRoute = (path: string) => !NOT_API_ROUTES.test(path) && !ACCOUNT_PAGE_ROUTES.includes(path);
 
-/** What the server really answers: every route in Express's router, whichever module brought it, sorted. */
+/** What the server really answers as an API: every route in Express's router, whichever module brought it, but the pages', sorted. */
 export function servedRoutes(app: INestApplication): ServedRoute[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } };
   return express.router.stack
     .flatMap(({ route }) =>
-      route && !NOT_API_ROUTES.test(route.path)
+      route && isApiRoute(route.path)
         ? Object.keys(route.methods).map((method) => ({ method: method.toUpperCase(), path: route.path }))
         : [],
     )

@@ -1,5 +1,6 @@
-import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
-import { HTTP_URL, IsIntegerSetting } from './setting-rules';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
+import { HTTP_URL, IsIntegerSetting, toBoolean } from './setting-rules';
 import { isTrustProxy } from './trust-proxy';
 import { isOriginList } from './web-origins';
 
@@ -17,6 +18,11 @@ export class ServerSettings {
     message: 'PUBLIC_URL must be an http(s) URL with no query or fragment, such as https://auth.example.com',
   })
   PUBLIC_URL?: string;
+
+  // The service's own account pages (sign-in, the mailed links, the account); false: their paths answer 404.
+  @Transform(toBoolean)
+  @IsBoolean()
+  ACCOUNT_PAGES = true;
 
   @IsIntegerSetting(0, 600_000)
   REQUEST_TIMEOUT_MS = 10_000;

@@ -1,0 +1,74 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { httpConfig, HttpConfig } from '../config/app.config';
+
+/** The pages' own files only: no inline script or style, no eval, no other origin, no framing. */
+const PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Each page's path and its file: the paths the mailed links open (APP_URL/verify-email#token=...). */
+const PAGES: Readonly<Record<string, string>> = {
+  '/verify-email': 'verify-email.html',
+  '/confirm-email': 'confirm-email.html',
+  '/reset-password': 'reset-password.html',
+};
+/** Where the pages' scripts and styles are served from. */
+const ASSETS_PATH = '/pages';
+
+/** The routes of the pages, which are no API routes: outside the OpenAPI document and the route-access rules. */
+export const ACCOUNT_PAGE_ROUTES: readonly string[] = [...Object.keys(PAGES), `${ASSETS_PATH}/:file`];
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/**
+ * The service's own account pages (ACCOUNT_PAGES, on by default): plain
+ * HTML, CSS and ES modules from `assets/`, read once at start-up and served
+ * with a CSP of their own. They are pages, not API routes: mounted on the
+ * HTTP server during init like the API docs (after Nest's middleware, so they
+ * get the security headers and request logs; before its not-found handler),
+ * outside the OpenAPI document. Off, their paths answer 404 like any unknown path.
+ */
+@Injectable()
+export class AccountPages implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(httpConfig.KEY) private readonly config: HttpConfig,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.accountPages) return;
+    const folder = join(__dirname, 'assets');
+    const files = new Map(readdirSync(folder).map((name) => [name, readFileSync(join(folder, name))]));
+    const server = this.adapterHost.httpAdapter.getInstance<Express>();
+    for (const [path, file] of Object.entries(PAGES)) {
+      server.get(path, (_request: Request, response: Response) => send(response, file, files.get(file)!));
+    }
+    server.get(`${ASSETS_PATH}/:file`, (request: Request, response: Response, next: NextFunction) => {
+      const file = request.params.file;
+      const content = typeof file === 'string' && extname(file) !== '.html' ? files.get(file) : undefined;
+      if (content === undefined) return next();
+      send(response, file as string, content);
+    });
+  }
+}
+
+function send(response: Response, file: string, content: Buffer): void {
+  response.setHeader('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
+  response.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+  response.end(content);
+}

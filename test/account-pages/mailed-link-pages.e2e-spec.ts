@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { freePort } from '../../bench/support/processes';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
+import { eventually } from '../support/eventually';
+import { bearer, createTestApp, deliverMail, login, PASSWORD, TestApp, useTestApp } from '../support/test-app';
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_21_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+interface AxeViolation {
+  id: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules on the page as it stands. The engine is
+ * put in through the DevTools protocol (Playwright's evaluate), which the
+ * page's CSP does not govern: the page itself still allows no script but its own.
+ */
+async function axeViolations(page: Page): Promise<Array<{ id: string; targets: string[] }>> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } })
+      .axe;
+    const page = globalThis as unknown as { document: unknown };
+    return (await axe.run(page.document, { runOnly: { type: 'tag', values: tags } })).violations;
+  }, WCAG_21_A_AA);
+  return violations.map(({ id, nodes }) => ({ id, targets: nodes.flatMap((node) => node.target) }));
+}
+
+/** What the page said in its status or alert element, once it has said something (the API answers first). */
+async function announced(page: Page, role: 'status' | 'alert'): Promise<string> {
+  // A locator waits through Playwright's selector engine: a string predicate would be an eval, which the page's CSP refuses.
+  const spoken = page.getByRole(role).filter({ hasText: /\S/ });
+  await spoken.waitFor();
+  return (await spoken.textContent()) ?? '';
+}
+
+/**
+ * docs/api.md "Account pages", the pages the mailed links open (/verify-email,
+ * /confirm-email, /reset-password), in Chromium: each acts only on its button
+ * (security item 70), shows what it did as text, passes axe-core's WCAG 2.1
+ * A/AA rules in every state, is served with its CSP (item 71), and asks
+ * nothing of another origin.
+ */
+describe('The pages of the mailed links', () => {
+  let browser: HeadlessChromium;
+  let t: TestApp;
+  let base: string;
+  const otherOrigins: string[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://localhost:${port}`;
+    t = await createTestApp({ mail: { appUrl: base }, session: { secureCookies: true }, realClock: true });
+    await t.app.listen(port, '127.0.0.1');
+    browser = await launchChromium();
+    browser.context.on('request', (request) => {
+      if (new URL(request.url()).origin !== base) otherOrigins.push(request.url());
+    });
+  }, CHROMIUM_LAUNCH_TIMEOUT_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** The link of the newest message to `address` with this subject, as its reader would click it. */
+  const mailedLink = async (address: string, subject: string): Promise<string> => {
+    let link: string | undefined;
+    const arrived = await eventually(async () => {
+      await deliverMail(t);
+      const mail = (await t.mailbox.messagesTo(address)).filter((message) => message.subject === subject).pop();
+      link = mail && /(http:\/\/\S+#token=\S+)/.exec(mail.text)?.[1];
+      return link !== undefined;
+    }, 10_000);
+    if (!arrived) throw new Error(`no "${subject}" message to ${address}`);
+    return link!;
+  };
+  const verifiedAt = async (email: string) =>
+    (await t.db.query<Array<{ at: Date | null }>>('SELECT email_verified_at AS at FROM users WHERE email = ?', [email]))[0].at;
+  const openPage = async (url: string) => {
+    const page = await browser.context.newPage();
+    const response = await page.goto(url);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    return page;
+  };
+
+  it('confirms an address only when its button is pressed, then says so', async () => {
+    await t.http.post('/auth/register').send({ email: 'pages.verify@example.com', password: PASSWORD }).expect(201);
+    const link = await mailedLink('pages.verify@example.com', 'Confirm your email address');
+    expect(link.startsWith(`${base}/verify-email#token=`)).toBe(true);
+
+    const page = await openPage(link);
+    await page.getByRole('button', { name: 'Confirm my email address' }).waitFor();
+    // Opened, scripts run, as a mail scanner would: nothing is consumed.
+    expect(await verifiedAt('pages.verify@example.com')).toBeNull();
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+
+    expect(await announced(page, 'status')).toBe('Your email address is confirmed. You can sign in now.');
+    expect(await verifiedAt('pages.verify@example.com')).not.toBeNull();
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await axeViolations(page)).toEqual([]);
+    // The link worked once: opened again, its button reports the error as an alert.
+    const again = await openPage(link);
+    await again.getByRole('button', { name: 'Confirm my email address' }).click();
+    expect(await announced(again, 'alert')).toBe('This link is invalid, expired or already used');
+    expect(await axeViolations(again)).toEqual([]);
+    await Promise.all([page.close(), again.close()]);
+  });
+
+  it('asks for a reset link, and sets the new password from the mailed one', async () => {
+    await t.http.post('/auth/register').send({ email: 'pages.reset@example.com', password: PASSWORD }).expect(201);
+    const page = await openPage(`${base}/reset-password`);
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Email').fill('pages.reset@example.com');
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+
+    expect(await announced(page, 'status')).toMatch(/^If an account has this address/);
+    const link = await mailedLink('pages.reset@example.com', 'Reset your password');
+    const reset = await openPage(link);
+    await expect(reset.getByRole('button', { name: 'Send reset link' }).isHidden()).resolves.toBe(true);
+    expect(await axeViolations(reset)).toEqual([]);
+    await reset.getByLabel('New password').fill('a new password from the page');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+
+    expect(await announced(reset, 'status')).toMatch(/^Your password is set/);
+    await t.http
+      .post('/auth/token')
+      .type('form')
+      .send({ username: 'pages.reset@example.com', password: 'a new password from the page' })
+      .expect(200);
+    expect(await axeViolations(reset)).toEqual([]);
+    await Promise.all([page.close(), reset.close()]);
+  });
+
+  it('shows a refused new password as an alert, and keeps the form', async () => {
+    await t.http.post('/auth/register').send({ email: 'pages.weak@example.com', password: PASSWORD }).expect(201);
+    await t.http.post('/auth/password-reset').send({ email: 'pages.weak@example.com' }).expect(202);
+    const reset = await openPage(await mailedLink('pages.weak@example.com', 'Reset your password'));
+
+    await reset.getByLabel('New password').fill('password');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+
+    expect(await announced(reset, 'alert')).toMatch(/common passwords/);
+    await expect(reset.getByLabel('New password').isVisible()).resolves.toBe(true);
+    expect(await axeViolations(reset)).toEqual([]);
+    await reset.close();
+  });
+
+  it('confirms an email change only when its button is pressed', async () => {
+    await t.http.post('/auth/register').send({ email: 'pages.old@example.com', password: PASSWORD }).expect(201);
+    const token = await login(t.http, 'pages.old@example.com');
+    await t.http.patch('/users/me').set(bearer(token)).send({ email: 'pages.new@example.com', currentPassword: PASSWORD }).expect(200);
+    const page = await openPage(await mailedLink('pages.new@example.com', 'Confirm your new email address'));
+    expect(await axeViolations(page)).toEqual([]);
+    const emailNow = async () => ((await t.http.get('/users/me').set(bearer(token)).expect(200)).body as { email: string }).email;
+    expect(await emailNow()).toBe('pages.old@example.com');
+
+    await page.getByRole('button', { name: 'Confirm email change' }).click();
+
+    expect(await announced(page, 'status')).toBe("Your account's email is now pages.new@example.com.");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('asked nothing of another origin on the way', () => {
+    expect(otherOrigins).toEqual([]);
+  });
+});
+
+describe('ACCOUNT_PAGES=false', () => {
+  const t = useTestApp({ http: { accountPages: false } });
+
+  it.each(['/verify-email', '/confirm-email', '/reset-password', '/pages/api.js'])('answers %s 404, as any unknown path', async (path) => {
+    expect((await t.http.get(path).expect(404)).body.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('ACCOUNT_PAGES on (the default)', () => {
+  const t = useTestApp();
+
+  it('serves no page file under /pages, and nothing outside its files', async () => {
+    await t.http.get('/pages/verify-email.html').expect(404);
+    await t.http.get('/pages/..%2Fapp.module.js').expect(404);
+    await t.http
+      .get('/pages/api.js')
+      .expect(200)
+      .expect('Content-Type', /text\/javascript/);
+  });
+});
