@@ -17,12 +17,17 @@ const PAGE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Each page's path and its file: the paths the mailed links open (APP_URL/verify-email#token=...). */
+/**
+ * Each page by its path, the paths the mailed links open (APP_URL/verify-email#token=...):
+ * `assets/<page>.page.html` holds its content (its first line `<!-- title: ... -->`), set
+ * in `layout.html` with its script `<page>.js`.
+ */
 const PAGES: Readonly<Record<string, string>> = {
-  '/verify-email': 'verify-email.html',
-  '/confirm-email': 'confirm-email.html',
-  '/reset-password': 'reset-password.html',
+  '/verify-email': 'verify-email',
+  '/confirm-email': 'confirm-email',
+  '/reset-password': 'reset-password',
 };
+const TITLE_LINE = /^<!-- title: (.+) -->\n/;
 /** Where the pages' scripts and styles are served from. */
 const ASSETS_PATH = '/pages';
 
@@ -55,8 +60,9 @@ export class AccountPages implements OnModuleInit {
     const folder = join(__dirname, 'assets');
     const files = new Map(readdirSync(folder).map((name) => [name, readFileSync(join(folder, name))]));
     const server = this.adapterHost.httpAdapter.getInstance<Express>();
-    for (const [path, file] of Object.entries(PAGES)) {
-      server.get(path, (_request: Request, response: Response) => send(response, file, files.get(file)!));
+    for (const [path, page] of Object.entries(PAGES)) {
+      const html = composePage(String(files.get('layout.html')), page, String(files.get(`${page}.page.html`)));
+      server.get(path, (_request: Request, response: Response) => send(response, 'page.html', html));
     }
     server.get(`${ASSETS_PATH}/:file`, (request: Request, response: Response, next: NextFunction) => {
       const file = request.params.file;
@@ -65,6 +71,14 @@ export class AccountPages implements OnModuleInit {
       send(response, file as string, content);
     });
   }
+}
+
+/** A page: its content in the layout, with its title and script. The files are the service's own: no input reaches them. */
+function composePage(layout: string, page: string, content: string): Buffer {
+  const title = TITLE_LINE.exec(content)?.[1];
+  if (!title) throw new Error(`assets/${page}.page.html must begin with <!-- title: ... -->`);
+  const filled: Record<string, string> = { title, page, content: content.replace(TITLE_LINE, '').trimEnd() };
+  return Buffer.from(layout.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => filled[key]));
 }
 
 function send(response: Response, file: string, content: Buffer): void {
