@@ -18,11 +18,14 @@ const PAGE_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * Each page by its path, the paths the mailed links open (APP_URL/verify-email#token=...):
+ * Each page by its path (those of the mailed links are APP_URL/verify-email#token=... and the like):
  * `assets/<page>.page.html` holds its content (its first line `<!-- title: ... -->`), set
  * in `layout.html` with its script `<page>.js`.
  */
 const PAGES: Readonly<Record<string, string>> = {
+  '/': 'sign-in',
+  '/register': 'register',
+  '/account': 'account',
   '/verify-email': 'verify-email',
   '/confirm-email': 'confirm-email',
   '/reset-password': 'reset-password',

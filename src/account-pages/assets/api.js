@@ -11,11 +11,21 @@ export function forgetFragment() {
   window.history.replaceState(null, '', window.location.pathname + window.location.search);
 }
 
+/** The session's CSRF token, from the cookie the service sets beside the session's (`__Host-csrf` over https). */
+function csrfToken() {
+  const cookies = new Map(document.cookie.split('; ').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return cookies.get('__Host-csrf') ?? cookies.get('csrf');
+}
+
 export async function callApi(method, path, body) {
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  // Every write of a cookie session carries its CSRF token (signed double submit).
+  const csrf = csrfToken();
+  if (method !== 'GET' && csrf !== undefined) headers['X-CSRF-Token'] = csrf;
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = response.status === 204 ? null : await response.json().catch(() => null);
@@ -24,6 +34,7 @@ export async function callApi(method, path, body) {
     const fields = Array.isArray(answer?.errors) ? answer.errors.map((field) => field.message).join(' ') : '';
     const error = new Error(fields || answer?.message || `The service answered ${response.status}`);
     error.code = answer?.code;
+    error.details = answer;
     throw error;
   }
   return answer;
