@@ -1,8 +1,7 @@
-import { freePort } from '../../bench/support/processes';
-import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium, servedTestApp } from '../support/chromium';
 import { eventually } from '../support/eventually';
 import { announced, axeViolations } from '../support/page-checks';
-import { bearer, createTestApp, deliverMail, login, PASSWORD, TestApp, useTestApp } from '../support/test-app';
+import { bearer, deliverMail, login, PASSWORD, TestApp, useTestApp } from '../support/test-app';
 
 /**
  * docs/api.md "Account pages", the pages the mailed links open (/verify-email,
@@ -18,10 +17,7 @@ describe('The pages of the mailed links', () => {
   const otherOrigins: string[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://localhost:${port}`;
-    t = await createTestApp({ mail: { appUrl: base }, session: { secureCookies: true }, realClock: true });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await servedTestApp((url) => ({ mail: { appUrl: url }, session: { secureCookies: true }, realClock: true })));
     browser = await launchChromium();
     browser.context.on('request', (request) => {
       if (new URL(request.url()).origin !== base) otherOrigins.push(request.url());

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import { freePort } from '../../bench/support/processes';
-import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
-import { createTestApp, PASSWORD, registerVerified, TestApp, turnMfaOn } from '../support/test-app';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium, servedTestApp } from '../support/chromium';
+import { PASSWORD, registerVerified, TestApp, turnMfaOn } from '../support/test-app';
 import { totpOf } from '../support/totp';
 import { announced, axeViolations } from '../support/page-checks';
 
@@ -17,10 +16,12 @@ describe('The sign-in, registration and account pages', () => {
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://localhost:${port}`;
-    t = await createTestApp({ http: { publicUrl: base }, mail: { appUrl: base }, session: { secureCookies: true }, realClock: true });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await servedTestApp((url) => ({
+      http: { publicUrl: url },
+      mail: { appUrl: url },
+      session: { secureCookies: true },
+      realClock: true,
+    })));
     browser = await launchChromium();
   }, CHROMIUM_LAUNCH_TIMEOUT_MS);
   afterAll(async () => {

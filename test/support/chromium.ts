@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium } from 'playwright-core';
+import { freePort } from '../../bench/support/processes';
+import { createTestApp, TestApp, TestAppOptions } from './test-app';
 
 const INSTALL_SCRIPT = join(__dirname, '..', '..', 'scripts', 'install-chromium.sh');
 // Root in a container, no GPU, and no traffic of Chromium's own to the network.
@@ -47,4 +49,19 @@ export async function launchChromium(): Promise<HeadlessChromium> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test application listening on a free port of 127.0.0.1, as a browser
+ * reaches it (`http://localhost:<port>`): its options are made knowing that
+ * base URL (PUBLIC_URL, APP_URL, a provider's redirect URI).
+ */
+export async function servedTestApp(
+  options: (base: string) => TestAppOptions | Promise<TestAppOptions>,
+): Promise<{ t: TestApp; base: string }> {
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const t = await createTestApp(await options(base));
+  await t.app.listen(port, '127.0.0.1');
+  return { t, base };
 }
