@@ -3,6 +3,7 @@ import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium, servedTes
 import { PASSWORD, registerVerified, TestApp, turnMfaOn } from '../support/test-app';
 import { totpOf } from '../support/totp';
 import { announced, axeViolations } from '../support/page-checks';
+import { OidcTestProvider, startOidcProvider } from '../support/providers/oidc-provider';
 
 /**
  * docs/api.md "Account pages": `/` (sign in, the MFA step), `/register` and
@@ -116,6 +117,47 @@ describe('The sign-in, registration and account pages', () => {
     await page.waitForURL(`${base}/account`);
     await page.getByText('pages.keyboard@example.com').waitFor();
     expect(await page.locator('#email').textContent()).toBe('pages.keyboard@example.com');
+    await page.close();
+  });
+});
+
+describe('The sign-in page with an identity provider', () => {
+  let browser: HeadlessChromium;
+  let provider: OidcTestProvider;
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    ({ t, base } = await servedTestApp(async (url) => {
+      provider = await startOidcProvider([`${url}/auth/providers/test/callback`]);
+      return {
+        http: { publicUrl: url },
+        mail: { appUrl: url },
+        session: { secureCookies: true },
+        realClock: true,
+        identityProviders: { providers: [provider.setting('test', 'Test provider')] },
+      };
+    }));
+    browser = await launchChromium();
+  }, CHROMIUM_LAUNCH_TIMEOUT_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await provider?.stop();
+  });
+
+  it('signs in through the provider’s button and lands on the account page', async () => {
+    await provider.setAccounts({ 'page-person': { email: 'pages.provider@example.com', email_verified: true } });
+    await provider.nextSignIn({ sub: 'page-person' });
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/`);
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Sign in with Test provider' }).click();
+
+    await page.waitForURL(`${base}/account`);
+    await page.getByText('pages.provider@example.com').waitFor();
+    expect(await page.locator('#email-state').textContent()).toBe('confirmed');
     await page.close();
   });
 });
