@@ -75,13 +75,13 @@ export class ProviderSignInService {
 
   /** A callback's end: where the browser goes, with a fragment, and in cookie mode the session. 400 INVALID_STATE for no live flow of this browser. */
   async callback(providerId: string, request: Request, response: Response, client: RequestClient): Promise<CallbackOutcome> {
-    this.clients.provider(providerId);
+    const provider = this.clients.provider(providerId);
     const query = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
     const states = query.getAll('state');
     if (states.length !== 1) throw new DomainError('INVALID_STATE');
     const flow = await this.flows.claim(providerId, states[0], request, response, client.ip);
     try {
-      return await this.finish(flow, query, client);
+      return await this.finish(provider, flow, query, client);
     } catch (error) {
       const code = refusalCode(error);
       if (code === undefined) throw error;
@@ -98,8 +98,13 @@ export class ProviderSignInService {
     return this.startSession(user, redeemed.provider, client);
   }
 
-  private async finish(flow: ClaimedFlow, query: URLSearchParams, client: RequestClient): Promise<CallbackOutcome> {
-    const provider = this.clients.provider(flow.provider);
+  /** `provider` is the flow's: ProviderFlows.claim took it for this provider only. */
+  private async finish(
+    provider: IdentityProviderSetting,
+    flow: ClaimedFlow,
+    query: URLSearchParams,
+    client: RequestClient,
+  ): Promise<CallbackOutcome> {
     if (query.has('error')) {
       this.logger.log({ event: 'identity_provider.refused', provider: provider.id, error: query.get('error')?.slice(0, 64) });
       throw new FlowRefusal(query.get('error') === 'access_denied' ? 'ACCESS_DENIED' : 'PROVIDER_FAILED');

@@ -114,8 +114,8 @@ export class UsersRepository {
     return this.selectWithHash().where('user.email = :email', { email }).getOne();
   }
 
-  findByIdWithHash(id: number): Promise<User | null> {
-    return this.selectWithHash().where('user.id = :id', { id }).getOne();
+  findByIdWithHash(id: number, transaction?: Transaction): Promise<User | null> {
+    return this.selectWithHash(transaction).where('user.id = :id', { id }).getOne();
   }
 
   async update(id: number, changes: AccountChanges, transaction?: Transaction): Promise<void> {
@@ -128,8 +128,7 @@ export class UsersRepository {
 
   /** Whether the account has a password (one created by an identity provider has none until it sets one). */
   async hasPassword(id: number, transaction?: Transaction): Promise<boolean> {
-    const row = await this.selectWithHash(transaction).where('user.id = :id', { id }).getOne();
-    return typeof row?.hashedPassword === 'string';
+    return typeof (await this.findByIdWithHash(id, transaction))?.hashedPassword === 'string';
   }
 
   /** Moves the security stamp on, in the transaction of the change. */

@@ -119,7 +119,8 @@ export class ProviderAccounts {
     email: string,
     client: RequestClient,
   ): Promise<User> {
-    await this.throttle.countRegistration(client.ip).catch(refuseWhenThrottled);
+    // Past the budget, a 429 whose code the callback turns into #error=TOO_MANY_REQUESTS, as any throttle's.
+    await this.throttle.countRegistration(client.ip);
     const user = await this.unitOfWork
       .run(async (transaction) => {
         const created = await this.users.create(email, null, transaction, identity.emailVerified ? this.clock.now() : null);
@@ -131,7 +132,7 @@ export class ProviderAccounts {
         // An account took the address (or the identity) meanwhile: refused as if it had been there first.
         if (error instanceof DomainError && error.code === 'EMAIL_TAKEN') throw new FlowRefusal('ACCOUNT_EXISTS');
         if (isDuplicateEntryError(error)) throw new FlowRefusal('ACCOUNT_EXISTS');
-        return refuseWhenThrottled(error);
+        throw error;
       });
     this.events.record('identity.linked', user.id, { client }, { provider: provider.id });
     return user;
@@ -144,10 +145,4 @@ export class ProviderAccounts {
       transaction,
     );
   }
-}
-
-/** A 429 of a budget (registrations, verification mails) ends the flow as TOO_MANY_REQUESTS. */
-function refuseWhenThrottled(error: unknown): never {
-  if (error instanceof DomainError && error.code === 'TOO_MANY_REQUESTS') throw new FlowRefusal('TOO_MANY_REQUESTS');
-  throw error;
 }

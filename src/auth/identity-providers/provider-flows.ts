@@ -89,7 +89,7 @@ export class ProviderFlows {
       codeVerifier: checks.codeVerifier,
       nonce: checks.nonce,
     });
-    response.cookie(this.bindingCookieName(checks.state), binding, {
+    response.cookie(this.bindingCookieName(states.digest(checks.state)), binding, {
       ...this.cookieAttributes(),
       maxAge: PROVIDER_FLOW_TTL_SECONDS * 1000,
     });
@@ -102,11 +102,12 @@ export class ProviderFlows {
    * unknown, expired or used, or without this flow's binding cookie.
    */
   async claim(provider: string, state: string, request: Request, response: Response, clientAddress: string): Promise<ClaimedFlow> {
-    const cookieName = states.isWellFormed(state) ? this.bindingCookieName(state) : null;
+    const stateHash = states.isWellFormed(state) ? states.digest(state) : null;
+    const cookieName = stateHash === null ? null : this.bindingCookieName(stateHash);
     const presented = cookieName === null ? [] : cookieValues(request, cookieName);
     if (cookieName !== null) response.clearCookie(cookieName, this.cookieAttributes());
     this.unknownSecrets.assertAllowed(clientAddress);
-    const flow = await this.findLive(cookieName === null ? null : states.digest(state), 'authorize');
+    const flow = await this.findLive(stateHash, 'authorize');
     const bound =
       flow !== null &&
       flow.bindingHash !== null &&
@@ -183,9 +184,9 @@ export class ProviderFlows {
     });
   }
 
-  /** Named after the flow's `state`, so that each flow of a browser has a cookie of its own. */
-  private bindingCookieName(state: string): string {
-    return `${this.cookiePrefix}provider-flow-${states.digest(state).subarray(0, 8).toString('hex')}`;
+  /** Named after the digest of the flow's `state`, so that each flow of a browser has a cookie of its own. */
+  private bindingCookieName(stateHash: Buffer): string {
+    return `${this.cookiePrefix}provider-flow-${stateHash.subarray(0, 8).toString('hex')}`;
   }
 
   /** SameSite=Lax: the provider's redirect back is a top-level navigation, which Lax lets the cookie ride. */
