@@ -77,6 +77,14 @@ describe('README', () => {
     expect(reachable).toEqual(new Set(pages));
   });
 
+  it('shows the pictures the account pages’ journey takes, each of a file that exists', () => {
+    const pictures = [...README.matchAll(/<img src="(docs\/[\w./-]+\.png)"/g)].map((match) => match[1]);
+    expect(pictures.sort()).toEqual(
+      ['account', 'confirm-email', 'register', 'reset-password', 'sign-in', 'verify-email'].map((page) => `docs/account-pages/${page}.png`),
+    );
+    for (const picture of pictures) expect(readdirSync(join(ROOT, 'docs', 'account-pages'))).toContain(picture.split('/').pop());
+  });
+
   it('every page of docs/ written here links back to the README, and its links to other pages resolve', () => {
     const shared = ['api.md', 'security.md', 'bad-inputs.md'];
     for (const page of readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md') && !shared.includes(file))) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { readdirSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { httpConfig, HttpConfig } from '../config/app.config';
 
 /** The pages' own files only: no inline script or style, no eval, no other origin, no framing. */
@@ -33,9 +33,11 @@ const PAGES: Readonly<Record<string, string>> = {
 const TITLE_LINE = /^<!-- title: (.+) -->\n/;
 /** Where the pages' scripts and styles are served from. */
 const ASSETS_PATH = '/pages';
+/** Where the installed @simplewebauthn/browser's ES modules are served from, for the passkey buttons. */
+const WEBAUTHN_PATH = `${ASSETS_PATH}/simplewebauthn`;
 
 /** The routes of the pages, which are no API routes: outside the OpenAPI document and the route-access rules. */
-export const ACCOUNT_PAGE_ROUTES: readonly string[] = [...Object.keys(PAGES), `${ASSETS_PATH}/:file`];
+export const ACCOUNT_PAGE_ROUTES: readonly string[] = [...Object.keys(PAGES), `${ASSETS_PATH}/:file`, `${WEBAUTHN_PATH}/*module`];
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -73,7 +75,28 @@ export class AccountPages implements OnModuleInit {
       if (content === undefined) return next();
       send(response, file as string, content);
     });
+    // Read once like the pages' own files, so a path is only ever a key of this map, never a path on disk.
+    const webAuthnModules = moduleFiles(join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'esm'));
+    server.get(`${WEBAUTHN_PATH}/*module`, (request: Request, response: Response, next: NextFunction) => {
+      const module = (request.params as Record<string, unknown>).module;
+      const content = Array.isArray(module) ? webAuthnModules.get(module.join('/')) : undefined;
+      if (content === undefined) return next();
+      send(response, 'module.js', content);
+    });
   }
+}
+
+/** The `.js` files under `folder`, by their path relative to it. */
+function moduleFiles(folder: string): Map<string, Buffer> {
+  const entries = readdirSync(folder, { recursive: true, withFileTypes: true });
+  return new Map(
+    entries
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+      .map((entry) => {
+        const path = join(entry.parentPath, entry.name);
+        return [path.slice(folder.length + 1), readFileSync(path)];
+      }),
+  );
 }
 
 /** A page: its content in the layout, with its title and script. The files are the service's own: no input reaches them. */

@@ -50,6 +50,14 @@ describe('validateEnvironment', () => {
     expect(webAuthnConfig.fromEnvironment(validateEnvironment(minimal)).origins).toEqual(['http://localhost:3000']);
   });
 
+  it('makes APP_URL the service’s own origin when it is empty, so its account pages open the mailed links', () => {
+    expect(validateEnvironment(minimal).APP_URL).toBe('http://localhost:3000');
+    expect(validateEnvironment({ ...minimal, PORT: '8080', APP_URL: '' }).APP_URL).toBe('http://localhost:8080');
+    const behindTls = { ...minimal, PUBLIC_URL: 'https://auth.example.com', WEBAUTHN_RP_ID: 'example.com' };
+    expect(validateEnvironment(behindTls).APP_URL).toBe('https://auth.example.com');
+    expect(validateEnvironment({ ...behindTls, APP_URL: 'https://app.example.com' }).APP_URL).toBe('https://app.example.com');
+  });
+
   it('converts numbers and booleans from their text form', () => {
     expect(validateEnvironment({ ...minimal, PORT: '8080', DATABASE_MIGRATE_ON_START: 'false', BCRYPT_COST: '11' })).toMatchObject({
       PORT: 8080,

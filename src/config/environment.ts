@@ -84,6 +84,8 @@ export class InvalidEnvironmentError extends Error {}
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
   const source = { ...environmentDefaults(), ...present };
+  // Left empty, APP_URL is the service itself: its own account pages open the mailed links.
+  source.APP_URL ??= source.PUBLIC_URL ?? `http://localhost:${String(source.PORT)}`;
   const sections: object[] = [];
   const lines: string[] = [];
   for (const section of SECTIONS) {

@@ -1,7 +1,7 @@
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium, servedTestApp } from '../support/chromium';
-import { eventually } from '../support/eventually';
+import { mailedLink as linkMailedTo } from '../support/mailed-links';
 import { announced, axeViolations } from '../support/page-checks';
-import { bearer, deliverMail, login, PASSWORD, TestApp, useTestApp } from '../support/test-app';
+import { bearer, login, PASSWORD, TestApp, useTestApp } from '../support/test-app';
 
 /**
  * docs/api.md "Account pages", the pages the mailed links open (/verify-email,
@@ -28,18 +28,7 @@ describe('The pages of the mailed links', () => {
     await t?.close();
   });
 
-  /** The link of the newest message to `address` with this subject, as its reader would click it. */
-  const mailedLink = async (address: string, subject: string): Promise<string> => {
-    let link: string | undefined;
-    const arrived = await eventually(async () => {
-      await deliverMail(t);
-      const mail = (await t.mailbox.messagesTo(address)).filter((message) => message.subject === subject).pop();
-      link = mail && /(http:\/\/\S+#token=\S+)/.exec(mail.text)?.[1];
-      return link !== undefined;
-    }, 10_000);
-    if (!arrived) throw new Error(`no "${subject}" message to ${address}`);
-    return link!;
-  };
+  const mailedLink = (address: string, subject: string) => linkMailedTo(t, address, subject);
   const verifiedAt = async (email: string) =>
     (await t.db.query<Array<{ at: Date | null }>>('SELECT email_verified_at AS at FROM users WHERE email = ?', [email]))[0].at;
   const openPage = async (url: string) => {
@@ -136,23 +125,66 @@ describe('The pages of the mailed links', () => {
   });
 });
 
-describe('ACCOUNT_PAGES=false', () => {
-  const t = useTestApp({ http: { accountPages: false } });
+const PAGE_PATHS = ['/', '/register', '/account', '/verify-email', '/confirm-email', '/reset-password'];
+const ASSET_PATHS = [
+  '/pages/api.js',
+  '/pages/pages.css',
+  '/pages/sign-in.js',
+  '/pages/simplewebauthn/index.js',
+  '/pages/simplewebauthn/methods/startAuthentication.js',
+];
 
-  it.each(['/verify-email', '/confirm-email', '/reset-password', '/pages/api.js'])('answers %s 404, as any unknown path', async (path) => {
-    expect((await t.http.get(path).expect(404)).body.code).toBe('NOT_FOUND');
+describe('ACCOUNT_PAGES=false', () => {
+  const off = useTestApp({ http: { accountPages: false } });
+  const on = useTestApp();
+
+  it.each([...PAGE_PATHS, ...ASSET_PATHS])('answers %s 404, as any unknown path', async (path) => {
+    expect((await off.http.get(path).expect(404)).body.code).toBe('NOT_FOUND');
+  });
+
+  it('leaves the API as it is: the same OpenAPI document, the same answers', async () => {
+    expect((await off.http.get('/docs-json').expect(200)).body).toEqual((await on.http.get('/docs-json').expect(200)).body);
+    await off.http.post('/auth/register').send({ email: 'pages.off@example.com', password: PASSWORD }).expect(201);
+    await off.http
+      .get('/users/me')
+      .set(bearer(await login(off.http, 'pages.off@example.com')))
+      .expect(200);
   });
 });
 
 describe('ACCOUNT_PAGES on (the default)', () => {
   const t = useTestApp();
 
-  it('serves no page file under /pages, and nothing outside its files', async () => {
-    await t.http.get('/pages/verify-email.html').expect(404);
-    await t.http.get('/pages/..%2Fapp.module.js').expect(404);
-    await t.http
-      .get('/pages/api.js')
+  it.each(PAGE_PATHS)('serves %s as HTML under the pages’ CSP', async (path) => {
+    const page = await t.http.get(path).expect(200).expect('Content-Type', 'text/html; charset=utf-8');
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    // No inline script or style, and nothing from another origin.
+    expect(page.text).not.toMatch(/<script(?![^>]*\ssrc="\/pages\/)|<style|\sstyle=|\son\w+=|https?:\/\//);
+  });
+
+  it.each(ASSET_PATHS)('serves %s under the pages’ CSP', async (path) => {
+    const asset = await t.http
+      .get(path)
       .expect(200)
-      .expect('Content-Type', /text\/javascript/);
+      .expect('Content-Type', /^text\/(javascript|css)/);
+    expect(asset.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('serves no page file under /pages, and nothing outside its files', async () => {
+    for (const path of [
+      '/pages/verify-email.html',
+      '/pages/..%2Fapp.module.js',
+      '/pages/simplewebauthn/../../package.json',
+      '/pages/simplewebauthn/..%2F..%2Fpackage.json',
+      '/pages/simplewebauthn/index.d.ts',
+      '/pages/simplewebauthn/',
+    ]) {
+      await t.http.get(path).expect(404);
+    }
   });
 });

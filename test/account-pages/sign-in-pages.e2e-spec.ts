@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium, servedTestApp } from '../support/chromium';
-import { PASSWORD, registerVerified, TestApp, turnMfaOn } from '../support/test-app';
+import { bearer, PASSWORD, registerVerified, TestApp, turnMfaOn } from '../support/test-app';
 import { totpOf } from '../support/totp';
 import { announced, axeViolations } from '../support/page-checks';
 import { OidcTestProvider, startOidcProvider } from '../support/providers/oidc-provider';
+import { closeServer, listen } from '../support/web-pages';
 
 /**
  * docs/api.md "Account pages": `/` (sign in, the MFA step), `/register` and
@@ -39,7 +41,7 @@ describe('The sign-in, registration and account pages', () => {
   const signIn = async (page: Page, email: string, password = PASSWORD) => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   };
 
   it('creates an account, and says to check the mail', async () => {
@@ -104,19 +106,110 @@ describe('The sign-in, registration and account pages', () => {
     await page.close();
   });
 
-  it('signs in from the keyboard alone: Tab, typing and Enter', async () => {
+  it('signs in and turns two-factor authentication on from the keyboard alone: Tab, typing and Enter', async () => {
     await registerVerified(t, 'pages.keyboard@example.com');
     const page = await newPage('/');
+    const tabTo = async (label: string) => {
+      const target = page.getByRole('region', { name: 'Two-factor authentication' }).getByLabel(label).filter({ visible: true });
+      for (let presses = 0; presses < 40; presses++) {
+        await page.keyboard.press('Tab');
+        if (await target.evaluate((field) => field === document.activeElement)) return;
+      }
+      throw new Error(`Tab never reached ${label}`);
+    };
 
     await page.keyboard.press('Tab');
     await page.keyboard.type('pages.keyboard@example.com');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
-
     await page.waitForURL(`${base}/account`);
     await page.getByText('pages.keyboard@example.com').waitFor();
-    expect(await page.locator('#email').textContent()).toBe('pages.keyboard@example.com');
+
+    await tabTo('Current password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    // The code field has the focus once the secret is shown.
+    const secret = (await page.getByRole('region', { name: 'Two-factor authentication' }).getByRole('code').textContent()) ?? '';
+    await page.keyboard.type(totpOf(secret, new Date()));
+    await page.keyboard.press('Enter');
+
+    expect(await announced(page, 'status')).toBe('Two-factor authentication is on.');
+    const enabled = await t.db.query<Array<{ at: Date | null }>>('SELECT mfa_enabled_at AS at FROM users WHERE email = ?', [
+      'pages.keyboard@example.com',
+    ]);
+    expect(enabled[0].at).not.toBeNull();
+    await page.close();
+  });
+
+  it('shows an email of the symbols an address may hold as text, not markup', async () => {
+    // `<`, `>` and `"` are no part of an address (a token name or a User-Agent with markup: the journey's suite).
+    const email = "x'/onerror=alert`1`&amp{{7*7}}@example.com";
+    await registerVerified(t, email);
+    const page = await newPage('/');
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+
+    await signIn(page, email);
+
+    await page.waitForURL(`${base}/account`);
+    await page.getByText(email, { exact: true }).waitFor();
+    expect(await page.locator('#email').textContent()).toBe(email);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses every page action posted by a form of another site, with the session cookie in the browser', async () => {
+    const { token } = await registerVerified(t, 'pages.cross.site@example.com');
+    const page = await newPage('/');
+    await signIn(page, 'pages.cross.site@example.com');
+    await page.waitForURL(`${base}/account`);
+    const tokensBefore = await t.db.query('SELECT id FROM access_tokens ORDER BY id');
+    // The actions a page may take with a POST, each posted by another site's form as forms can: urlencoded, multipart, text/plain.
+    const actions = [
+      ['/auth/tokens', 'text/plain', '{"name":"cross-site","scopes":["account"],"x":"', '"}'],
+      ['/auth/mfa/totp', 'application/x-www-form-urlencoded', 'currentPassword', PASSWORD],
+      ['/auth/email-verification', 'multipart/form-data', 'x', 'y'],
+      ['/auth/identities', 'application/x-www-form-urlencoded', 'provider', 'test'],
+      ['/auth/passkeys/registration-options', 'application/x-www-form-urlencoded', 'currentPassword', PASSWORD],
+      ['/auth/cookie/logout', 'application/x-www-form-urlencoded', 'x', 'y'],
+    ];
+    const forms = actions
+      .map(
+        ([path, type, name, value], index) =>
+          `<iframe name="f${index}"></iframe><form target="f${index}" method="post" enctype="${type}" action="${base}${path}">` +
+          `<input name='${name}' value='${value}'></form>`,
+      )
+      .join('');
+    const otherSite = createServer((_request, response) =>
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><title>another site</title>${forms}
+<script>for (const form of document.forms) form.submit();</script>`),
+    );
+    const answers: number[] = [];
+    const answered = new Promise<void>((resolve) =>
+      page.on('response', (response) => {
+        if (response.url().startsWith(base) && response.request().method() === 'POST') answers.push(response.status());
+        if (answers.length === actions.length) resolve();
+      }),
+    );
+    try {
+      await page.goto(`http://127.0.0.1:${await listen(otherSite)}/`);
+      await answered;
+    } finally {
+      await closeServer(otherSite);
+    }
+
+    // Refused: no session cookie crosses sites (SameSite=Lax), no CSRF token, or a body type the API never takes.
+    expect(answers).toHaveLength(actions.length);
+    for (const status of answers) expect([401, 403, 415]).toContain(status);
+    expect(await t.db.query('SELECT id FROM access_tokens ORDER BY id')).toEqual(tokensBefore);
+    await t.http.get('/users/me').set(bearer(token)).expect(200);
+    await page.goto(`${base}/account`);
+    await page.getByText('pages.cross.site@example.com').waitFor();
+    expect(await page.getByRole('region', { name: 'Two-factor authentication' }).getByText('Off.').isVisible()).toBe(true);
     await page.close();
   });
 });
@@ -158,6 +251,41 @@ describe('The sign-in page with an identity provider', () => {
     await page.waitForURL(`${base}/account`);
     await page.getByText('pages.provider@example.com').waitFor();
     expect(await page.locator('#email-state').textContent()).toBe('confirmed');
+    await page.close();
+  });
+
+  it('asks for the code of the second factor when the account has it on', async () => {
+    // A verified account with two-factor authentication on; the provider vouches for its address, so it links itself.
+    const { token } = await registerVerified(t, 'pages.provider.mfa@example.com');
+    const { recoveryCodes } = await turnMfaOn(t.http, token, new Date());
+    await provider.setAccounts({ 'page-mfa-person': { email: 'pages.provider.mfa@example.com', email_verified: true } });
+    await provider.nextSignIn({ sub: 'page-mfa-person' });
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/`);
+
+    await page.getByRole('button', { name: 'Sign in with Test provider' }).click();
+
+    await page.getByLabel('Code').waitFor();
+    expect(page.url()).toBe(`${base}/`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Code').fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${base}/account`);
+    await page.getByText('pages.provider.mfa@example.com').waitFor();
+    await page.close();
+  });
+
+  it('says so when the person refuses at the provider', async () => {
+    await provider.nextSignIn({ error: 'access_denied' });
+    const page = await browser.context.newPage();
+    await browser.context.clearCookies();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Sign in with Test provider' }).click();
+
+    expect(await announced(page, 'alert')).toBe('The sign-in was cancelled at the provider.');
+    expect(page.url()).toBe(`${base}/`);
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 });

@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { freePort } from '../../bench/support/processes';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, HeadlessChromium, launchChromium } from '../support/chromium';
 import { OidcTestProvider, startOidcProvider } from '../support/providers/oidc-provider';
 import { createTestApp, TestApp } from '../support/test-app';
-import { closeServer, listen } from '../support/web-pages';
-
-/** The README's front-end part of a sign-in through a provider, as an app serves it. */
-function readmeSnippet(): string {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('```js\n// provider-sign-in.mjs');
-  if (start === -1) throw new Error('README.md has no provider-sign-in.mjs snippet');
-  const body = readme.slice(start + '```js\n'.length);
-  return body.slice(0, body.indexOf('```'));
-}
+import { closeServer, docSnippet, listen } from '../support/web-pages';
 
 interface SignInOutcome {
   signedIn?: boolean;
@@ -30,11 +19,11 @@ interface AppPageScope {
 }
 
 /**
- * README "Sign in with a provider": its front-end module, served by an app of
+ * docs/identity-providers.md "The app's part": its front-end module, served by an app of
  * its own origin, signs a person in through a real OpenID Connect provider's
  * pages in Chromium, in cookie mode and in token mode.
  */
-describe('Sign-in through a provider in a browser (the README snippet)', () => {
+describe('Sign-in through a provider in a browser (the documented module)', () => {
   let browser: HeadlessChromium;
   let provider: OidcTestProvider;
   let t: TestApp;
@@ -46,10 +35,10 @@ describe('Sign-in through a provider in a browser (the README snippet)', () => {
     const servicePort = await freePort();
     authUrl = `http://localhost:${servicePort}`;
     provider = await startOidcProvider([`${authUrl}/auth/providers/test/callback`]);
-    const snippet = readmeSnippet();
+    const snippet = docSnippet('identity-providers.md', '// provider-sign-in.mjs');
     appPage = createServer((request, response) => {
       if (request.url === '/provider-sign-in.mjs') {
-        // The app points the module at its service: the one line the README says to change.
+        // The app points the module at its service: the one line the module says to change.
         const module = snippet.replace(/export const AUTH = '[^']*';/, `export const AUTH = '${authUrl}';`);
         return void response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(module);
       }

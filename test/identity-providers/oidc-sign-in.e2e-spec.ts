@@ -284,6 +284,22 @@ describe('Sign-in through an OpenID Connect provider', () => {
       expect(await eventTypes(token)).toContain('identity.linked');
     });
 
+    it.each([
+      ['markup', '<img src=x onerror=alert(1)>@example.com'],
+      ['300 characters', `${'a'.repeat(288)}@example.com`],
+    ])('links an identity whose address no account could have (%s) with no address recorded', async (_case, claimed) => {
+      const { token } = await registerVerified(t, `odd.claim.${claimed.length}@example.com`);
+      await asProviderAccount(claimed);
+
+      const offered = await t.http.post('/auth/identities').set(bearer(token)).send({ provider: 'test' }).expect(200);
+      const started = await startFlow(t.http, Object.fromEntries(new URL(offered.body.authorizationUrl).searchParams));
+      const callback = await throughProvider(started.authorizationUrl, callbackUrl());
+      expect(finished(await returnToService(t.http, callback, started.cookie).expect(303)).location.hash).toBe('#linked=test');
+
+      const listed = await t.http.get('/auth/identities').set(bearer(token)).expect(200);
+      expect(listed.body).toEqual([expect.objectContaining({ provider: 'test', email: null })]);
+    });
+
     it('refuses an identity another account holds with IDENTITY_TAKEN', async () => {
       await asProviderAccount('holder@example.com');
       await signInThroughProvider(t.http);

@@ -40,28 +40,70 @@ export async function callApi(method, path, body) {
   return answer;
 }
 
+/** Says `text` in the page's status or alert element (as text only), clears the other, and moves focus there. */
+export function say(role, text) {
+  const spoken = document.getElementById(role);
+  document.getElementById(role === 'status' ? 'alert' : 'status').textContent = '';
+  spoken.textContent = text;
+  if (text) spoken.focus();
+}
+
 /**
- * Runs `action` when `form` is submitted, its button disabled meanwhile. What
- * it returns is shown in the page's status element, an error's message in its
- * alert element, as text only; focus moves to whichever speaks.
+ * Runs `action` with `button` disabled meanwhile. What it returns is said in
+ * the page's status element, an error's message in its alert element.
  */
+async function act(button, action) {
+  button.disabled = true;
+  say('status', '');
+  say('alert', '');
+  try {
+    say('status', await action());
+  } catch (error) {
+    say('alert', error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Acts when `form` is submitted, with its fields and the button that submitted it. */
 export function onSubmit(form, action) {
-  const status = document.getElementById('status');
-  const alert = document.getElementById('alert');
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
-    alert.textContent = '';
-    status.textContent = '';
-    try {
-      status.textContent = await action(new FormData(form));
-      status.focus();
-    } catch (error) {
-      alert.textContent = error.message;
-      alert.focus();
-    } finally {
-      button.disabled = false;
-    }
+    const button = event.submitter ?? form.querySelector('button[type="submit"]');
+    void act(button, () => action(new FormData(form), button));
   });
+}
+
+/** A button that acts on its own, outside any form (an item's Remove, Revoke, Unlink). */
+export function button(name, action, label = name) {
+  const made = element('button', name, { type: 'button', 'aria-label': label });
+  made.addEventListener('click', () => void act(made, action));
+  return made;
+}
+
+/** An element with its text (never HTML: what the API or a person wrote stays inert). */
+export function element(tag, text = '', attributes = {}) {
+  const made = document.createElement(tag);
+  made.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
+  return made;
+}
+
+/** A date of the API (ISO 8601) as the reader's locale writes it; null as `never`. */
+export function when(isoDate, never = 'never') {
+  return isoDate ? new Date(isoDate).toLocaleString() : never;
+}
+
+// What an identity provider's flow came back with (`#error=<code>`), in words.
+const FLOW_ERRORS = {
+  ACCESS_DENIED: 'The sign-in was cancelled at the provider.',
+  ACCOUNT_EXISTS: 'An account already has this email. Sign in to it another way, then link the provider from your account page.',
+  IDENTITY_TAKEN: 'This provider account is already linked to another account.',
+  EMAIL_NOT_VERIFIED: 'Confirm your email address first: a link is on its way to it.',
+  INVALID_CREDENTIALS: 'This account cannot sign in.',
+  TOO_MANY_REQUESTS: 'Too many attempts. Wait a minute, then try again.',
+};
+
+export function flowErrorMessage(code) {
+  return FLOW_ERRORS[code] ?? 'The sign-in with the provider did not succeed. Try again, or sign in another way.';
 }

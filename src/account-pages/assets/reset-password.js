@@ -6,6 +6,8 @@ const request = document.getElementById('request');
 const reset = document.getElementById('reset');
 request.hidden = token !== null;
 reset.hidden = token === null;
+// The mailed link opened in the tab that asked for it changes only the fragment: the page starts again with its token.
+window.addEventListener('hashchange', () => window.location.reload());
 
 onSubmit(request, async (fields) => {
   await callApi('POST', '/auth/password-reset', { email: fields.get('email') });

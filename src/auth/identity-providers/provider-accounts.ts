@@ -140,8 +140,10 @@ export class ProviderAccounts {
 
   private insertIdentity(userId: number, provider: IdentityProviderSetting, identity: ProviderIdentity, transaction: Transaction) {
     const now = this.clock.now();
+    // As a sign-in records it: an address an account could have, or none (a provider's claim may be any text, of any length).
+    const email = identity.email === null ? null : toAccountEmail(identity.email);
     return this.identities.insert(
-      { userId, provider: provider.id, subject: identity.subject, email: identity.email, createdAt: now, lastUsedAt: now },
+      { userId, provider: provider.id, subject: identity.subject, email, createdAt: now, lastUsedAt: now },
       transaction,
     );
   }

@@ -4,10 +4,11 @@ import { HTTP_URL, IsIntegerSetting } from './setting-rules';
 /** Mail: the web app its links open, the SMTP server or the .eml folder, retries (the mail namespace). */
 export class MailSettings {
   // The web app that opens the links mailed to users: its pages /verify-email, /reset-password and /confirm-email.
+  // Empty: the service's own origin (PUBLIC_URL), whose account pages open them.
   @Matches(HTTP_URL, {
     message: 'APP_URL must be an http(s) URL with no query or fragment, such as https://app.example.com',
   })
-  APP_URL = 'http://localhost:3000';
+  APP_URL!: string;
 
   // Empty: every message is written as an .eml file under MAIL_OUTBOX_DIR, and nothing is sent.
   @IsOptional()

@@ -29,7 +29,10 @@ export function webAuthnOrigins(settings: Pick<WebAuthnOriginSettings, 'WEBAUTHN
  * rather than by the first user.
  */
 export function webAuthnOriginsProblem(settings: WebAuthnOriginSettings): string | null {
-  if (!RP_ID_PATTERN.test(settings.WEBAUTHN_RP_ID) || !isOriginList(settings.WEBAUTHN_ORIGINS)) return null;
+  // A malformed RP ID, origin list or APP_URL (PUBLIC_URL, PORT) has its own message.
+  if (!RP_ID_PATTERN.test(settings.WEBAUTHN_RP_ID) || !isOriginList(settings.WEBAUTHN_ORIGINS) || !URL.canParse(settings.APP_URL)) {
+    return null;
+  }
   const fromAppUrl = listItems(settings.WEBAUTHN_ORIGINS).length === 0 ? ' (the origin of APP_URL)' : '';
   for (const origin of webAuthnOrigins(settings)) {
     const { protocol, hostname } = new URL(origin);
