@@ -57,7 +57,7 @@ describe('The account pages, the whole journey', () => {
     }));
     browser = await launchChromium();
     await browser.context.clearCookies();
-    const providerOrigin = new URL(provider.setting().issuer).origin;
+    const providerOrigin = new URL(provider.issuer).origin;
     browser.context.on('request', (request) => {
       const origin = new URL(request.url()).origin;
       // The provider's own pages are the one other origin a provider sign-in visits.
@@ -105,7 +105,10 @@ describe('The account pages, the whole journey', () => {
     await page.reload();
     await page.getByText('Signed in as').waitFor();
     const shown = (await page.content()) + page.url();
-    const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
+    const stored = await page.evaluate(() => {
+      const browser = globalThis as unknown as { localStorage: object; sessionStorage: object; document: { cookie: string } };
+      return JSON.stringify([{ ...browser.localStorage }, { ...browser.sessionStorage }, browser.document.cookie]);
+    });
     for (const secret of secrets) {
       expect(shown).not.toContain(secret);
       expect(stored).not.toContain(secret);
@@ -142,8 +145,10 @@ describe('The account pages, the whole journey', () => {
     await page.getByRole('button', { name: 'Confirm my email address' }).waitFor();
     await screenshot('verify-email');
     expect((await userRow()).verified).toBeNull();
+    await expectAccessible();
     await page.getByRole('button', { name: 'Confirm my email address' }).click();
     expect(await announced(page, 'status')).toMatch(/^Your email address is confirmed/);
+    await expectAccessible();
     expect((await userRow()).verified).not.toBeNull();
     expect(page.url()).toBe(`${base}/verify-email`);
   });
@@ -197,6 +202,7 @@ describe('The account pages, the whole journey', () => {
     await expectAccessible();
 
     await signOut();
+    await expectAccessible();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL(`${base}/account`);
     await page.getByText(EMAIL).first().waitFor();
@@ -269,6 +275,7 @@ describe('The account pages, the whole journey', () => {
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.waitForURL(`${base}/reset-password`);
     await screenshot('reset-password');
+    await expectAccessible();
     await field(page, 'Email').fill(EMAIL);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     expect(await announced(page, 'status')).toMatch(/^If an account has this address/);
@@ -291,6 +298,7 @@ describe('The account pages, the whole journey', () => {
     await field(password, 'Current password').fill(SECOND_PASSWORD);
     await password.getByRole('button', { name: 'Change password' }).click();
     expect(await announced(page, 'status')).toBe('Your password is changed.');
+    await expectAccessible();
 
     const email = region('Change email');
     await field(email, 'Email').fill(NEW_EMAIL);
@@ -300,10 +308,15 @@ describe('The account pages, the whole journey', () => {
       `A link to confirm ${NEW_EMAIL} is on its way to it. Your email stays ${EMAIL} until it is used.`,
     );
 
+    await page.getByText(`Waiting for the link mailed to ${NEW_EMAIL}.`).waitFor();
+    await expectAccessible();
+
     await page.goto(await mailedLink(t, NEW_EMAIL, 'Confirm your new email address'));
     await screenshot('confirm-email');
+    await expectAccessible();
     await page.getByRole('button', { name: 'Confirm email change' }).click();
     expect(await announced(page, 'status')).toBe(`Your account's email is now ${NEW_EMAIL}.`);
+    await expectAccessible();
     await page.goto(`${base}/account`);
     await page.getByText(NEW_EMAIL).first().waitFor();
   });

@@ -113,7 +113,7 @@ describe('The sign-in, registration and account pages', () => {
       const target = page.getByRole('region', { name: 'Two-factor authentication' }).getByLabel(label).filter({ visible: true });
       for (let presses = 0; presses < 40; presses++) {
         await page.keyboard.press('Tab');
-        if (await target.evaluate((field) => field === document.activeElement)) return;
+        if ((await target.and(page.locator(':focus')).count()) === 1) return;
       }
       throw new Error(`Tab never reached ${label}`);
     };
