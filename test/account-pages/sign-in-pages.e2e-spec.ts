@@ -68,7 +68,7 @@ describe('The sign-in, registration and account pages', () => {
     await signIn(page, 'pages.sign.in@example.com');
 
     await page.waitForURL(`${base}/account`);
-    await page.getByText('pages.sign.in@example.com').waitFor();
+    await page.getByText('pages.sign.in@example.com', { exact: true }).waitFor();
     expect(await page.locator('#email-state').textContent()).toBe('confirmed');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -102,7 +102,7 @@ describe('The sign-in, registration and account pages', () => {
     await page.getByLabel('Code').fill(totpOf(secret, new Date(Date.now() + 30_000)));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(`${base}/account`);
-    await page.getByText('pages.mfa@example.com').waitFor();
+    await page.getByText('pages.mfa@example.com', { exact: true }).waitFor();
     await page.close();
   });
 
@@ -124,7 +124,7 @@ describe('The sign-in, registration and account pages', () => {
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/account`);
-    await page.getByText('pages.keyboard@example.com').waitFor();
+    await page.getByText('pages.keyboard@example.com', { exact: true }).waitFor();
 
     await tabTo('Current password');
     await page.keyboard.type(PASSWORD);
@@ -208,8 +208,8 @@ describe('The sign-in, registration and account pages', () => {
     expect(await t.db.query('SELECT id FROM access_tokens ORDER BY id')).toEqual(tokensBefore);
     await t.http.get('/users/me').set(bearer(token)).expect(200);
     await page.goto(`${base}/account`);
-    await page.getByText('pages.cross.site@example.com').waitFor();
-    expect(await page.getByRole('region', { name: 'Two-factor authentication' }).getByText('Off.').isVisible()).toBe(true);
+    await page.getByText('pages.cross.site@example.com', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Two-factor authentication' }).getByText('Off.', { exact: true }).waitFor();
     await page.close();
   });
 });
@@ -249,7 +249,7 @@ describe('The sign-in page with an identity provider', () => {
     await page.getByRole('button', { name: 'Sign in with Test provider' }).click();
 
     await page.waitForURL(`${base}/account`);
-    await page.getByText('pages.provider@example.com').waitFor();
+    await page.getByText('pages.provider@example.com', { exact: true }).waitFor();
     expect(await page.locator('#email-state').textContent()).toBe('confirmed');
     await page.close();
   });
@@ -272,7 +272,7 @@ describe('The sign-in page with an identity provider', () => {
     await page.getByLabel('Code').fill(recoveryCodes[0]);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(`${base}/account`);
-    await page.getByText('pages.provider.mfa@example.com').waitFor();
+    await page.getByText('pages.provider.mfa@example.com', { exact: true }).waitFor();
     await page.close();
   });
 
