@@ -28,7 +28,7 @@ export class AdminUsersService {
     const filter = query.search ?? '';
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const afterId = this.cursors.afterIdOf(query.cursor, LIST, filter);
-    const rows = await this.users.findPage({ search: filter, afterId, limit: limit + 1 });
+    const rows = await this.users.findPageOnReplica({ search: filter, afterId, limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     const nextCursor = rows.length > limit && last ? this.cursors.encode({ list: LIST, afterId: last.id, filter }) : null;

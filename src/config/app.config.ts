@@ -23,6 +23,8 @@ export const databaseConfig = configNamespace('database', (env) => ({
   migrateOnStart: env.DATABASE_MIGRATE_ON_START,
   poolSize: env.DATABASE_POOL_SIZE,
   queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+  replicaUrls: listItems(env.DATABASE_REPLICA_URLS),
+  replicaMaxLagMs: parseDurationSeconds(env.DATABASE_REPLICA_MAX_LAG) * 1000,
 }));
 
 export const authConfig = configNamespace('auth', (env) => ({

@@ -6,6 +6,10 @@ import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourc
 import { databaseConfig, DatabaseConfig } from '../config/app.config';
 import { buildDataSourceOptions } from './data-source-options';
 import { DeadRowPruner } from './dead-row.pruner';
+import { ReadReplicas } from './replicas/read-replicas';
+import { ReplicaHeartbeat } from './replicas/replica-heartbeat.entity';
+import { ReplicaHeartbeatsPruningStep } from './replicas/replica-heartbeats.pruning-step';
+import { ReplicaHeartbeatsRepository } from './replicas/replica-heartbeats.repository';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -22,11 +26,14 @@ async function migratedDataSource(options: DataSourceOptions): Promise<DataSourc
   return new DataSource({ ...mysqlOptions, migrationsRun: false }).initialize();
 }
 
-/** The connection, for every module (global, like the TypeORM repositories it serves), the unit of work, and the pruning of dead rows. */
+/**
+ * The connection, for every module (global, like the TypeORM repositories it
+ * serves), the unit of work, the pruning of dead rows, and the read replicas.
+ */
 @Global()
 @Module({
-  providers: [UnitOfWork, DeadRowPruner],
-  exports: [UnitOfWork, DeadRowPruner],
+  providers: [UnitOfWork, DeadRowPruner, ReadReplicas, ReplicaHeartbeatsRepository, ReplicaHeartbeatsPruningStep],
+  exports: [UnitOfWork, DeadRowPruner, ReadReplicas],
   imports: [
     DiscoveryModule,
     TypeOrmModule.forRootAsync({
@@ -40,6 +47,7 @@ async function migratedDataSource(options: DataSourceOptions): Promise<DataSourc
       }),
       dataSourceFactory: async (options) => migratedDataSource(options!),
     }),
+    TypeOrmModule.forFeature([ReplicaHeartbeat]),
   ],
 })
 export class DatabaseModule {}

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { isDuplicateEntryError } from '../common/errors/database-errors';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
+import { ReadReplicas } from '../database/replicas/read-replicas';
 import type { Transaction } from '../database/unit-of-work';
 import { User, UserRole } from './user.entity';
 
@@ -43,6 +44,7 @@ export interface UserPage {
 export class UsersRepository {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly replicas: ReadReplicas,
     private readonly clock: Clock,
   ) {}
 
@@ -99,11 +101,18 @@ export class UsersRepository {
     return admins.map((admin) => Number(admin.id));
   }
 
-  /** A page of users by id; `search` matches within the email (LIKE, its wildcards escaped). */
-  findPage({ search, afterId, limit }: UserPage): Promise<User[]> {
-    const query = this.users.createQueryBuilder('user').where('user.id > :afterId', { afterId });
-    if (search) query.andWhere("user.email LIKE :pattern ESCAPE '!'", { pattern: `%${search.replace(/[!%_]/g, '!$&')}%` });
-    return query.orderBy('user.id', 'ASC').limit(limit).getMany();
+  /**
+   * A page of users by id; `search` matches within the email (LIKE, its
+   * wildcards escaped). A list for administrators, read on a replica when one
+   * is live: it may lag the primary by up to DATABASE_REPLICA_MAX_LAG.
+   */
+  async findPageOnReplica({ search, afterId, limit }: UserPage): Promise<User[]> {
+    const { result } = await this.replicas.mayLag((source) => {
+      const query = source.getRepository(User).createQueryBuilder('user').where('user.id > :afterId', { afterId });
+      if (search) query.andWhere("user.email LIKE :pattern ESCAPE '!'", { pattern: `%${search.replace(/[!%_]/g, '!$&')}%` });
+      return query.orderBy('user.id', 'ASC').limit(limit).getMany();
+    });
+    return result;
   }
 
   findByEmail(email: string): Promise<User | null> {

@@ -51,8 +51,8 @@ export class UsersService {
     return this.users.lockActiveAdminIds(transaction);
   }
 
-  findPage(page: UserPage): Promise<User[]> {
-    return this.users.findPage(page);
+  findPageOnReplica(page: UserPage): Promise<User[]> {
+    return this.users.findPageOnReplica(page);
   }
 
   findByEmail(email: string): Promise<User | null> {

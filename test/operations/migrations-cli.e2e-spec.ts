@@ -38,14 +38,14 @@ describe('The migrations CLI', () => {
     const applied = await cli('run');
     expect(applied.code).toBe(0);
     expect(applied.output).toMatch(
-      /"event":"migration.applied","migration":"CreateUsersAndAccessTokens1795603137819"[\s\S]*"event":"migration.applied","migration":"IdentityProviders1796040800000"/,
+      /"event":"migration.applied","migration":"CreateUsersAndAccessTokens1795603137819"[\s\S]*"event":"migration.applied","migration":"ReplicaHeartbeats1796040900000"/,
     );
     expect((await cli('run')).output).toContain('"event":"migrations.none_pending"');
   });
 
   it('names the migration it reverts, and applies it again', async () => {
-    expect((await cli('revert')).output).toContain('"event":"migration.reverted","migration":"IdentityProviders1796040800000"');
-    expect((await cli('run')).output).toContain('"event":"migration.applied","migration":"IdentityProviders1796040800000"');
+    expect((await cli('revert')).output).toContain('"event":"migration.reverted","migration":"ReplicaHeartbeats1796040900000"');
+    expect((await cli('run')).output).toContain('"event":"migration.applied","migration":"ReplicaHeartbeats1796040900000"');
   });
 
   it('finds nothing to generate once every migration ran (exit 1), and refuses a folder or a name it cannot use', async () => {

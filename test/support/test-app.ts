@@ -21,6 +21,7 @@ import {
   authConfig,
   AuthConfig,
   databaseConfig,
+  DatabaseConfig,
   httpConfig,
   HttpConfig,
   identityProvidersConfig,
@@ -79,6 +80,10 @@ export interface TestAppOptions {
   webauthn?: Partial<WebAuthnConfig>;
   /** Another database than the worker's own. */
   databaseUrl?: string;
+  /** Read replicas (DATABASE_REPLICA_URLS, DATABASE_REPLICA_MAX_LAG). */
+  database?: Partial<Pick<DatabaseConfig, 'replicaUrls' | 'replicaMaxLagMs'>>;
+  /** Leaves the revocation log's polls running at their own pace, as in production (replica reads rely on them). */
+  liveRevocationFeed?: boolean;
   imports?: ModuleMetadata['imports'];
   /** Sends the application's own events (Nest's Logger) to the JSON log too, where this capture reads them. */
   logs?: LogCapture;
@@ -128,10 +133,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   for (const [namespace, overrides] of namespaces) {
     if (overrides) builder = builder.overrideProvider(namespace.KEY).useValue({ ...namespace.fromEnvironment(environment), ...overrides });
   }
-  if (options.databaseUrl) {
-    builder = builder
-      .overrideProvider(databaseConfig.KEY)
-      .useValue({ ...databaseConfig.fromEnvironment(environment), url: options.databaseUrl });
+  if (options.databaseUrl || options.database) {
+    builder = builder.overrideProvider(databaseConfig.KEY).useValue({
+      ...databaseConfig.fromEnvironment(environment),
+      ...options.database,
+      ...(options.databaseUrl ? { url: options.databaseUrl } : {}),
+    });
   }
   builder = builder
     .overrideProvider(LOG_DESTINATION)
@@ -161,7 +168,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   // The scheduled jobs and the revocation log's reads would run at the wall clock's pace against the test's
   // fake clock, and add queries to those a test counts; tests fire them by hand.
   for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
-  app.get(RevocationFeed).stop();
+  if (!options.liveRevocationFeed) app.get(RevocationFeed).stop();
   const db = app.get(DataSource);
   const mailbox = options.mailSink ?? (await EmlFolder.open(app.get<MailConfig>(mailConfig.KEY).outboxDir));
   return { app, http: request(app.getHttpServer()), db, clock, mailbox, close: () => app.close() };

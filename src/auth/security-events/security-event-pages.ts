@@ -32,7 +32,7 @@ export class SecurityEventPages {
     const listName = `security-events:${list}`;
     const filterKey = `${filter.userId ?? ''}|${filter.type ?? ''}`;
     const beforeId = this.cursors.afterIdOf(cursor, listName, filterKey);
-    const rows = await this.events.findPage({ ...filter, beforeId, limit: limit + 1 });
+    const rows = await this.events.findPageOnReplica({ ...filter, beforeId, limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     const nextCursor =

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
+import { ReadReplicas } from '../../database/replicas/read-replicas';
 import { AuthContext } from '../authenticated-user';
 import { splitScopes } from '../scopes/scopes';
 import { UnknownTokenAttempts } from '../throttling/unknown-token-attempts';
@@ -11,6 +12,7 @@ import { digestAccessToken, isWellFormedAccessToken } from './access-token.codec
 import type { AccessTokenKind } from './access-token.entity';
 import { idleCutoff, LAST_USE_RESOLUTION_MS, latestUse } from './access-token.lifetime';
 import { AccessTokensRepository, TokenWithOwner } from './access-tokens.repository';
+import { RecentRevocations } from './recent-revocations';
 import { RevocationFeed } from './revocation-feed';
 import { TokenUsageRecorder } from './token-usage.recorder';
 
@@ -41,6 +43,8 @@ export class AccessTokenAuthenticator {
     private readonly usage: TokenUsageRecorder,
     private readonly cache: AccessTokenCache,
     private readonly feed: RevocationFeed,
+    private readonly replicas: ReadReplicas,
+    private readonly recentRevocations: RecentRevocations,
     private readonly unknownTokens: UnknownTokenAttempts,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
@@ -159,10 +163,23 @@ export class AccessTokenAuthenticator {
     const key = digest.toString('base64');
     let lookup = this.lookupsInFlight.get(key);
     if (!lookup) {
-      lookup = this.repository.findWithOwnerByDigest(digest).finally(() => this.lookupsInFlight.delete(key));
+      lookup = this.find(digest).finally(() => this.lookupsInFlight.delete(key));
       this.lookupsInFlight.set(key, lookup);
     }
     return lookup;
+  }
+
+  /**
+   * On a live replica when the revocation log is read (docs/api.md "Read
+   * replicas"), never less right than the primary: a token the replica does
+   * not know may have been issued since its copy, and one it knows may have
+   * ended since, so both are asked of the primary again.
+   */
+  private async find(digest: Buffer): Promise<TokenWithOwner | null> {
+    if (!this.feed.isCurrent(this.clock.now().getTime())) return this.repository.findWithOwnerByDigest(digest);
+    const { result, fromReplica } = await this.replicas.mayLag((source) => this.repository.findWithOwnerByDigest(digest, source));
+    if (!fromReplica || (result !== null && !this.recentRevocations.touches(result.tokenId, result.userId))) return result;
+    return this.repository.findWithOwnerByDigest(digest);
   }
 
   private isIdle(lastUsedAt: Date, now: Date): boolean {

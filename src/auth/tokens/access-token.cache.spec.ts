@@ -2,6 +2,7 @@ import { tokenDigest, tokenWithOwner } from '../../../test/support/cached-tokens
 import { FakeClock } from '../../../test/support/fake-clock';
 import { defaultSettings } from '../../../test/support/default-settings';
 import { AccessTokenCache } from './access-token.cache';
+import { RecentRevocations } from './recent-revocations';
 
 const found = tokenWithOwner;
 const digest = tokenDigest;
@@ -10,7 +11,11 @@ describe('AccessTokenCache', () => {
   let clock: FakeClock;
   const cacheWith = (tokenCacheTtlMs: number, tokenCacheMaxEntries = 100) => {
     clock = new FakeClock();
-    return new AccessTokenCache(clock, { ...defaultSettings.auth, tokenCacheTtlMs, tokenCacheMaxEntries });
+    return new AccessTokenCache(clock, new RecentRevocations(clock, defaultSettings.database), {
+      ...defaultSettings.auth,
+      tokenCacheTtlMs,
+      tokenCacheMaxEntries,
+    });
   };
 
   it('answers a check for TOKEN_CACHE_TTL_MS, not after', () => {

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { Clock } from '../../common/time/clock';
 import { authConfig, AuthConfig } from '../../config/app.config';
 import { TokenWithOwner } from './access-tokens.repository';
+import { RecentRevocations } from './recent-revocations';
 
 /** A remembered check, and when it was made (clock time, ms): RevocationFeed decides how long it is trusted. */
 export interface CachedToken {
@@ -42,6 +43,7 @@ export class AccessTokenCache {
 
   constructor(
     private readonly clock: Clock,
+    private readonly recentRevocations: RecentRevocations,
     @Inject(authConfig.KEY) config: AuthConfig,
   ) {
     if (config.tokenCacheTtlMs === 0) return;
@@ -92,14 +94,19 @@ export class AccessTokenCache {
     this.tokenIdsByUser.set(found.userId, tokenIds);
   }
 
+  /** Tokens that ended (here, or as the revocation log says). */
   forgetTokens(tokenIds: Iterable<number>): void {
-    for (const tokenId of tokenIds) {
+    const ended = [...tokenIds];
+    // Whether cached or not: a replica may still answer for them.
+    this.recentRevocations.noteTokens(ended);
+    for (const tokenId of ended) {
       for (const key of [...(this.keysByTokenId.get(tokenId) ?? [])]) this.entries?.delete(key);
     }
   }
 
   /** Every token of the user but `exceptTokenId`, as after a password change or a change of the user's details. */
   forgetUser(userId: number, exceptTokenId?: number): void {
+    this.recentRevocations.noteUser(userId);
     const tokenIds = [...(this.tokenIdsByUser.get(userId) ?? [])];
     this.forgetTokens(tokenIds.filter((tokenId) => tokenId !== exceptTokenId));
   }

@@ -12,6 +12,7 @@ import { AccessTokensPruningStep } from './access-tokens.pruning-step';
 import { PersonalTokensService } from './personal-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RecentRevocations } from './recent-revocations';
 import { RevocationFeed } from './revocation-feed';
 import { SessionRefresher } from './session-refresher';
 import { TokenRevocation } from './token-revocation.entity';
@@ -27,6 +28,7 @@ import { TokenUsageRecorder } from './token-usage.recorder';
     RefreshTokensRepository,
     TokenRevocationsRepository,
     AccessTokenCache,
+    RecentRevocations,
     RevocationFeed,
     AccessTokenIssuer,
     AccessTokenAuthenticator,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Pool as CallbackPool } from 'mysql2';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, Not, Repository } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { databaseConfig, DatabaseConfig } from '../../config/app.config';
 import { isMissingParentRowError } from '../../common/errors/database-errors';
@@ -71,7 +71,8 @@ const FIND_WITH_OWNER_BY_DIGEST = `
 /** Reads and writes `access_tokens`. */
 @Injectable()
 export class AccessTokensRepository {
-  private promisePool?: Pool;
+  /** mysql2's promise pool of each data source read from: the primary's, and a replica's for reads that may lag. */
+  private readonly promisePools = new WeakMap<DataSource, Pool>();
 
   private readonly queryTimeoutMs: number | undefined;
 
@@ -96,13 +97,15 @@ export class AccessTokensRepository {
   /**
    * The query of every guarded request: one indexed lookup joining the owner,
    * only the columns the guard needs, run as a prepared statement through
-   * mysql2 (parsed once per connection, then only the digest travels).
+   * mysql2 (parsed once per connection, then only the digest travels). On
+   * the primary, or on the data source ReadReplicas.mayLag chose (`on`) when
+   * the caller checks what a lagging copy may answer.
    */
-  async findWithOwnerByDigest(tokenHash: Buffer): Promise<TokenWithOwner | null> {
+  async findWithOwnerByDigest(tokenHash: Buffer, on?: EntityManager): Promise<TokenWithOwner | null> {
+    const source = on?.connection ?? this.tokens.manager.connection;
     // The pool itself, not TypeORM: the statement timeout must be passed here too.
-    const [rows] = await this.pool().execute<TokenWithOwnerRow[]>({ sql: FIND_WITH_OWNER_BY_DIGEST, timeout: this.queryTimeoutMs }, [
-      tokenHash,
-    ]);
+    const timeout = on ? on.connection.options.maxQueryExecutionTime : this.queryTimeoutMs;
+    const [rows] = await this.pool(source).execute<TokenWithOwnerRow[]>({ sql: FIND_WITH_OWNER_BY_DIGEST, timeout }, [tokenHash]);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -124,10 +127,14 @@ export class AccessTokensRepository {
     };
   }
 
-  private pool(): Pool {
-    // TypeORM types its driver's pool as any: it is mysql2's.
-    this.promisePool ??= ((this.tokens.manager.connection.driver as MysqlDriver).pool as CallbackPool).promise();
-    return this.promisePool;
+  private pool(source: DataSource): Pool {
+    let pool = this.promisePools.get(source);
+    if (!pool) {
+      // TypeORM types its driver's pool as any: it is mysql2's.
+      pool = ((source.driver as MysqlDriver).pool as CallbackPool).promise();
+      this.promisePools.set(source, pool);
+    }
+    return pool;
   }
 
   /**

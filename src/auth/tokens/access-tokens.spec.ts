@@ -2,7 +2,10 @@ import { mock } from 'jest-mock-extended';
 import { defaultSettings } from '../../../test/support/default-settings';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { AuthConfig } from '../../config/app.config';
+import { EntityManager } from 'typeorm';
+import { ReadReplicas } from '../../database/replicas/read-replicas';
 import { AccessTokenCache } from './access-token.cache';
+import { RecentRevocations } from './recent-revocations';
 import * as codecModule from './access-token.codec';
 import { digestAccessToken, generateAccessToken } from './access-token.codec';
 import { AccessToken } from './access-token.entity';
@@ -134,10 +137,14 @@ describe('Access tokens: AccessTokenIssuer, AccessTokenAuthenticator and AccessT
     recorder = new TokenUsageRecorder(asRepository);
     clock = new FakeClock();
     const settings = config(overrides);
-    const cache = new AccessTokenCache(clock, settings);
+    const recentRevocations = new RecentRevocations(clock, defaultSettings.database);
+    const cache = new AccessTokenCache(clock, recentRevocations, settings);
     revocations = mock<TokenRevocationsRepository>();
     // The feed never reads here: the cache trusts an entry for its first 5 s only, as while the log cannot be read.
-    const feed = new RevocationFeed(revocations, cache, clock, settings);
+    const feed = new RevocationFeed(revocations, cache, clock, settings, defaultSettings.database);
+    // No replica: every read runs on the primary (the fake repository).
+    const replicas = mock<ReadReplicas>();
+    replicas.mayLag.mockImplementation(async (read) => ({ result: await read(mock<EntityManager>()), fromReplica: false }));
     const unitOfWork = mock<UnitOfWork>();
     unitOfWork.run.mockImplementation((work) => work(mock<Transaction>()));
     unknownTokens = new UnknownTokenAttempts(clock, { ...defaultSettings.throttling, invalidTokensPerClient: 3 });
@@ -165,7 +172,17 @@ describe('Access tokens: AccessTokenIssuer, AccessTokenAuthenticator and AccessT
       settings,
       defaultSettings.oauth,
     );
-    const authenticator = new AccessTokenAuthenticator(asRepository, recorder, cache, feed, unknownTokens, clock, settings);
+    const authenticator = new AccessTokenAuthenticator(
+      asRepository,
+      recorder,
+      cache,
+      feed,
+      replicas,
+      recentRevocations,
+      unknownTokens,
+      clock,
+      settings,
+    );
     const tokens: AccessTokens = {
       issue: issuer.issue.bind(issuer),
       authenticate: authenticator.authenticate.bind(authenticator),

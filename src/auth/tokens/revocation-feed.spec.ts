@@ -3,6 +3,7 @@ import { defaultSettings } from '../../../test/support/default-settings';
 import { tokenDigest, tokenWithOwner } from '../../../test/support/cached-tokens';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { AccessTokenCache } from './access-token.cache';
+import { RecentRevocations } from './recent-revocations';
 import { RevocationFeed, UNCONFIRMED_TRUST_MS } from './revocation-feed';
 import { Revocation, TokenRevocationsRepository } from './token-revocations.repository';
 
@@ -46,8 +47,8 @@ describe('RevocationFeed', () => {
     repository.readAfter.mockImplementation((afterId, limit) => table.readAfter(afterId, limit));
     repository.newestId.mockImplementation(() => table.newestId());
     const settings = { ...defaultSettings.auth, tokenCacheTtlMs: 60_000, revocationPollMs: 250 };
-    cache = new AccessTokenCache(clock, settings);
-    feed = new RevocationFeed(repository, cache, clock, settings);
+    cache = new AccessTokenCache(clock, new RecentRevocations(clock, defaultSettings.database), settings);
+    feed = new RevocationFeed(repository, cache, clock, settings, defaultSettings.database);
     for (const [tokenId, userId] of [
       [1, 7],
       [2, 7],

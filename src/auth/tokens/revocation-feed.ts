@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../common/time/clock';
-import { authConfig, AuthConfig } from '../../config/app.config';
+import { authConfig, AuthConfig, databaseConfig, DatabaseConfig } from '../../config/app.config';
 import { AccessTokenCache } from './access-token.cache';
 import { Revocation, TokenRevocationsRepository } from './token-revocations.repository';
 
@@ -47,19 +47,23 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
   private failing = false;
   private timer?: NodeJS.Timeout;
   private readonly freshForMs: number;
+  /** Whether token lookups may read a replica: their answers are then checked against the revocations read here. */
+  private readonly replicasRead: boolean;
 
   constructor(
     private readonly repository: TokenRevocationsRepository,
     private readonly cache: AccessTokenCache,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Inject(databaseConfig.KEY) database: DatabaseConfig,
   ) {
     // Two polls may fail or run late before the older entries stop being trusted: within a second at the default.
     this.freshForMs = 2 * config.revocationPollMs + 500;
+    this.replicasRead = database.replicaUrls.length > 0;
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.tokenCacheTtlMs === 0 || this.config.revocationPollMs === 0) return;
+    if ((this.config.tokenCacheTtlMs === 0 && !this.replicasRead) || this.config.revocationPollMs === 0) return;
     this.timer = setInterval(() => void this.poll(), this.config.revocationPollMs);
     this.timer.unref();
   }
@@ -77,7 +81,15 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
 
   /** Whether a cache entry made at `cachedAt` may still answer at `now` (both clock times, ms). */
   trusts(cachedAt: number, now: number): boolean {
-    return now - cachedAt <= UNCONFIRMED_TRUST_MS || now - this.lastReadAt <= this.freshForMs;
+    return now - cachedAt <= UNCONFIRMED_TRUST_MS || this.isCurrent(now);
+  }
+
+  /**
+   * Whether the log was read within two polls of `now`: only then does this
+   * instance know of every revocation a replica may not have applied yet.
+   */
+  isCurrent(now: number): boolean {
+    return this.config.revocationPollMs > 0 && now - this.lastReadAt <= this.freshForMs;
   }
 
   /** Reads the log once (one read at a time: a call during a read waits for it). */
