@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -51,14 +51,25 @@ export function killAllNow(): void {
   for (const child of children) child.kill('SIGKILL');
 }
 
+/**
+ * Below Linux's ephemeral range (32768-60999), which the kernel hands to
+ * outgoing connections: a port found free there may be taken by a database
+ * connection before its server listens (EADDRINUSE in a busy test run).
+ */
+const FREE_PORTS = { from: 20_000, to: 32_000 };
+
+/** A loopback port nothing listens on now, for a server that starts a little later. */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
+  for (;;) {
+    const port = FREE_PORTS.from + Math.floor(Math.random() * (FREE_PORTS.to - FREE_PORTS.from));
+    const server = createServer();
+    server.listen(port, '127.0.0.1');
+    const outcome = await Promise.race([once(server, 'listening').then(() => 'free'), once(server, 'error').then(() => 'taken')]);
+    if (outcome === 'taken') continue;
+    server.close();
+    await once(server, 'close');
+    return port;
+  }
 }
 
 export interface Server {

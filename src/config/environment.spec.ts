@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webAuthnConfig } from './app.config';
+import { databaseConfig, webAuthnConfig } from './app.config';
 import { parseDurationSeconds } from './duration';
 import { environmentDefaults, validateEnvironment } from './environment';
 
@@ -58,6 +58,19 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ...behindTls, APP_URL: 'https://app.example.com' }).APP_URL).toBe('https://app.example.com');
   });
 
+  it('reads replica URLs as a list and their lag limit in milliseconds', () => {
+    const replicas = {
+      ...minimal,
+      DATABASE_REPLICA_URLS: ' mysql://u:p@replica-1:3306/db ,mysql://u:p@replica-2:3306/db',
+      DATABASE_REPLICA_MAX_LAG: '5s',
+    };
+    expect(databaseConfig.fromEnvironment(validateEnvironment(replicas))).toMatchObject({
+      replicaUrls: ['mysql://u:p@replica-1:3306/db', 'mysql://u:p@replica-2:3306/db'],
+      replicaMaxLagMs: 5000,
+    });
+    expect(databaseConfig.fromEnvironment(validateEnvironment(minimal))).toMatchObject({ replicaUrls: [], replicaMaxLagMs: 2000 });
+  });
+
   it('converts numbers and booleans from their text form', () => {
     expect(validateEnvironment({ ...minimal, PORT: '8080', DATABASE_MIGRATE_ON_START: 'false', BCRYPT_COST: '11' })).toMatchObject({
       PORT: 8080,
@@ -93,6 +106,9 @@ describe('validateEnvironment', () => {
     [{ ...minimal, WEBAUTHN_RP_ID: 'https://example.com' }, /WEBAUTHN_RP_ID is invalid: .*a domain name/],
     [{ ...minimal, WEBAUTHN_RP_ID: '127.0.0.1' }, /WEBAUTHN_RP_ID is invalid/],
     [{ ...minimal, WEBAUTHN_RP_NAME: 'Acme\nAuth' }, /WEBAUTHN_RP_NAME is invalid/],
+    [{ ...minimal, DATABASE_REPLICA_URLS: 'mysql://u:p@replica-1/db, postgres://u:p@replica-2/db' }, /DATABASE_REPLICA_URLS is invalid/],
+    [{ ...minimal, DATABASE_REPLICA_MAX_LAG: '0s' }, /DATABASE_REPLICA_MAX_LAG is invalid: .*1s or more/],
+    [{ ...minimal, DATABASE_REPLICA_MAX_LAG: '500ms' }, /DATABASE_REPLICA_MAX_LAG is invalid/],
     [{ ...minimal, WEBAUTHN_ORIGINS: 'https://*.example.com' }, /WEBAUTHN_ORIGINS is invalid: .*list of origins/],
     [
       { ...minimal, APP_URL: 'https://app.example.com' },

@@ -2,6 +2,7 @@ import { privateDatabaseServer } from '../support/private-database-server';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { SmtpSink } from '../support/smtp-sink';
 import { mailServerDown, twoSenders } from './mail-scenarios';
+import { frozenReplica } from './replica-scenarios';
 import {
   crashSafety,
   databaseOutage,
@@ -30,16 +31,18 @@ const SCENARIOS = [
   soak,
   timeZones,
   slowClients,
+  // Last: the server restarts once with a binary log to feed the replica.
+  frozenReplica,
 ];
 
 /**
  * `npm run test:faults`: the production build and a MariaDB server of the
  * suite's own, both started with the project's scripts, through races, a
  * logout seen by another instance, outages, a slow database, a crash, a mail
- * server that is down, two instances on one outbox, a soak, another time zone
- * and slow clients. Mail goes to an SMTP server of the suite's own. One line
- * per scenario, then `N passed, N failed`; the exit status is the verdict.
- * SOAK_SECONDS sets the soak's length (60 by default; `npm run test:soak`: 600).
+ * server that is down, two instances on one outbox, a soak, another time
+ * zone, slow clients, and a replica frozen under reads and revocations. Mail
+ * goes to an SMTP server of the suite's own. One line per scenario, then
+ * `N passed, N failed`; the exit status is the verdict. SOAK_SECONDS sets the soak's length (60 by default; `npm run test:soak`: 600).
  */
 async function main(): Promise<number> {
   const soakSeconds = Number(process.env.SOAK_SECONDS ?? 60);
@@ -64,6 +67,8 @@ async function main(): Promise<number> {
       service: await startInstance({ DATABASE_MIGRATE_ON_START: 'true' }),
       stopDatabase: async () => void (await database.localDb('stop')),
       startDatabase: async () => void (await database.start()),
+      startReplica: () => database.startReplica(),
+      signalReplica: (signal) => database.signalReplica(signal),
       startInstance,
       replaceService: (service) => (context.service = service),
       mail,

@@ -42,6 +42,13 @@ export interface FaultContext {
   /** Stops and starts the database server with the project's script. */
   stopDatabase: () => Promise<void>;
   startDatabase: () => Promise<void>;
+  /**
+   * Starts a replica of the suite's database server (GTID replication; the
+   * server restarts once with a binary log) and returns its URL, for
+   * DATABASE_REPLICA_URLS; signalReplica sends its server a signal.
+   */
+  startReplica: () => Promise<string>;
+  signalReplica: (signal: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL') => void;
   /** Another instance of the service, stopped by the suite at the end. */
   startInstance: (env?: Record<string, string>, port?: number) => Promise<ServiceProcess>;
   /** Replaces the main instance (after a crash). */

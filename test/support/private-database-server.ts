@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ export interface ScriptOutput {
  */
 export function privateDatabaseServer(prefix: string) {
   const stateDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), prefix));
-  const localDb = async (command: 'start' | 'stop' | 'url'): Promise<ScriptOutput> => {
+  const localDb = async (command: 'start' | 'stop' | 'url' | 'start-replica'): Promise<ScriptOutput> => {
     const { stdout, stderr } = await run('bash', [SCRIPT, command], { env: { ...process.env, LOCAL_DB_DIR: stateDir } });
     return { stdout, stderr, lastLine: stdout.trim().split('\n').pop() ?? '' };
   };
@@ -29,6 +29,10 @@ export function privateDatabaseServer(prefix: string) {
     localDb,
     /** Starts (or reuses) the server and returns its DATABASE_URL. */
     start: async () => (await localDb('start')).lastLine.replace(/^DATABASE_URL=/, ''),
+    /** Starts (or reuses) a replica of it and returns its URL (the server restarts once with a binary log). */
+    startReplica: async () => (await localDb('start-replica')).lastLine.replace(/^DATABASE_REPLICA_URLS=/, ''),
+    signalReplica: (signal: NodeJS.Signals) =>
+      process.kill(Number(readFileSync(join(stateDir, 'replica', 'mariadbd.pid'), 'utf8')), signal),
     async remove(): Promise<void> {
       await localDb('stop');
       rmSync(stateDir, { recursive: true, force: true });

@@ -17,8 +17,6 @@ export const REPLICA_CHECK_INTERVAL_MS = 500;
  * milliseconds.
  */
 const REPLICA_QUERY_TIMEOUT_MS = 1000;
-/** Connections each replica's pool keeps: its reads are short. */
-const REPLICA_POOL_SIZE = 5;
 
 interface Replica {
   /** Its position in DATABASE_REPLICA_URLS: the URL itself holds a password, so logs name this. */
@@ -64,10 +62,11 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly clock: Clock,
     @Inject(databaseConfig.KEY) private readonly config: DatabaseConfig,
   ) {
+    // As many connections as the primary's pool: a replica takes the reads the primary would.
     this.replicas = config.replicaUrls.map((url, index) => ({
       index,
       source: new DataSource({
-        ...buildDataSourceOptions({ url, poolSize: REPLICA_POOL_SIZE, migrateOnStart: false, queryTimeoutMs: REPLICA_QUERY_TIMEOUT_MS }),
+        ...buildDataSourceOptions({ url, poolSize: config.poolSize, migrateOnStart: false, queryTimeoutMs: REPLICA_QUERY_TIMEOUT_MS }),
         connectTimeout: REPLICA_QUERY_TIMEOUT_MS,
         migrations: [],
         entities: primary.entityMetadatas.map((metadata) => metadata.target),
