@@ -83,11 +83,13 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# A free loopback port, kept in the port file so that the URL stays the same across restarts.
+# A free loopback port, kept in the port file so that the URL stays the same across restarts. It is
+# below Linux's ephemeral range (32768-60999): an outgoing connection of the moment may hold a port
+# there that no listener shows, and the server would then fail to bind it.
 choose_port() {
   local port_file="${1:-$PORT_FILE}" offset="${2:-0}"
   if [ -f "$port_file" ]; then cat "$port_file"; return 0; fi
-  local port=$((40000 + (16#${STATE_KEY:0:4} + offset) % 20000)) tries=0
+  local port=$((20000 + (16#${STATE_KEY:0:4} + offset) % 12000)) tries=0
   while port_in_use "$port"; do
     port=$((port + 1)); tries=$((tries + 1))
     [ "$tries" -lt 200 ] || die "no free loopback port found near $port"
@@ -110,7 +112,10 @@ initialise_data_dir() {
 wait_until_ready() {
   local pid="$1" ask="${2:-client}" log_file="${3:-$LOG_FILE}" deadline=$((SECONDS + 60))
   until "$ask" -e 'SELECT 1' >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || die "the server exited during start-up, see $log_file"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 5 "$log_file" >&2
+      die "the server exited during start-up, see $log_file"
+    fi
     [ "$SECONDS" -lt "$deadline" ] || die "the server did not answer within 60 s, see $log_file"
     sleep 0.1
   done
